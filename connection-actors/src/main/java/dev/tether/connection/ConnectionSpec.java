@@ -1,0 +1,63 @@
+package dev.tether.connection;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * What to connect to and how. Key material is never part of a spec: it names a TLS profile from
+ * {@code tether.tls-profiles}.
+ *
+ * @param id unique id of the connection ({@code [A-Za-z0-9._-]{1,64}})
+ * @param host DNS name or IP literal; it is also the name the peer's certificate must match
+ * @param port TCP port, 1 to 65535
+ * @param tlsProfile name of a profile under {@code tether.tls-profiles}
+ * @param listener receives the inbound bytes, in order, and the lifecycle of each incarnation; may
+ *     be empty
+ * @param settings per-connection settings; empty means {@code tether.connection-defaults}
+ */
+public record ConnectionSpec(
+    String id,
+    String host,
+    int port,
+    String tlsProfile,
+    Optional<ActorRef<InboundEvent>> listener,
+    Optional<ConnectionSettings> settings) {
+
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  public ConnectionSpec {
+    Objects.requireNonNull(id, "id");
+    if (!ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("id must match [A-Za-z0-9._-]{1,64}, was '" + id + "'");
+    }
+    if (host == null || host.isBlank()) throw new IllegalArgumentException("host must not be empty");
+    if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be between 1 and 65535, was " + port);
+    if (tlsProfile == null || tlsProfile.isBlank()) tlsProfile = "default";
+    if (listener == null) listener = Optional.empty();
+    if (settings == null) settings = Optional.empty();
+  }
+
+  /** A spec with the {@code default} TLS profile, no listener and the configured defaults. */
+  public static ConnectionSpec of(String id, String host, int port) {
+    return new ConnectionSpec(id, host, port, "default", Optional.empty(), Optional.empty());
+  }
+
+  /** {@code host:port}, with IPv6 literals in brackets. */
+  public String remote() {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  public ConnectionSpec withTlsProfile(String profile) {
+    return new ConnectionSpec(id, host, port, profile, listener, settings);
+  }
+
+  public ConnectionSpec withListener(ActorRef<InboundEvent> ref) {
+    return new ConnectionSpec(id, host, port, tlsProfile, Optional.of(ref), settings);
+  }
+
+  public ConnectionSpec withSettings(ConnectionSettings s) {
+    return new ConnectionSpec(id, host, port, tlsProfile, listener, Optional.of(s));
+  }
+}

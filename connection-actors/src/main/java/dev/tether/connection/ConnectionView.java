@@ -1,0 +1,45 @@
+package dev.tether.connection;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A snapshot of one managed connection.
+ *
+ * @param id connection id
+ * @param remote {@code host:port}
+ * @param state current state
+ * @param incarnation number of the current (or last) incarnation, starting at 1
+ * @param stateSince when the current state was entered
+ * @param tls what the current incarnation negotiated; empty before its handshake finished
+ * @param bytesIn application bytes received by the current incarnation
+ * @param bytesOut application bytes written by the current incarnation
+ * @param reconnects how many incarnations were started after the first
+ * @param nextAttemptAt when the next incarnation starts, while in backoff
+ * @param lastPingRttMillis round-trip time of the last answered keepalive ping
+ * @param pingRttPercentiles recent keepalive round-trip times: p50, p90, p99 in milliseconds
+ * @param lastOutcome how the previous incarnation ended
+ * @param history the most recent outcomes, oldest first
+ * @param spec the spec this connection was opened with
+ */
+public record ConnectionView(
+    String id,
+    String remote,
+    ConnectionState state,
+    long incarnation,
+    Instant stateSince,
+    Optional<TlsInfo> tls,
+    long bytesIn,
+    long bytesOut,
+    long reconnects,
+    Optional<Instant> nextAttemptAt,
+    Optional<Long> lastPingRttMillis,
+    Optional<RttPercentiles> pingRttPercentiles,
+    Optional<Outcome> lastOutcome,
+    List<Outcome> history,
+    ConnectionSpec spec) {
+
+  /** Recent keepalive round-trip times in milliseconds. */
+  public record RttPercentiles(long p50, long p90, long p99, int samples) {}
+}

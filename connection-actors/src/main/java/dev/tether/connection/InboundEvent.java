@@ -1,0 +1,23 @@
+package dev.tether.connection;
+
+import org.apache.pekko.util.ByteString;
+
+/**
+ * What a connection's listener receives: per incarnation, {@link Opened}, then the inbound bytes in
+ * order as {@link Received}, then exactly one {@link Ended}. Bytes that were read from the socket
+ * are always delivered before {@link Ended}, even when the transport then failed.
+ */
+public sealed interface InboundEvent {
+  String connectionId();
+
+  long incarnation();
+
+  /** The handshake finished and the peer was verified. */
+  record Opened(String connectionId, long incarnation, TlsInfo tls) implements InboundEvent {}
+
+  /** Decrypted application bytes, in the order the peer sent them. */
+  record Received(String connectionId, long incarnation, ByteString bytes) implements InboundEvent {}
+
+  /** The incarnation ended; no more bytes follow from it. */
+  record Ended(String connectionId, long incarnation, Outcome outcome) implements InboundEvent {}
+}
