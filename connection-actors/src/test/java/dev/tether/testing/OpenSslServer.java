@@ -1,0 +1,219 @@
+package dev.tether.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real TLS peer: {@code openssl s_server} on 127.0.0.1, with {@code -msg} so that its own output
+ * shows every alert it sends and receives. Output is unbuffered ({@code stdbuf -o0}) and collected
+ * as it arrives. The process is signalled by its own PID.
+ */
+public final class OpenSslServer implements AutoCloseable {
+  /** What the peer prints when it receives a close_notify, per protocol. */
+  public static String closeNotifyReceived(String protocol) {
+    return "<<< " + label(protocol) + ", Alert [length 0002], warning close_notify";
+  }
+
+  /** What the peer prints when it sends a close_notify. */
+  public static String closeNotifySent(String protocol) {
+    return ">>> " + label(protocol) + ", Alert [length 0002], warning close_notify";
+  }
+
+  private static String label(String protocol) {
+    return protocol.equals("TLSv1.2") ? "TLS 1.2" : "TLS 1.3";
+  }
+
+  private final TestCerts certs;
+  private final String certName;
+  private final String protocol;
+  private final List<String> extraArgs;
+  private final int port;
+  private final StringBuffer output = new StringBuffer();
+  private Process process;
+  private OutputStream stdin;
+
+  private OpenSslServer(TestCerts certs, String certName, String protocol, List<String> extraArgs, int port) {
+    this.certs = certs;
+    this.certName = certName;
+    this.protocol = protocol;
+    this.extraArgs = extraArgs;
+    this.port = port;
+  }
+
+  /**
+   * Starts {@code openssl s_server -rev} ("reverse each line; a line CLOSE makes it close with
+   * close_notify") serving the named certificate with only the given protocol.
+   */
+  public static OpenSslServer startRev(TestCerts certs, String certName, String protocol) {
+    return start(certs, certName, protocol, List.of("-rev"));
+  }
+
+  public static OpenSslServer start(TestCerts certs, String certName, String protocol, List<String> extraArgs) {
+    OpenSslServer s = new OpenSslServer(certs, certName, protocol, List.copyOf(extraArgs), freePort());
+    s.launch();
+    return s;
+  }
+
+  /** Starts the same server again on the same port, with fresh output. */
+  public void restart() {
+    stop();
+    output.setLength(0);
+    launch();
+  }
+
+  private void launch() {
+    List<String> cmd = new ArrayList<>(List.of("stdbuf", "-o0", "-e0", "openssl", "s_server",
+        "-accept", "127.0.0.1:" + port,
+        "-cert", certs.cert(certName).toString(), "-key", certs.key(certName).toString(),
+        "-msg", protocol.equals("TLSv1.2") ? "-tls1_2" : "-tls1_3"));
+    cmd.addAll(extraArgs);
+    try {
+      process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start openssl s_server: " + e.getMessage(), e);
+    }
+    stdin = process.getOutputStream(); // kept open: stdin EOF would stop s_server
+    InputStream out = process.getInputStream();
+    Thread reader = new Thread(() -> {
+      byte[] buf = new byte[8192];
+      try {
+        int n;
+        while ((n = out.read(buf)) > 0) {
+          output.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+          synchronized (output) {
+            output.notifyAll();
+          }
+        }
+      } catch (IOException ignored) {
+        // process ended
+      }
+      synchronized (output) {
+        output.notifyAll();
+      }
+    }, "openssl-s_server-output-" + port);
+    reader.setDaemon(true);
+    reader.start();
+    awaitOutput("ACCEPT", Duration.ofSeconds(20));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String protocol() {
+    return protocol;
+  }
+
+  /** The OpenSSL process itself (stdbuf execs it, so the PID is openssl's). */
+  public long pid() {
+    return process.pid();
+  }
+
+  public String output() {
+    return output.toString();
+  }
+
+  /** Occurrences of a line fragment in the output so far. */
+  public int count(String fragment) {
+    String text = output.toString();
+    int n = 0;
+    for (int i = text.indexOf(fragment); i >= 0; i = text.indexOf(fragment, i + 1)) n++;
+    return n;
+  }
+
+  /** Waits (bounded) until the output contains the fragment; fails with the whole output if not. */
+  public void awaitOutput(String fragment, Duration max) {
+    awaitCount(fragment, 1, max);
+  }
+
+  public void awaitCount(String fragment, int times, Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    synchronized (output) {
+      while (count(fragment) < times) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("openssl s_server output did not contain '" + fragment + "' " + times
+              + "x within " + max + ". Output:\n" + output);
+        }
+        try {
+          output.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
+  /** Writes a line to s_server's stdin (it sends it to the client). */
+  public void typeLine(String line) {
+    try {
+      stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      stdin.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** SIGSTOP: the kernel still accepts TCP, but the peer never answers. */
+  public void pause() {
+    Processes.signal(pid(), "STOP");
+  }
+
+  public void resume() {
+    Processes.signal(pid(), "CONT");
+  }
+
+  /** SIGKILL: the kernel closes its sockets with FIN and no close_notify. */
+  public void kill9() {
+    Processes.signal(pid(), "KILL");
+    waitForExit();
+  }
+
+  /** Resets every established connection of this server (RST to the client). Needs root. */
+  public void resetConnections() {
+    Processes.run(List.of("ss", "-K", "state", "established", "( sport = :" + port + " )"));
+  }
+
+  public void stop() {
+    if (process != null && process.isAlive()) {
+      try {
+        Processes.signal(pid(), "CONT");
+      } catch (RuntimeException ignored) {
+        // already gone
+      }
+      process.destroyForcibly();
+      waitForExit();
+    }
+  }
+
+  private void waitForExit() {
+    try {
+      process.waitFor(20, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  /** A port that was free a moment ago. */
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

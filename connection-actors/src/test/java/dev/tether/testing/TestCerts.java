@@ -1,0 +1,67 @@
+package dev.tether.testing;
+
+import dev.tether.connection.TlsProfile;
+import dev.tether.connection.internal.TlsProfiles;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Throwaway test certificates, generated per test run with the real {@code openssl} tool into a
+ * temporary directory. Never committed; never used outside tests.
+ */
+public final class TestCerts {
+  private final Path dir;
+
+  private TestCerts(Path dir) {
+    this.dir = dir;
+  }
+
+  /** Generates: "localhost" (SAN localhost, 127.0.0.1), "other" (CN/SAN wrong.example). */
+  public static TestCerts generate() {
+    try {
+      Path dir = Files.createTempDirectory("tether-throwaway-test-certs");
+      dir.toFile().deleteOnExit();
+      TestCerts c = new TestCerts(dir);
+      c.selfSigned("localhost", "/CN=localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1");
+      c.selfSigned("other", "/CN=wrong.example", "subjectAltName=DNS:wrong.example");
+      return c;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void selfSigned(String name, String subject, String san) throws IOException {
+    Processes.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-keyout", key(name).toString(), "-out", cert(name).toString(), "-subj", subject, "-addext", san));
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path cert(String name) {
+    return dir.resolve("throwaway-test-" + name + "-cert.pem");
+  }
+
+  public Path key(String name) {
+    return dir.resolve("throwaway-test-" + name + "-key.pem");
+  }
+
+  /** A client profile trusting only the named certificate. */
+  public TlsProfile profileTrusting(String profileName, String certName, List<String> protocols, boolean verifyHost) {
+    return loadOne(profileName, certName, protocols, verifyHost);
+  }
+
+  private TlsProfile loadOne(String profileName, String certName, List<String> protocols, boolean verifyHost) {
+    var cfg = ConfigFactory.parseMap(Map.of(
+        profileName + ".trust-pem", cert(certName).toString(),
+        profileName + ".protocols", protocols,
+        profileName + ".hostname-verification", verifyHost,
+        "default.protocols", List.of()));
+    return TlsProfiles.load(cfg, "tether.tls-profiles").get(profileName);
+  }
+}

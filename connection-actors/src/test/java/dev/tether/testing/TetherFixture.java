@@ -1,0 +1,147 @@
+package dev.tether.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.tether.connection.ConnectionEvent;
+import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.ConnectionSettings;
+import dev.tether.connection.ConnectionSpec;
+import dev.tether.connection.ConnectionState;
+import dev.tether.connection.ConnectionView;
+import dev.tether.connection.InboundEvent;
+import dev.tether.connection.Outcome;
+import dev.tether.connection.SendResult;
+import dev.tether.connection.TlsProfile;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * Shared set-up for tests against real peers: throwaway certificates, TLS profiles trusting them,
+ * and a manager with probes for its events. One per test class.
+ */
+public final class TetherFixture implements AutoCloseable {
+  public static final Duration MAX = Duration.ofSeconds(20);
+
+  public final ActorTestKit testKit;
+  public final TestCerts certs;
+  public final ConnectionManagerSettings settings;
+
+  public TetherFixture(String name) {
+    Config config = ConfigFactory.parseString("""
+        pekko.loglevel = DEBUG
+        pekko.loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
+        pekko.logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
+        pekko.actor.testkit.typed.single-expect-default = 10s
+        """).withFallback(ConfigFactory.load());
+    testKit = ActorTestKit.create(name, config);
+    certs = TestCerts.generate();
+    ConnectionManagerSettings base = ConnectionManagerSettings.create(config);
+    Map<String, TlsProfile> profiles = new HashMap<>(base.tlsProfiles());
+    profiles.put("test", certs.profileTrusting("test", "localhost", List.of("TLSv1.3", "TLSv1.2"), true));
+    profiles.put("test-tls12", certs.profileTrusting("test-tls12", "localhost", List.of("TLSv1.2"), true));
+    profiles.put("test-tls13", certs.profileTrusting("test-tls13", "localhost", List.of("TLSv1.3"), true));
+    profiles.put("trusts-other", certs.profileTrusting("trusts-other", "other", List.of("TLSv1.3", "TLSv1.2"), true));
+    settings = new ConnectionManagerSettings(base.defaults(), profiles, base.historySize());
+  }
+
+  /** Fast settings for tests: short timeouts, quick and jitter-free backoff. */
+  public ConnectionSettings fastSettings() {
+    ConnectionSettings d = settings.defaults();
+    return d.withConnectTimeout(Duration.ofSeconds(3))
+        .withHandshakeTimeout(Duration.ofSeconds(2))
+        .withCloseTimeout(Duration.ofSeconds(1))
+        .withReconnect(d.reconnect().withMinBackoff(Duration.ofMillis(100)).withMaxBackoff(Duration.ofMillis(800))
+            .withRandomFactor(0.0));
+  }
+
+  /** A manager, subscribed to by the returned probe. */
+  public Manager manager() {
+    ActorRef<ConnectionManager.Command> ref = testKit.spawn(ConnectionManager.create(settings));
+    TestProbe<ConnectionEvent> events = testKit.createTestProbe();
+    ref.tell(new ConnectionManager.Subscribe(events.getRef()));
+    return new Manager(ref, events);
+  }
+
+  public final class Manager {
+    public final ActorRef<ConnectionManager.Command> ref;
+    public final TestProbe<ConnectionEvent> events;
+
+    Manager(ActorRef<ConnectionManager.Command> ref, TestProbe<ConnectionEvent> events) {
+      this.ref = ref;
+      this.events = events;
+    }
+
+    /** Opens a connection to 127.0.0.1:port; returns the listener probe. */
+    public TestProbe<InboundEvent> open(String id, int port, String profile, ConnectionSettings s) {
+      TestProbe<InboundEvent> listener = testKit.createTestProbe();
+      TestProbe<ConnectionManager.OpenResult> reply = testKit.createTestProbe();
+      ConnectionSpec spec = new ConnectionSpec(id, "localhost", port, profile, Optional.of(listener.getRef()), Optional.of(s));
+      ref.tell(new ConnectionManager.Open(spec, reply.getRef()));
+      ConnectionManager.OpenResult r = reply.receiveMessage();
+      if (!(r instanceof ConnectionManager.Opened)) throw new AssertionError("open rejected: " + r);
+      return listener;
+    }
+
+    public SendResult send(String id, String text) {
+      TestProbe<SendResult> reply = testKit.createTestProbe();
+      ref.tell(new ConnectionManager.Send(id, ByteString.fromString(text, StandardCharsets.UTF_8), reply.getRef()));
+      return reply.receiveMessage(MAX);
+    }
+
+    public ConnectionManager.CloseResult close(String id, Optional<dev.tether.connection.CloseMode> mode) {
+      TestProbe<ConnectionManager.CloseResult> reply = testKit.createTestProbe();
+      ref.tell(new ConnectionManager.Close(id, mode, reply.getRef()));
+      return reply.receiveMessage(MAX);
+    }
+
+    public ConnectionView get(String id) {
+      TestProbe<Optional<ConnectionView>> reply = testKit.createTestProbe();
+      ref.tell(new ConnectionManager.Get(id, reply.getRef()));
+      return reply.receiveMessage().orElseThrow(() -> new AssertionError("unknown connection " + id));
+    }
+
+    /** Skips events until the connection reaches the state; returns that event. */
+    public ConnectionEvent.StateChanged awaitState(String id, ConnectionState state) {
+      return (ConnectionEvent.StateChanged) events.fishForMessage(MAX, "state " + state + " of " + id, e ->
+          e instanceof ConnectionEvent.StateChanged s && s.connectionId().equals(id) && s.state() == state
+              ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+              : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+    }
+
+    /** Skips events until an outcome of the connection is reported; returns it. */
+    public Outcome awaitOutcome(String id) {
+      var e = (ConnectionEvent.OutcomeReported) events.fishForMessage(MAX, "outcome of " + id, ev ->
+          ev instanceof ConnectionEvent.OutcomeReported o && o.connectionId().equals(id)
+              ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+              : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+      return e.outcome();
+    }
+  }
+
+  /** Reads inbound bytes from the listener until the text has arrived; returns everything read. */
+  public static String receiveText(TestProbe<InboundEvent> listener, String expected) {
+    StringBuilder sb = new StringBuilder();
+    long deadline = System.nanoTime() + MAX.toNanos();
+    while (!sb.toString().contains(expected)) {
+      Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+      InboundEvent e = listener.receiveMessage(left);
+      if (e instanceof InboundEvent.Received r) sb.append(r.bytes().utf8String());
+      if (e instanceof InboundEvent.Ended end) throw new AssertionError("ended before '" + expected + "': " + end + ", got: " + sb);
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public void close() {
+    testKit.shutdownTestKit();
+  }
+}
