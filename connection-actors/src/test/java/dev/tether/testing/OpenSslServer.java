@@ -182,6 +182,28 @@ public final class OpenSslServer implements AutoCloseable {
     Processes.run(List.of("ss", "-K", "state", "established", "( sport = :" + port + " )"));
   }
 
+  /** Established TCP connections of this server, as the kernel sees them. */
+  public int establishedConnections() {
+    String out = Processes.run(List.of("ss", "-Htn", "state", "established", "( sport = :" + port + " )"));
+    return (int) out.lines().filter(l -> !l.isBlank()).count();
+  }
+
+  /** Waits (bounded) until the kernel shows no established connection on this server's port. */
+  public void awaitNoEstablishedConnection(Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (establishedConnections() > 0) {
+      if (System.nanoTime() > deadline) throw new AssertionError("connection still established after " + max);
+      synchronized (output) {
+        try {
+          output.wait(50); // poll the kernel's view; woken early by new output
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
   public void stop() {
     if (process != null && process.isAlive()) {
       try {

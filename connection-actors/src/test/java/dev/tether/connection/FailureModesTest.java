@@ -1,0 +1,222 @@
+package dev.tether.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.testing.OpenSslServer;
+import dev.tether.testing.Processes;
+import dev.tether.testing.TetherFixture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** How incarnations end when the peer or the network misbehaves, against real peers and sockets. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FailureModesTest {
+  private static final Duration PEER_MAX = Duration.ofSeconds(15);
+  /** Generous margin on top of a timer's bound: a shared 2-core machine may stall for a while. */
+  private static final Duration MARGIN = Duration.ofSeconds(3);
+  final TetherFixture fx = new TetherFixture("FailureModesTest");
+
+  @AfterAll
+  void shutdown() {
+    fx.close();
+  }
+
+  @Test
+  void peerKilledMidConnectionIsTruncatedThenReconnects() {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+      var m = fx.manager();
+      var listener = m.open("killed", peer.port(), "test", fx.fastSettings());
+      m.awaitState("killed", ConnectionState.OPEN);
+      m.send("killed", "abc\n");
+      TetherFixture.receiveText(listener, "cba");
+      peer.kill9();
+      Outcome o = m.awaitOutcome("killed");
+      assertEquals(OutcomeKind.TRUNCATED, o.kind(), o.toString());
+      assertEquals(Initiator.PEER, o.initiator());
+      m.awaitState("killed", ConnectionState.BACKOFF);
+      peer.restart();
+      var reopened = m.awaitState("killed", ConnectionState.OPEN);
+      assertTrue(reopened.incarnation() >= 2, "incarnation " + reopened.incarnation());
+      assertTrue(m.get("killed").reconnects() >= 1);
+      m.close("killed", Optional.of(CloseMode.ABORT));
+    }
+  }
+
+  @Test
+  void pausedPeerNeverAnswersCloseNotifyAndCloseTimesOut() {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+      var m = fx.manager();
+      var listener = m.open("paused", peer.port(), "test", fx.fastSettings());
+      m.awaitState("paused", ConnectionState.OPEN);
+      m.send("paused", "xyz\n");
+      TetherFixture.receiveText(listener, "zyx");
+      peer.pause();
+      long start = System.nanoTime();
+      var result = m.close("paused", Optional.of(CloseMode.GRACEFUL));
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      Outcome o = assertInstanceOf(ConnectionManager.Closed.class, result).outcome();
+      assertEquals(OutcomeKind.CLOSE_TIMEOUT, o.kind(), o.toString());
+      Duration bound = fx.fastSettings().closeTimeout();
+      assertTrue(elapsed.compareTo(bound) >= 0, "ended before close-timeout: " + elapsed);
+      assertTrue(elapsed.compareTo(bound.plus(MARGIN)) < 0, "close took " + elapsed);
+      peer.resume();
+    }
+  }
+
+  @Test
+  void peerThatNeverHandshakesTimesOut() {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+      peer.pause(); // the kernel still completes TCP through the listen backlog
+      var m = fx.manager();
+      m.open("no-handshake", peer.port(), "test", fx.fastSettings());
+      var handshaking = m.awaitState("no-handshake", ConnectionState.HANDSHAKING);
+      Outcome o = m.awaitOutcome("no-handshake");
+      assertEquals(OutcomeKind.HANDSHAKE_TIMEOUT, o.kind(), o.toString());
+      Duration elapsed = Duration.between(handshaking.at(), o.at());
+      Duration bound = fx.fastSettings().handshakeTimeout();
+      assertTrue(elapsed.compareTo(bound) >= 0 && elapsed.compareTo(bound.plus(MARGIN)) < 0, "took " + elapsed);
+      m.close("no-handshake", Optional.empty());
+      peer.resume();
+    }
+  }
+
+  @Test
+  void refusedConnectIsConnectFailed() {
+    var m = fx.manager();
+    m.open("refused", OpenSslServer.freePort(), "test", fx.fastSettings());
+    Outcome o = m.awaitOutcome("refused");
+    assertEquals(OutcomeKind.CONNECT_FAILED, o.kind(), o.toString());
+    assertTrue(o.detail().contains("refused"), o.detail());
+    m.close("refused", Optional.empty());
+  }
+
+  @Test
+  void connectTimeoutWhenSynsAreDropped() throws IOException {
+    // A listener whose accept queue is full: Linux drops further SYNs silently.
+    try (ServerSocket full = new ServerSocket()) {
+      full.bind(new InetSocketAddress("127.0.0.1", 0), 1);
+      List<Socket> fillers = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          Socket s = new Socket();
+          try {
+            s.connect(full.getLocalSocketAddress(), 300);
+            fillers.add(s);
+          } catch (IOException e) {
+            s.close(); // the queue is full already
+          }
+        }
+        var m = fx.manager();
+        ConnectionSettings s = fx.fastSettings().withConnectTimeout(Duration.ofSeconds(1));
+        m.open("syn-dropped", full.getLocalPort(), "test", s);
+        var connecting = m.awaitState("syn-dropped", ConnectionState.CONNECTING);
+        Outcome o = m.awaitOutcome("syn-dropped");
+        assertEquals(OutcomeKind.CONNECT_TIMEOUT, o.kind(), o.toString());
+        Duration elapsed = Duration.between(connecting.at(), o.at());
+        assertTrue(elapsed.compareTo(Duration.ofSeconds(1)) >= 0 && elapsed.compareTo(Duration.ofSeconds(1).plus(MARGIN)) < 0,
+            "took " + elapsed);
+        m.close("syn-dropped", Optional.empty());
+      } finally {
+        for (Socket f : fillers) f.close();
+      }
+    }
+  }
+
+  @Test
+  void untrustedCertificateIsRejectedBeforeAnyApplicationByte() {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+      var m = fx.manager();
+      var listener = m.open("untrusted", peer.port(), "trusts-other", fx.fastSettings());
+      Outcome o = m.awaitOutcome("untrusted");
+      assertEquals(OutcomeKind.HANDSHAKE_FAILED, o.kind(), o.toString());
+      assertTrue(o.detail().contains("not trusted"), o.detail());
+      assertEquals(0, o.bytesOut());
+      peer.awaitOutput("certificate unknown", PEER_MAX);
+      assertFalse(peer.output().contains("CONNECTION ESTABLISHED"), peer.output());
+      assertFalse(listener.receiveSeveralMessages(1).get(0) instanceof InboundEvent.Opened);
+      m.close("untrusted", Optional.empty());
+    }
+  }
+
+  @Test
+  void hostnameMismatchIsRejectedBeforeAnyApplicationByte() {
+    // The peer presents a trusted certificate for wrong.example; we connect to localhost.
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "other", "TLSv1.2")) {
+      var m = fx.manager();
+      m.open("mismatch", peer.port(), "trusts-other", fx.fastSettings());
+      Outcome o = m.awaitOutcome("mismatch");
+      assertEquals(OutcomeKind.HANDSHAKE_FAILED, o.kind(), o.toString());
+      assertTrue(o.detail().contains("does not match the host name"), o.detail());
+      peer.awaitOutput("certificate unknown", PEER_MAX);
+      assertFalse(peer.output().contains("CONNECTION ESTABLISHED"), peer.output());
+      m.close("mismatch", Optional.empty());
+    }
+  }
+
+  @Test
+  void plaintextPeerIsExplained() throws IOException {
+    try (ServerSocket plain = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      // Accept and answer like a plaintext HTTP server would, with no TLS at all.
+      Thread t = new Thread(() -> {
+        try (Socket s = plain.accept()) {
+          s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n".getBytes());
+          s.getOutputStream().flush();
+          s.getInputStream().read(new byte[1024]);
+        } catch (IOException ignored) {
+          // closed
+        }
+      }, "plaintext-peer");
+      t.setDaemon(true);
+      t.start();
+      var m = fx.manager();
+      m.open("plaintext", plain.getLocalPort(), "test", fx.fastSettings());
+      Outcome o = m.awaitOutcome("plaintext");
+      assertEquals(OutcomeKind.HANDSHAKE_FAILED, o.kind(), o.toString());
+      assertTrue(o.detail().contains("not speaking TLS"), o.detail());
+      m.close("plaintext", Optional.empty());
+    }
+  }
+
+  @Test
+  void responseThenResetDeliversTheResponseBeforeTheOutcome() {
+    Assumptions.assumeTrue(Processes.isRoot() || "true".equals(System.getenv("CI")),
+        "skipped: resetting a peer's socket with 'ss -K' needs root");
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+      var m = fx.manager();
+      var listener = m.open("rst", peer.port(), "test", fx.fastSettings());
+      m.awaitState("rst", ConnectionState.OPEN);
+      peer.awaitOutput("CONNECTION ESTABLISHED", PEER_MAX);
+      // s_server -msg shows each record it writes; on TLS 1.3 application data is an "InnerContent" record.
+      String written = ">>> TLS 1.2, InnerContent";
+      int before = peer.count(written);
+      m.send("rst", "401 unauthorized\n");
+      // The peer has written its answer; reset its socket right after.
+      peer.awaitCount(written, before + 1, PEER_MAX);
+      peer.resetConnections();
+      StringBuilder received = new StringBuilder();
+      InboundEvent.Ended ended = null;
+      while (ended == null) {
+        InboundEvent e = listener.receiveMessage(TetherFixture.MAX);
+        if (e instanceof InboundEvent.Received r) received.append(r.bytes().utf8String());
+        if (e instanceof InboundEvent.Ended end) ended = end;
+      }
+      assertTrue(received.toString().contains("dezirohtuanu 104"), "response lost: '" + received + "'");
+      assertEquals(OutcomeKind.RESET, ended.outcome().kind(), ended.outcome().toString());
+      m.close("rst", Optional.of(CloseMode.ABORT));
+    }
+  }
+}
