@@ -1,0 +1,354 @@
+package dev.tether.admin;
+
+import static org.apache.pekko.http.javadsl.server.Directives.*;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.admin.json.ClosedJson;
+import dev.tether.admin.json.ConnectionJson;
+import dev.tether.admin.json.ConnectionListJson;
+import dev.tether.admin.json.ErrorJson;
+import dev.tether.admin.json.EventJson;
+import dev.tether.admin.json.HealthJson;
+import dev.tether.admin.json.JsonSupport;
+import dev.tether.admin.json.OpenRequestReader;
+import dev.tether.admin.json.OutcomeJson;
+import dev.tether.admin.json.SentJson;
+import dev.tether.connection.CloseMode;
+import dev.tether.connection.ConnectionEvent;
+import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.ConnectionSettings;
+import dev.tether.connection.ConnectionSpec;
+import dev.tether.connection.ConnectionState;
+import dev.tether.connection.ConnectionView;
+import dev.tether.connection.SendResult;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.pattern.AskTimeoutException;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * The admin REST API over a {@link ConnectionManager}. Routes only: every decision is the
+ * manager's; this class translates HTTP and JSON into its protocol and back.
+ *
+ * <p>A host application mounts {@link #create(ActorRef, ActorSystem)} in its own server. Requests
+ * outside the admin paths are left to the host's other routes; inside them, every error is answered
+ * here as JSON {@code {"error", "message"}}.
+ */
+public final class AdminRoutes {
+
+  private final ActorRef<ConnectionManager.Command> manager;
+  private final ActorSystem<?> system;
+  private final AdminSettings settings;
+  private final ConnectionSettings defaults;
+  private final AdminMetrics metrics;
+  private final OpenRequestReader requestReader;
+  private final Optional<byte[]> expectedAuthorization;
+
+  private AdminRoutes(ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system, AdminSettings settings,
+      ConnectionSettings defaults, AdminMetrics metrics) {
+    this.manager = manager;
+    this.system = system;
+    this.settings = settings;
+    this.defaults = defaults;
+    this.metrics = metrics;
+    this.requestReader = new OpenRequestReader(defaults, AdminRoutes::generateId);
+    this.expectedAuthorization = settings.token().map(t -> sha256("Bearer " + t));
+  }
+
+  /**
+   * The admin routes over {@code manager}, configured from the system's {@code tether.admin} and
+   * {@code tether.connection-defaults}. Also starts the metrics subscriber for {@code GET /metrics}.
+   */
+  public static Route create(ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system) {
+    return create(manager, system, AdminSettings.create(system));
+  }
+
+  /** As {@link #create(ActorRef, ActorSystem)}, with explicit admin settings. */
+  public static Route create(ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system, AdminSettings settings) {
+    ConnectionSettings defaults = ConnectionSettings.fromConfig(
+        system.settings().config().getConfig("tether.connection-defaults"), "tether.connection-defaults");
+    return new AdminRoutes(manager, system, settings, defaults, AdminMetrics.start(manager, system)).routes();
+  }
+
+  /** The JSON error handlers for a whole server: also answers unknown paths with JSON. */
+  public static Route seal(Route route) {
+    return handleExceptions(EXCEPTIONS, () -> handleRejections(REJECTIONS, () -> route));
+  }
+
+  private Route routes() {
+    return concat(
+        pathPrefix("connections", () -> guarded(this::connectionRoutes)),
+        path("events", () -> guarded(() -> get(this::events))),
+        path("health", () -> guarded(() -> get(() -> json(StatusCodes.OK, HealthJson.UP)))),
+        path("metrics", () -> guarded(() -> get(this::metricsText))));
+  }
+
+  private Route connectionRoutes() {
+    return concat(
+        pathEndOrSingleSlash(() -> concat(
+            get(() -> parameterOptional("state", this::list)),
+            post(() -> entity(JsonSupport.treeUnmarshaller(), this::open)))),
+        pathPrefix(segment(), id -> concat(
+            pathEndOrSingleSlash(() -> concat(
+                get(() -> getOne(id)),
+                delete(() -> parameterOptional("mode", mode -> close(id, mode))))),
+            path("reconnect", () -> post(() -> reconnect(id))),
+            path("send", () -> post(() -> entity(Unmarshaller.entityToByteString(), bytes -> send(id, bytes)))))));
+  }
+
+  // ---------------------------------------------------------------- handlers
+
+  private Route list(Optional<String> stateParam) {
+    Optional<ConnectionState> filter;
+    try {
+      filter = stateParam.map(ConnectionState::fromWireName);
+    } catch (IllegalArgumentException e) {
+      return error(StatusCodes.BAD_REQUEST, "invalid-parameter", "state: " + e.getMessage());
+    }
+    return onSuccess(listAll(), list -> json(StatusCodes.OK, new ConnectionListJson(
+        list.connections().stream()
+            .filter(v -> filter.map(s -> v.state() == s).orElse(true))
+            .map(ConnectionJson::of)
+            .toList())));
+  }
+
+  private Route open(JsonNode body) {
+    OpenRequestReader.Result result = requestReader.read(body);
+    if (result instanceof OpenRequestReader.Invalid invalid) return invalidRequest(invalid.errors());
+    ConnectionSpec spec = ((OpenRequestReader.Valid) result).spec();
+    return onSuccess(openConnection(spec), reply -> {
+      if (reply instanceof ConnectionManager.Opened opened) {
+        return extractUri(uri -> respondWithHeader(Location.create(location(uri, spec.id())),
+            () -> json(StatusCodes.CREATED, ConnectionJson.of(opened.view()))));
+      }
+      var rejected = (ConnectionManager.OpenRejected) reply;
+      return switch (rejected.reason()) {
+        case ALREADY_EXISTS -> error(StatusCodes.CONFLICT, "already-exists", rejected.message());
+        case INVALID -> rejected.message().contains("TLS profile")
+            ? invalidRequest(List.of(new ErrorJson.FieldError("tlsProfile", rejected.message())))
+            : error(StatusCodes.BAD_REQUEST, "invalid-request", rejected.message());
+      };
+    });
+  }
+
+  private Route getOne(String id) {
+    return onSuccess(view(id), view -> view
+        .map(v -> json(StatusCodes.OK, ConnectionJson.of(v)))
+        .orElseGet(() -> unknown(id)));
+  }
+
+  private Route close(String id, Optional<String> modeParam) {
+    Optional<CloseMode> mode;
+    try {
+      mode = modeParam.map(CloseMode::fromWireName);
+    } catch (IllegalArgumentException e) {
+      return error(StatusCodes.BAD_REQUEST, "invalid-parameter", "mode: " + e.getMessage());
+    }
+    // The close is bounded by the connection's own close-timeout: ask for its settings first.
+    return onSuccess(view(id), view -> view
+        .<Route>map(v -> onSuccess(closeConnection(id, mode, closeAskTimeout(v)), this::closed))
+        .orElseGet(() -> unknown(id)));
+  }
+
+  private Route closed(ConnectionManager.CloseResult result) {
+    if (result instanceof ConnectionManager.Closed c) {
+      return json(StatusCodes.OK, new ClosedJson(c.id(), OutcomeJson.of(c.outcome())));
+    }
+    return unknown(result.id());
+  }
+
+  private Route reconnect(String id) {
+    return onSuccess(reconnectConnection(id), view -> view
+        .map(v -> json(StatusCodes.ACCEPTED, ConnectionJson.of(v)))
+        .orElseGet(() -> unknown(id)));
+  }
+
+  private Route send(String id, ByteString bytes) {
+    if (bytes.isEmpty()) return error(StatusCodes.BAD_REQUEST, "invalid-request", "the body is empty: nothing to send");
+    return onSuccess(sendBytes(id, bytes), result -> {
+      if (result instanceof SendResult.Accepted a) return json(StatusCodes.ACCEPTED, new SentJson(a.bytes()));
+      var r = (SendResult.Rejected) result;
+      return switch (r.reason()) {
+        case UNKNOWN_CONNECTION -> unknown(id);
+        case NOT_OPEN, ENDED -> error(StatusCodes.CONFLICT, "not-open", r.message());
+        case BUFFER_FULL -> respondWithHeader(RawHeader.create("Retry-After", "1"),
+            () -> error(StatusCodes.SERVICE_UNAVAILABLE, "buffer-full", r.message()));
+      };
+    });
+  }
+
+  private Route events() {
+    Source<ServerSentEvent, NotUsed> events = ActorSource.<ConnectionEvent>actorRef(
+            e -> false, e -> Optional.empty(), 256, OverflowStrategy.dropHead())
+        .mapMaterializedValue(ref -> {
+          manager.tell(new ConnectionManager.Subscribe(ref));
+          return NotUsed.getInstance();
+        })
+        .mapConcat(AdminRoutes::toServerSentEvent)
+        .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat);
+    return completeOK(events, EventStreamMarshalling.toEventStream());
+  }
+
+  private static List<ServerSentEvent> toServerSentEvent(ConnectionEvent e) {
+    if (e instanceof ConnectionEvent.StateChanged s) {
+      return List.of(ServerSentEvent.create(JsonSupport.write(EventJson.State.of(s)), "state"));
+    }
+    if (e instanceof ConnectionEvent.OutcomeReported o) {
+      return List.of(ServerSentEvent.create(JsonSupport.write(EventJson.Outcome.of(o)), "outcome"));
+    }
+    return List.of();
+  }
+
+  private Route metricsText() {
+    return complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape()));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** Every admin path: JSON errors, the token check, the body size limit. */
+  private Route guarded(Supplier<Route> inner) {
+    return seal(authenticated(() -> withSizeLimit(settings.maxRequestBody(), inner)));
+  }
+
+  private Route authenticated(Supplier<Route> inner) {
+    if (expectedAuthorization.isEmpty()) return inner.get();
+    return optionalHeaderValueByName("Authorization", header -> {
+      // Compare digests in constant time, so neither the content nor the length of the token leaks.
+      boolean ok = header.isPresent() && MessageDigest.isEqual(sha256(header.get()), expectedAuthorization.get());
+      if (ok) return inner.get();
+      return respondWithHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"tether\""),
+          () -> error(StatusCodes.UNAUTHORIZED, "unauthorized", header.isPresent()
+              ? "the bearer token is wrong" : "this API requires Authorization: Bearer <token>"));
+    });
+  }
+
+  // ---------------------------------------------------------------- asks
+
+  private CompletionStage<ConnectionManager.ConnectionList> listAll() {
+    return AskPattern.ask(manager, ConnectionManager.ListConnections::new, settings.askTimeout(), system.scheduler());
+  }
+
+  private CompletionStage<Optional<ConnectionView>> view(String id) {
+    return AskPattern.ask(manager, replyTo -> new ConnectionManager.Get(id, replyTo), settings.askTimeout(), system.scheduler());
+  }
+
+  private CompletionStage<ConnectionManager.OpenResult> openConnection(ConnectionSpec spec) {
+    return AskPattern.ask(manager, replyTo -> new ConnectionManager.Open(spec, replyTo), settings.askTimeout(), system.scheduler());
+  }
+
+  private CompletionStage<ConnectionManager.CloseResult> closeConnection(String id, Optional<CloseMode> mode, Duration timeout) {
+    return AskPattern.ask(manager, replyTo -> new ConnectionManager.Close(id, mode, replyTo), timeout, system.scheduler());
+  }
+
+  private CompletionStage<Optional<ConnectionView>> reconnectConnection(String id) {
+    return AskPattern.ask(manager, replyTo -> new ConnectionManager.Reconnect(id, replyTo), settings.askTimeout(), system.scheduler());
+  }
+
+  private CompletionStage<SendResult> sendBytes(String id, ByteString bytes) {
+    return AskPattern.ask(manager, replyTo -> new ConnectionManager.Send(id, bytes, replyTo), settings.askTimeout(), system.scheduler());
+  }
+
+  private Duration closeAskTimeout(ConnectionView v) {
+    return v.spec().settings().orElse(defaults).closeTimeout().plus(settings.closeAskMargin());
+  }
+
+  private static Uri location(Uri requestUri, String id) {
+    String path = requestUri.path();
+    return Uri.create((path.endsWith("/") ? path : path + "/") + id);
+  }
+
+  private static String generateId() {
+    return "c-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static <T> Route json(StatusCode status, T body) {
+    return complete(status, body, JsonSupport.marshaller());
+  }
+
+  static Route error(StatusCode status, String code, String message) {
+    return json(status, new ErrorJson(code, message));
+  }
+
+  private static Route invalidRequest(List<ErrorJson.FieldError> errors) {
+    String message = errors.stream().map(e -> e.field().isEmpty() ? e.message() : e.field() + ": " + e.message())
+        .reduce((a, b) -> a + "; " + b).orElse("invalid request");
+    return json(StatusCodes.BAD_REQUEST, new ErrorJson("invalid-request", message, errors));
+  }
+
+  private static Route unknown(String id) {
+    return error(StatusCodes.NOT_FOUND, "not-found", "no connection with id '" + id + "'");
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JDK", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- error handlers
+
+  private static final ExceptionHandler EXCEPTIONS = ExceptionHandler.newBuilder()
+      .match(EntityStreamSizeException.class, e -> error(StatusCodes.PAYLOAD_TOO_LARGE, "payload-too-large",
+          "the request body is larger than " + e.limit() + " bytes"))
+      .match(AskTimeoutException.class, e -> error(StatusCodes.SERVICE_UNAVAILABLE, "manager-timeout",
+          "the connection manager did not answer in time"))
+      .match(IllegalArgumentException.class, e -> error(StatusCodes.BAD_REQUEST, "invalid-request", String.valueOf(e.getMessage())))
+      .build();
+
+  /** Pekko's default rejection handling, with its plain-text bodies turned into JSON errors. */
+  private static final RejectionHandler REJECTIONS = RejectionHandler.defaultHandler()
+      .mapRejectionResponse(AdminRoutes::toJsonError);
+
+  private static HttpResponse toJsonError(HttpResponse response) {
+    if (response.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)) return response;
+    String text = response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
+        ? strict.getData().utf8String() : response.status().reason();
+    ErrorJson body = new ErrorJson(errorCode(response.status()), text.replace('\n', ' ').trim());
+    return response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, JsonSupport.write(body)));
+  }
+
+  private static String errorCode(StatusCode status) {
+    return switch (status.intValue()) {
+      case 400 -> "bad-request";
+      case 401 -> "unauthorized";
+      case 404 -> "not-found";
+      case 405 -> "method-not-allowed";
+      case 406 -> "not-acceptable";
+      case 413 -> "payload-too-large";
+      case 415 -> "unsupported-media-type";
+      default -> status.intValue() >= 500 ? "internal-error" : "request-rejected";
+    };
+  }
+}

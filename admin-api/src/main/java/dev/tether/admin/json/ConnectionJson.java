@@ -1,0 +1,51 @@
+package dev.tether.admin.json;
+
+import dev.tether.connection.ConnectionView;
+import java.time.Instant;
+
+/**
+ * One connection as the REST API shows it. Fields documented as "or null" are null, never absent.
+ *
+ * @param id connection id
+ * @param remote {@code host:port}
+ * @param state the state's wire name
+ * @param incarnation current (or last) incarnation, from 1
+ * @param stateSince ISO-8601 UTC
+ * @param tls the negotiated parameters, or null before the handshake finished
+ * @param bytesIn application bytes received by the current incarnation
+ * @param bytesOut application bytes written by the current incarnation
+ * @param reconnects incarnations started after the first
+ * @param nextAttemptAt ISO-8601 UTC while in backoff, else null
+ * @param lastPingRttMillis round-trip time of the last answered keepalive ping, or null
+ * @param lastOutcome how the previous incarnation ended, or null
+ */
+public record ConnectionJson(
+    String id,
+    String remote,
+    String state,
+    long incarnation,
+    String stateSince,
+    TlsJson tls,
+    long bytesIn,
+    long bytesOut,
+    long reconnects,
+    String nextAttemptAt,
+    Long lastPingRttMillis,
+    OutcomeJson lastOutcome) {
+
+  public static ConnectionJson of(ConnectionView v) {
+    return new ConnectionJson(
+        v.id(),
+        v.remote(),
+        v.state().wireName(),
+        v.incarnation(),
+        v.stateSince().toString(),
+        v.tls().map(TlsJson::of).orElse(null),
+        v.bytesIn(),
+        v.bytesOut(),
+        v.reconnects(),
+        v.nextAttemptAt().map(Instant::toString).orElse(null),
+        v.lastPingRttMillis().orElse(null),
+        v.lastOutcome().map(OutcomeJson::of).orElse(null));
+  }
+}

@@ -1,0 +1,22 @@
+package dev.tether.admin.json;
+
+import dev.tether.connection.ConnectionEvent;
+
+/** The JSON data of the {@code GET /events} server-sent events. */
+public final class EventJson {
+  private EventJson() {}
+
+  /** SSE event {@code state}: a connection entered a new state. */
+  public record State(String id, long incarnation, String state, String at) {
+    public static State of(ConnectionEvent.StateChanged e) {
+      return new State(e.connectionId(), e.incarnation(), e.state().wireName(), e.at().toString());
+    }
+  }
+
+  /** SSE event {@code outcome}: an incarnation of a connection ended. */
+  public record Outcome(String id, long incarnation, OutcomeJson outcome) {
+    public static Outcome of(ConnectionEvent.OutcomeReported e) {
+      return new Outcome(e.connectionId(), e.outcome().incarnation(), OutcomeJson.of(e.outcome()));
+    }
+  }
+}

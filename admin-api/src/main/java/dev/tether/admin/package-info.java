@@ -1,0 +1,7 @@
+/**
+ * The Tether service: admin REST routes over a {@link dev.tether.connection.ConnectionManager}
+ * ({@link dev.tether.admin.AdminRoutes#create}, mountable in any Pekko HTTP server), and the
+ * standalone service ({@link dev.tether.admin.AdminApp}) that binds them, opens the configured
+ * connections and closes them all on shutdown.
+ */
+package dev.tether.admin;

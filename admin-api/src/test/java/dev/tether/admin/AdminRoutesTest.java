@@ -1,0 +1,368 @@
+package dev.tether.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.admin.json.JsonSupport;
+import dev.tether.connection.CloseMode;
+import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.ConnectionSpec;
+import dev.tether.connection.ConnectionState;
+import dev.tether.connection.ConnectionView;
+import dev.tether.connection.Initiator;
+import dev.tether.connection.Outcome;
+import dev.tether.connection.OutcomeKind;
+import dev.tether.connection.SendResult;
+import dev.tether.connection.TlsInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.testkit.TestRoute;
+import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The REST contract, with a probe standing in for the connection manager. */
+class AdminRoutesTest extends JUnit5RouteTest {
+
+  private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
+
+  private TestProbe<ConnectionManager.Command> manager;
+  private TestRoute route;
+
+  @BeforeEach
+  void createRoutes() {
+    manager = testKit().createTestProbe(ConnectionManager.Command.class);
+    route = testRoute(AdminRoutes.create(manager.ref(), testKit().system()));
+    manager.expectMessageClass(ConnectionManager.Subscribe.class); // the metrics subscriber
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  @Test
+  void listsConnectionsWithNullsForAbsentFields() throws Exception {
+    var result = async(HttpRequest.GET("/connections"));
+    manager.expectMessageClass(ConnectionManager.ListConnections.class).replyTo()
+        .tell(new ConnectionManager.ConnectionList(List.of(openView("a"), backoffView("b"))));
+    JsonNode body = json(result.get(5, TimeUnit.SECONDS).assertStatusCode(200));
+    JsonNode a = body.get("connections").get(0);
+    assertEquals("a", a.get("id").asText());
+    assertEquals("example.org:443", a.get("remote").asText());
+    assertEquals("open", a.get("state").asText());
+    assertEquals("2026-01-02T03:04:05Z", a.get("stateSince").asText());
+    assertEquals("TLSv1.3", a.get("tls").get("protocol").asText());
+    assertTrue(a.get("tls").get("peerSubject").isNull());
+    assertTrue(a.get("nextAttemptAt").isNull());
+    assertEquals(12, a.get("lastPingRttMillis").asLong());
+    assertTrue(a.get("lastOutcome").isNull());
+    assertEquals(List.of("id", "remote", "state", "incarnation", "stateSince", "tls", "bytesIn", "bytesOut", "reconnects",
+        "nextAttemptAt", "lastPingRttMillis", "lastOutcome"), fieldNames(a));
+    JsonNode b = body.get("connections").get(1);
+    assertEquals("backoff", b.get("state").asText());
+    assertTrue(b.get("tls").isNull());
+    assertTrue(b.get("lastPingRttMillis").isNull());
+    assertEquals("2026-01-02T03:04:06Z", b.get("nextAttemptAt").asText());
+    assertEquals(List.of("kind", "initiator", "detail", "at"), fieldNames(b.get("lastOutcome")));
+    assertEquals("truncated", b.get("lastOutcome").get("kind").asText());
+    assertEquals("peer", b.get("lastOutcome").get("initiator").asText());
+  }
+
+  @Test
+  void filtersByState() throws Exception {
+    var result = async(HttpRequest.GET("/connections?state=open"));
+    manager.expectMessageClass(ConnectionManager.ListConnections.class).replyTo()
+        .tell(new ConnectionManager.ConnectionList(List.of(openView("a"), backoffView("b"))));
+    JsonNode body = json(result.get(5, TimeUnit.SECONDS).assertStatusCode(200));
+    assertEquals(1, body.get("connections").size());
+    assertEquals("a", body.get("connections").get(0).get("id").asText());
+  }
+
+  @Test
+  void rejectsAnUnknownStateFilter() {
+    assertError(route.run(HttpRequest.GET("/connections?state=sleeping")), 400, "invalid-parameter");
+  }
+
+  @Test
+  void getsOneConnectionOr404() throws Exception {
+    var found = async(HttpRequest.GET("/connections/a"));
+    var get = manager.expectMessageClass(ConnectionManager.Get.class);
+    assertEquals("a", get.id());
+    get.replyTo().tell(Optional.of(openView("a")));
+    assertEquals("a", json(found.get(5, TimeUnit.SECONDS).assertStatusCode(200)).get("id").asText());
+
+    var missing = async(HttpRequest.GET("/connections/nope"));
+    manager.expectMessageClass(ConnectionManager.Get.class).replyTo().tell(Optional.empty());
+    assertError(missing.get(5, TimeUnit.SECONDS), 404, "not-found");
+  }
+
+  // ---------------------------------------------------------------- open
+
+  @Test
+  void opensWithOverridesAndAnswers201WithLocation() throws Exception {
+    var result = async(post("/connections", """
+        {"id": "db", "host": "db.internal", "port": 5432, "tlsProfile": "default", "closeMode": "send-only",
+         "connectTimeout": "1500ms", "handshakeTimeout": "2s", "closeTimeout": "1s",
+         "keepalive": {"interval": "10s", "timeout": "2s", "ping": "hi\\n", "allowedMisses": 2},
+         "reconnect": {"minBackoff": "100ms", "maxBackoff": "5s", "randomFactor": 0.5}}"""));
+    var open = manager.expectMessageClass(ConnectionManager.Open.class);
+    ConnectionSpec spec = open.spec();
+    assertEquals("db", spec.id());
+    assertEquals("db.internal", spec.host());
+    assertEquals(5432, spec.port());
+    var s = spec.settings().orElseThrow();
+    assertEquals(CloseMode.SEND_ONLY, s.closeMode());
+    assertEquals(Duration.ofMillis(1500), s.connectTimeout());
+    assertEquals(Duration.ofSeconds(2), s.handshakeTimeout());
+    assertEquals(Duration.ofSeconds(1), s.closeTimeout());
+    assertTrue(s.keepalive().enabled());
+    assertEquals(Duration.ofSeconds(10), s.keepalive().interval());
+    assertEquals(ByteString.fromString("hi\n"), s.keepalive().ping());
+    assertEquals(2, s.keepalive().allowedMisses());
+    assertEquals(Duration.ofMillis(100), s.reconnect().minBackoff());
+    assertEquals(Duration.ofSeconds(5), s.reconnect().maxBackoff());
+    assertEquals(0.5, s.reconnect().randomFactor());
+    open.replyTo().tell(new ConnectionManager.Opened(view(spec, ConnectionState.CONNECTING)));
+    TestRouteResult r = result.get(5, TimeUnit.SECONDS).assertStatusCode(201).assertHeaderExists("Location", "/connections/db");
+    assertEquals("connecting", json(r).get("state").asText());
+  }
+
+  @Test
+  void generatesAnIdAndKeepsDefaultsWhenNothingIsOverridden() throws Exception {
+    var result = async(post("/connections", "{\"host\": \"example.org\", \"port\": 443}"));
+    var open = manager.expectMessageClass(ConnectionManager.Open.class);
+    assertTrue(open.spec().id().matches("[A-Za-z0-9._-]{1,64}"), open.spec().id());
+    assertEquals("default", open.spec().tlsProfile());
+    assertEquals(Optional.empty(), open.spec().settings());
+    open.replyTo().tell(new ConnectionManager.Opened(view(open.spec(), ConnectionState.CONNECTING)));
+    result.get(5, TimeUnit.SECONDS).assertStatusCode(201).assertHeaderExists("Location", "/connections/" + open.spec().id());
+  }
+
+  @Test
+  void answers409WhenTheIdExists() throws Exception {
+    var result = async(post("/connections", "{\"id\": \"a\", \"host\": \"example.org\", \"port\": 443}"));
+    manager.expectMessageClass(ConnectionManager.Open.class).replyTo().tell(new ConnectionManager.OpenRejected(
+        ConnectionManager.OpenRejection.ALREADY_EXISTS, "a connection with id 'a' already exists"));
+    assertError(result.get(5, TimeUnit.SECONDS), 409, "already-exists");
+  }
+
+  @Test
+  void reportsAnUnknownTlsProfileAsABadField() throws Exception {
+    var result = async(post("/connections", "{\"host\": \"example.org\", \"port\": 443, \"tlsProfile\": \"nope\"}"));
+    manager.expectMessageClass(ConnectionManager.Open.class).replyTo().tell(new ConnectionManager.OpenRejected(
+        ConnectionManager.OpenRejection.INVALID, "unknown TLS profile 'nope'; configured profiles: default"));
+    JsonNode body = assertError(result.get(5, TimeUnit.SECONDS), 400, "invalid-request");
+    assertEquals("tlsProfile", body.get("fields").get(0).get("field").asText());
+  }
+
+  @Test
+  void rejectsMalformedJson() {
+    assertError(route.run(post("/connections", "{\"host\": ")), 400, "bad-request");
+    manager.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void reportsEveryBadFieldAtOnce() {
+    JsonNode body = assertError(route.run(post("/connections", """
+        {"id": "not ok!", "host": 7, "port": "443", "closeMode": "later", "connectTimeout": "abc",
+         "keepalive": {"interval": "1.5s", "allowedMisses": -1, "colour": "red"},
+         "reconnect": {"randomFactor": "lots"}, "extra": true}""")), 400, "invalid-request");
+    List<String> fields = new java.util.ArrayList<>();
+    body.get("fields").forEach(f -> fields.add(f.get("field").asText()));
+    assertEquals(List.of("id", "host", "port", "closeMode", "connectTimeout", "keepalive.interval",
+        "keepalive.allowedMisses", "keepalive.colour", "reconnect.randomFactor", "extra").stream().sorted().toList(),
+        fields.stream().sorted().toList());
+    assertTrue(body.get("message").asText().contains("connectTimeout: must be a duration"), body.toString());
+    manager.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void rejectsAnUnknownField() {
+    JsonNode body = assertError(route.run(post("/connections", "{\"host\": \"h\", \"port\": 1, \"colour\": \"red\"}")),
+        400, "invalid-request");
+    assertEquals("colour", body.get("fields").get(0).get("field").asText());
+  }
+
+  @Test
+  void rejectsMissingRequiredFieldsAndNonObjects() {
+    JsonNode body = assertError(route.run(post("/connections", "{}")), 400, "invalid-request");
+    assertEquals(2, body.get("fields").size());
+    assertError(route.run(post("/connections", "[1, 2]")), 400, "invalid-request");
+    assertError(route.run(HttpRequest.POST("/connections").withEntity(ContentTypes.TEXT_PLAIN_UTF8, "{}")), 415,
+        "unsupported-media-type");
+  }
+
+  @Test
+  void rejectsBodiesOverOneMebibyte() {
+    String big = "{\"host\": \"" + "x".repeat(1024 * 1024) + "\", \"port\": 1}";
+    assertError(route.run(post("/connections", big)), 413, "payload-too-large");
+    byte[] raw = new byte[1024 * 1024 + 1];
+    assertError(route.run(HttpRequest.POST("/connections/a/send")
+        .withEntity(ContentTypes.APPLICATION_OCTET_STREAM, raw)), 413, "payload-too-large");
+    manager.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  // ---------------------------------------------------------------- close, reconnect, send
+
+  @Test
+  void deleteClosesWithTheRequestedModeAndAnswersTheOutcome() throws Exception {
+    var result = async(HttpRequest.DELETE("/connections/a?mode=abort"));
+    manager.expectMessageClass(ConnectionManager.Get.class).replyTo().tell(Optional.of(openView("a")));
+    var close = manager.expectMessageClass(ConnectionManager.Close.class);
+    assertEquals(Optional.of(CloseMode.ABORT), close.mode());
+    close.replyTo().tell(new ConnectionManager.Closed("a", outcome(OutcomeKind.ABORTED, Initiator.LOCAL)));
+    JsonNode body = json(result.get(5, TimeUnit.SECONDS).assertStatusCode(200));
+    assertEquals("a", body.get("id").asText());
+    assertEquals("aborted", body.get("outcome").get("kind").asText());
+    assertEquals("local", body.get("outcome").get("initiator").asText());
+  }
+
+  @Test
+  void deleteWithoutModeUsesTheConfiguredMode() throws Exception {
+    var result = async(HttpRequest.DELETE("/connections/a"));
+    manager.expectMessageClass(ConnectionManager.Get.class).replyTo().tell(Optional.of(openView("a")));
+    var close = manager.expectMessageClass(ConnectionManager.Close.class);
+    assertEquals(Optional.empty(), close.mode());
+    close.replyTo().tell(new ConnectionManager.Closed("a", outcome(OutcomeKind.CLEAN, Initiator.LOCAL)));
+    assertEquals("clean", json(result.get(5, TimeUnit.SECONDS).assertStatusCode(200)).get("outcome").get("kind").asText());
+  }
+
+  @Test
+  void deleteRejectsABadModeAndAnswers404ForUnknownIds() throws Exception {
+    assertError(route.run(HttpRequest.DELETE("/connections/a?mode=politely")), 400, "invalid-parameter");
+    manager.expectNoMessage(Duration.ofMillis(100));
+    var result = async(HttpRequest.DELETE("/connections/nope"));
+    manager.expectMessageClass(ConnectionManager.Get.class).replyTo().tell(Optional.empty());
+    assertError(result.get(5, TimeUnit.SECONDS), 404, "not-found");
+  }
+
+  @Test
+  void reconnectAnswers202OrNotFound() throws Exception {
+    var result = async(HttpRequest.POST("/connections/a/reconnect"));
+    manager.expectMessageClass(ConnectionManager.Reconnect.class).replyTo().tell(Optional.of(openView("a")));
+    result.get(5, TimeUnit.SECONDS).assertStatusCode(202);
+    var missing = async(HttpRequest.POST("/connections/b/reconnect"));
+    manager.expectMessageClass(ConnectionManager.Reconnect.class).replyTo().tell(Optional.empty());
+    assertError(missing.get(5, TimeUnit.SECONDS), 404, "not-found");
+  }
+
+  @Test
+  void sendForwardsRawBytes() throws Exception {
+    var result = async(HttpRequest.POST("/connections/a/send").withEntity(ContentTypes.APPLICATION_OCTET_STREAM, new byte[] {1, 2, 3}));
+    var send = manager.expectMessageClass(ConnectionManager.Send.class);
+    assertEquals(ByteString.fromArray(new byte[] {1, 2, 3}), send.bytes());
+    send.replyTo().tell(new SendResult.Accepted("a", 3));
+    assertEquals(3, json(result.get(5, TimeUnit.SECONDS).assertStatusCode(202)).get("bytes").asInt());
+  }
+
+  @Test
+  void sendAnswers409WhenNotOpenAnd404WhenUnknown() throws Exception {
+    var result = async(HttpRequest.POST("/connections/a/send").withEntity("hello"));
+    manager.expectMessageClass(ConnectionManager.Send.class).replyTo()
+        .tell(new SendResult.Rejected("a", SendResult.Reason.NOT_OPEN, "connection 'a' is backoff, not open"));
+    assertError(result.get(5, TimeUnit.SECONDS), 409, "not-open");
+    var missing = async(HttpRequest.POST("/connections/b/send").withEntity("hello"));
+    manager.expectMessageClass(ConnectionManager.Send.class).replyTo()
+        .tell(new SendResult.Rejected("b", SendResult.Reason.UNKNOWN_CONNECTION, "no connection with id 'b'"));
+    assertError(missing.get(5, TimeUnit.SECONDS), 404, "not-found");
+  }
+
+  // ---------------------------------------------------------------- misc
+
+  @Test
+  void healthAndMetrics() {
+    JsonNode health = json(route.run(HttpRequest.GET("/health")).assertStatusCode(200));
+    assertEquals("up", health.get("status").asText());
+    String metrics = route.run(HttpRequest.GET("/metrics")).assertStatusCode(200).entityString();
+    assertTrue(metrics.contains("tether_connections{state=\"open\"}"), metrics);
+    assertTrue(metrics.contains("tether_outcomes_total{kind=\"clean\"}"), metrics);
+    assertTrue(metrics.contains("tether_reconnects_total"), metrics);
+    assertTrue(metrics.contains("tether_handshake_duration_seconds"), metrics);
+  }
+
+  @Test
+  void unknownPathsAndMethodsAreJsonErrors() {
+    assertError(route.run(HttpRequest.PUT("/connections/a")), 405, "method-not-allowed");
+    assertError(route.run(HttpRequest.GET("/connections/a/b/c")), 404, "not-found");
+  }
+
+  @Test
+  void tokenIsRequiredWhenConfigured() {
+    TestRoute guarded = testRoute(AdminRoutes.create(manager.ref(), testKit().system(),
+        AdminSettings.create(testKit().system()).withToken(Optional.of("s3cret"))));
+    manager.expectMessageClass(ConnectionManager.Subscribe.class);
+    TestRouteResult missing = guarded.run(HttpRequest.GET("/health"));
+    assertError(missing, 401, "unauthorized");
+    missing.assertHeaderExists("WWW-Authenticate", "Bearer realm=\"tether\"");
+    assertError(guarded.run(HttpRequest.GET("/health").addHeader(RawHeader.create("Authorization", "Bearer s3cre"))),
+        401, "unauthorized");
+    assertError(guarded.run(HttpRequest.GET("/connections").addHeader(RawHeader.create("Authorization", "Bearer wrong!"))),
+        401, "unauthorized");
+    guarded.run(HttpRequest.GET("/health").addHeader(RawHeader.create("Authorization", "Bearer s3cret"))).assertStatusCode(200);
+    manager.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private CompletableFuture<TestRouteResult> async(HttpRequest request) {
+    return CompletableFuture.supplyAsync(() -> route.run(request));
+  }
+
+  private static HttpRequest post(String uri, String json) {
+    return HttpRequest.POST(uri).withEntity(ContentTypes.APPLICATION_JSON, json);
+  }
+
+  private static JsonNode json(TestRouteResult r) {
+    r.assertContentType(ContentTypes.APPLICATION_JSON);
+    try {
+      return JsonSupport.mapper().readTree(r.entityString());
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + r.entityString(), e);
+    }
+  }
+
+  private static JsonNode assertError(TestRouteResult r, int status, String code) {
+    r.assertStatusCode(status);
+    JsonNode body = json(r);
+    assertEquals(code, body.get("error").asText(), body.toString());
+    assertFalse(body.get("message").asText().isBlank(), body.toString());
+    return body;
+  }
+
+  private static List<String> fieldNames(JsonNode n) {
+    List<String> names = new java.util.ArrayList<>();
+    n.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  private static Outcome outcome(OutcomeKind kind, Initiator initiator) {
+    return new Outcome(kind, initiator, "test", T0, 1, 0, 0, Duration.ofSeconds(1));
+  }
+
+  private static ConnectionView openView(String id) {
+    return new ConnectionView(id, "example.org:443", ConnectionState.OPEN, 1, T0,
+        Optional.of(new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384", null)), 10, 20, 0, Optional.empty(), Optional.of(12L),
+        Optional.empty(), Optional.empty(), List.of(), ConnectionSpec.of(id, "example.org", 443));
+  }
+
+  private static ConnectionView backoffView(String id) {
+    Outcome o = outcome(OutcomeKind.TRUNCATED, Initiator.PEER);
+    return new ConnectionView(id, "example.org:443", ConnectionState.BACKOFF, 2, T0, Optional.empty(), 0, 0, 1,
+        Optional.of(T0.plusSeconds(1)), Optional.empty(), Optional.empty(), Optional.of(o), List.of(o),
+        ConnectionSpec.of(id, "example.org", 443));
+  }
+
+  private static ConnectionView view(ConnectionSpec spec, ConnectionState state) {
+    return new ConnectionView(spec.id(), spec.remote(), state, 1, T0, Optional.empty(), 0, 0, 0, Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), spec);
+  }
+}
