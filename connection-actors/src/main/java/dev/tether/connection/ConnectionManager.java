@@ -328,7 +328,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     if (m.report() instanceof Connection.StateReport s) {
       e.tls = s.tls();
       if (s.state() == ConnectionState.OPEN && e.openedAt == null) e.openedAt = s.at();
-      setState(e, s.state(), s.at());
+      if (s.state() != e.state) setState(e, s.state(), s.at()); // connecting is already announced at spawn
     } else if (m.report() instanceof Connection.EndReport r) {
       recordOutcome(e, r.outcome());
     }
