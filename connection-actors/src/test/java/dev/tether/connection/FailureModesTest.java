@@ -95,6 +95,24 @@ class FailureModesTest {
   }
 
   @Test
+  void closeDuringTheHandshakeIsHonouredAtOnce() {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+      peer.pause();
+      var m = fx.manager();
+      ConnectionSettings s = fx.fastSettings().withHandshakeTimeout(Duration.ofSeconds(30));
+      m.open("early-close", peer.port(), "test", s);
+      m.awaitState("early-close", ConnectionState.HANDSHAKING);
+      long start = System.nanoTime();
+      Outcome o = assertInstanceOf(ConnectionManager.Closed.class, m.close("early-close", Optional.of(CloseMode.GRACEFUL))).outcome();
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      assertEquals(OutcomeKind.ABORTED, o.kind(), o.toString());
+      assertTrue(o.detail().contains("handshaking"), o.detail());
+      assertTrue(elapsed.compareTo(MARGIN) < 0, "not at once: " + elapsed);
+      peer.resume();
+    }
+  }
+
+  @Test
   void refusedConnectIsConnectFailed() {
     var m = fx.manager();
     m.open("refused", OpenSslServer.freePort(), "test", fx.fastSettings());

@@ -1,0 +1,78 @@
+package dev.tether.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** reference.conf defaults, and invalid configuration failing at start with the key named. */
+class ConfigurationTest {
+
+  private static Config with(String overrides) {
+    return ConfigFactory.parseString(overrides).withFallback(ConfigFactory.defaultReference()).resolve();
+  }
+
+  private static String failure(String overrides) {
+    return assertThrows(IllegalArgumentException.class, () -> ConnectionManagerSettings.create(with(overrides))).getMessage();
+  }
+
+  @Test
+  void referenceDefaultsLoad() {
+    ConnectionManagerSettings s = ConnectionManagerSettings.create(ConfigFactory.defaultReference());
+    ConnectionSettings d = s.defaults();
+    assertEquals(Duration.ofSeconds(5), d.connectTimeout());
+    assertEquals(Duration.ofSeconds(10), d.handshakeTimeout());
+    assertEquals(Duration.ofSeconds(3), d.closeTimeout());
+    assertEquals(CloseMode.GRACEFUL, d.closeMode());
+    assertEquals(Duration.ofMillis(200), d.reconnect().minBackoff());
+    assertEquals(20, d.reconnect().maxFailures());
+    assertTrue(s.tlsProfiles().get("default").hostnameVerification());
+    assertEquals(false, d.keepalive().enabled());
+  }
+
+  @Test
+  void invalidValuesNameTheirKey() {
+    assertTrue(failure("tether.connection-defaults.close-mode = sometimes").contains("tether.connection-defaults.close-mode"));
+    assertTrue(failure("tether.connection-defaults.close-mode = sometimes").contains("graceful, send-only, abort"));
+    assertTrue(failure("tether.connection-defaults.connect-timeout = -1s").contains("connect-timeout"));
+    assertTrue(failure("tether.connection-defaults.handshake-timeout = soon").contains("handshake-timeout"));
+    assertTrue(failure("tether.connection-defaults.reconnect.max-backoff = 1ms").contains("tether.connection-defaults.reconnect"));
+    assertTrue(failure("tether.connection-defaults.reconnect.random-factor = -1").contains("random-factor"));
+    assertTrue(failure("tether.connection-defaults.keepalive.ping = \"\"").contains("tether.connection-defaults.keepalive"));
+  }
+
+  @Test
+  void badTlsProfilesNameTheirKey() {
+    String missing = failure("tether.tls-profiles.peer { trust-pem = /nonexistent/ca.pem }");
+    assertTrue(missing.contains("tether.tls-profiles.peer.trust-pem") && missing.contains("file not found"), missing);
+    String unknown = failure("tether.tls-profiles.peer { trust-pm = x }");
+    assertTrue(unknown.contains("tether.tls-profiles.peer.trust-pm") && unknown.contains("unknown key"), unknown);
+    String proto = failure("tether.tls-profiles.peer { protocols = [SSLv3] }");
+    assertTrue(proto.contains("tether.tls-profiles.peer.protocols"), proto);
+    String half = failure("tether.tls-profiles.peer { key-pem = /tmp/k.pem }");
+    assertTrue(half.contains("tether.tls-profiles.peer") && half.contains("cert-pem"), half);
+  }
+
+  @Test
+  void specValidation() {
+    assertThrows(IllegalArgumentException.class, () -> ConnectionSpec.of("bad id!", "localhost", 443));
+    assertThrows(IllegalArgumentException.class, () -> ConnectionSpec.of("ok", "localhost", 70000));
+    assertThrows(IllegalArgumentException.class, () -> ConnectionSpec.of("ok", " ", 443));
+    assertEquals("[::1]:443", ConnectionSpec.of("v6", "::1", 443).remote());
+  }
+
+  @Test
+  void backoffBaseDelayDoublesUpToTheMaximum() {
+    ReconnectSettings r = ConnectionManagerSettings.create(ConfigFactory.defaultReference()).defaults().reconnect()
+        .withMinBackoff(Duration.ofMillis(100)).withMaxBackoff(Duration.ofMillis(1000));
+    assertEquals(Duration.ofMillis(100), r.baseDelay(0));
+    assertEquals(Duration.ofMillis(200), r.baseDelay(1));
+    assertEquals(Duration.ofMillis(800), r.baseDelay(3));
+    assertEquals(Duration.ofMillis(1000), r.baseDelay(4));
+    assertEquals(Duration.ofMillis(1000), r.baseDelay(1000));
+  }
+}
