@@ -1,0 +1,68 @@
+package dev.tether.admin;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * The standalone service: {@code java [-Dconfig.file=application.conf] -jar tether.jar}.
+ *
+ * <p>Configuration is the usual Typesafe Config stack (system properties, then {@code
+ * -Dconfig.file} or {@code application.conf}, then the service defaults in {@code
+ * tether-service.conf}, then every {@code reference.conf}). Invalid configuration, or a public
+ * binding without a token, stops the start with exit code 2 and a message that says why.
+ */
+public final class AdminApp {
+  private AdminApp() {}
+
+  /** Why coordinated shutdown ran: the signal that asked for it. */
+  private record SignalReason(String signal) implements CoordinatedShutdown.Reason {}
+
+  public static void main(String[] args) {
+    // Both must be set before the first TLS class or logger initializes, so before anything else.
+    // The demo peer is a JDK SSLEngine server; this makes it answer a TLS 1.3 close_notify.
+    setIfAbsent("jdk.tls.acknowledgeCloseNotify", "true");
+    setIfAbsent("logback.configurationFile", "tether-logback.xml");
+
+    Config config = loadConfig();
+    ServiceSettings settings;
+    try {
+      settings = ServiceSettings.create(config);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      LoggerFactory.getLogger(AdminApp.class).error("not starting: {}", e.getMessage());
+      System.err.println("tether: not starting: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    ActorSystem<Void> system = ActorSystem.create(Guardian.create(settings), "tether", config);
+    handleTermination(system);
+  }
+
+  /** The service's configuration, honouring {@code -Dconfig.file}, {@code -Dconfig.resource}, {@code -D} overrides. */
+  static Config loadConfig() {
+    return ConfigFactory.load(ConfigFactory.defaultApplication()
+        .withFallback(ConfigFactory.parseResources(AdminApp.class.getClassLoader(), "tether-service.conf")));
+  }
+
+  /**
+   * The JVM's own shutdown hook would run coordinated shutdown too, but a JVM that was terminated
+   * by a signal exits with 143 whatever the hook does. Handling SIGTERM ourselves lets the shutdown
+   * complete and {@code exit-jvm} exit with 0, as an orchestrator expects of a clean stop.
+   */
+  private static void handleTermination(ActorSystem<Void> system) {
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        Signal.handle(new Signal(name), s -> CoordinatedShutdown.get(system).runAll(new SignalReason("SIG" + s.getName())));
+      } catch (IllegalArgumentException e) {
+        LoggerFactory.getLogger(AdminApp.class).warn("cannot handle SIG{}: {}; the JVM hook will shut down", name, e.getMessage());
+      }
+    }
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) System.setProperty(key, value);
+  }
+}

@@ -1,0 +1,38 @@
+package dev.tether.admin;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the admin routes and ties the binding to {@code CoordinatedShutdown}: at {@code
+ * service-unbind} the port stops taking connections, at {@code service-requests-done} requests in
+ * flight get {@code termination-deadline} to finish.
+ */
+public final class AdminHttpServer {
+  private static final Logger log = LoggerFactory.getLogger(AdminHttpServer.class);
+
+  private AdminHttpServer() {}
+
+  /** Binds; if binding fails, logs why and terminates the actor system. */
+  public static CompletionStage<InetSocketAddress> start(Route routes, ActorSystem<?> system, AdminSettings settings) {
+    CompletionStage<ServerBinding> bound = Http.get(system).newServerAt(settings.iface(), settings.port())
+        .bind(AdminRoutes.seal(routes));
+    bound.whenComplete((binding, failure) -> {
+      if (binding != null) {
+        binding.addToCoordinatedShutdown(settings.terminationDeadline(), system);
+        log.info("admin API listening on http://{}:{}{}", binding.localAddress().getHostString(),
+            binding.localAddress().getPort(), settings.token().isPresent() ? " (bearer token required)" : "");
+      } else {
+        log.error("cannot bind the admin API to {}:{}: {}; stopping", settings.iface(), settings.port(), failure.getMessage());
+        system.terminate();
+      }
+    });
+    return bound.thenApply(ServerBinding::localAddress);
+  }
+}
