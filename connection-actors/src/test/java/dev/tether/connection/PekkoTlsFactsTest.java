@@ -1,0 +1,117 @@
+package dev.tether.connection;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.testing.OpenSslServer;
+import dev.tether.testing.TestCerts;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLEngine;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.TLSClosing;
+import org.apache.pekko.stream.TLSProtocol;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.TLS;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Re-checks the facts about Pekko 1.7's TLS stage that Tether's design relies on (see
+ * shared/notes/pekko-tls-facts.md), with the raw pipeline and no Tether code, against a real peer.
+ * If a Pekko upgrade changes one of them, this test says which.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PekkoTlsFactsTest {
+  final ActorTestKit kit = ActorTestKit.create("PekkoTlsFactsTest");
+  final TestCerts certs = TestCerts.generate();
+  final TlsProfile profile = certs.profileTrusting("facts", "localhost", List.of("TLSv1.3"), true);
+
+  @AfterAll
+  void shutdown() {
+    kit.shutdownTestKit();
+  }
+
+  /** Runs the raw pipeline: sends {@code lines}, collects everything plaintext-out emits. */
+  private List<TLSProtocol.SslTlsInbound> runRaw(OpenSslServer peer, List<String> lines, boolean completeAfterSend,
+      AtomicReference<SSLEngine> engine) throws Exception {
+    var tls = TLS.create(() -> {
+      SSLEngine e = profile.createClientEngine("localhost", peer.port());
+      engine.set(e);
+      return e;
+    }, session -> { }, TLSClosing.eagerClose());
+    var tcp = Tcp.get(kit.system()).outgoingConnection(InetSocketAddress.createUnresolved("localhost", peer.port()),
+        Optional.empty(), List.of(), true, Optional.empty(), Optional.empty());
+    Source<TLSProtocol.SslTlsOutbound, ?> out = Source.from(lines)
+        .map(l -> (TLSProtocol.SslTlsOutbound) new TLSProtocol.SendBytes(ByteString.fromString(l, StandardCharsets.UTF_8)));
+    if (!completeAfterSend) out = out.concat(Source.never());
+    CompletableFuture<List<TLSProtocol.SslTlsInbound>> result = out.via(tls.join(tcp))
+        .runWith(Sink.seq(), Materializer.matFromSystem(kit.system()))
+        .toCompletableFuture();
+    return result.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void onTls13TheJdkDoesNotAnswerThePeersCloseNotify() throws Exception {
+    try (OpenSslServer peer = OpenSslServer.startRev(certs, "localhost", "TLSv1.3")) {
+      AtomicReference<SSLEngine> engine = new AtomicReference<>();
+      runRaw(peer, List.of("CLOSE\n"), false, engine); // the peer closes with close_notify
+      peer.awaitOutput(OpenSslServer.closeNotifySent("TLSv1.3"), Duration.ofSeconds(15));
+      peer.awaitOutput("CONNECTION CLOSED", Duration.ofSeconds(15));
+      if (!"true".equals(System.getProperty("jdk.tls.acknowledgeCloseNotify"))) {
+        assertFalse(peer.output().contains(OpenSslServer.closeNotifyReceived("TLSv1.3")),
+            "Pekko + JDK now answer TLS 1.3 close_notify by themselves; CipherOutWatch's answer may be redundant");
+        assertTrue(engine.get().isInboundDone() && !engine.get().isOutboundDone());
+      }
+    }
+  }
+
+  @Test
+  void noSessionTruncatedOnceWeSentCloseNotifySoTheEngineMustBeAsked() throws Exception {
+    try (OpenSslServer peer = OpenSslServer.startRev(certs, "localhost", "TLSv1.3")) {
+      AtomicReference<SSLEngine> engine = new AtomicReference<>();
+      CompletableFuture<List<TLSProtocol.SslTlsInbound>> run = CompletableFuture.supplyAsync(() -> {
+        try {
+          return runRaw(peer, List.of("abc\n"), true, engine); // completes: close_notify goes out
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      peer.awaitOutput(OpenSslServer.closeNotifyReceived("TLSv1.3"), Duration.ofSeconds(15));
+      // s_server answers; the stream completes without SessionTruncated and the engine knows it was clean.
+      List<TLSProtocol.SslTlsInbound> got = run.get(30, TimeUnit.SECONDS);
+      assertTrue(got.stream().noneMatch(e -> e instanceof TLSProtocol.SessionTruncated), got.toString());
+      assertTrue(engine.get().isInboundDone());
+    }
+  }
+
+  @Test
+  void aPeerKilledMidStreamSurfacesAsSessionTruncatedThenCompletion() throws Exception {
+    try (OpenSslServer peer = OpenSslServer.startRev(certs, "localhost", "TLSv1.3")) {
+      AtomicReference<SSLEngine> engine = new AtomicReference<>();
+      CompletableFuture<List<TLSProtocol.SslTlsInbound>> run = CompletableFuture.supplyAsync(() -> {
+        try {
+          return runRaw(peer, List.of("abc\n"), false, engine);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      peer.awaitOutput("CONNECTION ESTABLISHED", Duration.ofSeconds(15));
+      peer.kill9();
+      List<TLSProtocol.SslTlsInbound> got = run.get(30, TimeUnit.SECONDS);
+      assertTrue(got.get(got.size() - 1) instanceof TLSProtocol.SessionTruncated, got.toString());
+    }
+  }
+}
