@@ -320,7 +320,7 @@ public final class AdminRoutes {
   // ---------------------------------------------------------------- error handlers
 
   private static final ExceptionHandler EXCEPTIONS = ExceptionHandler.newBuilder()
-      .match(EntityStreamSizeException.class, e -> error(StatusCodes.PAYLOAD_TOO_LARGE, "payload-too-large",
+      .match(EntityStreamSizeException.class, e -> error(StatusCodes.CONTENT_TOO_LARGE, "payload-too-large",
           "the request body is larger than " + e.limit() + " bytes"))
       .match(AskTimeoutException.class, e -> error(StatusCodes.SERVICE_UNAVAILABLE, "manager-timeout",
           "the connection manager did not answer in time"))
@@ -335,6 +335,7 @@ public final class AdminRoutes {
     if (response.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)) return response;
     String text = response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
         ? strict.getData().utf8String() : response.status().reason();
+    if (response.status().intValue() == 413) text = "the request body is larger than tether.admin.max-request-body allows";
     ErrorJson body = new ErrorJson(errorCode(response.status()), text.replace('\n', ' ').trim());
     return response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, JsonSupport.write(body)));
   }

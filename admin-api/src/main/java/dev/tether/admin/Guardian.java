@@ -74,7 +74,9 @@ public final class Guardian {
     ConnectionSettings demoSettings = defaults.withKeepalive(defaults.keepalive()
         .withEnabled(true).withInterval(demo.keepaliveInterval()).withTimeout(demo.keepaliveTimeout()));
     List<String> ids = IntStream.rangeClosed(1, demo.connections()).mapToObj(i -> "demo-" + i).toList();
-    ctx.spawn(DemoTraffic.create(manager, ids, demo.sendInterval()), "demo-traffic");
+    // The last demo connection stays quiet, so its keepalive pings run and show lastPingRttMillis.
+    List<String> busy = ids.size() > 1 ? ids.subList(0, ids.size() - 1) : ids;
+    ctx.spawn(DemoTraffic.create(manager, busy, demo.sendInterval()), "demo-traffic");
     DemoPeer.start(system, cert.serverContext()).whenComplete((InetSocketAddress address, Throwable failure) -> {
       if (failure != null) {
         log.error("demo: cannot start the TLS echo peer: {}", failure.toString());
