@@ -1,0 +1,164 @@
+package dev.tether.bench;
+
+import dev.tether.bench.jmh.EchoRoundTripBenchmark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every scenario for the product and both baselines in one invocation, interleaving the
+ * systems (rotated per repetition) so that a noisy machine affects all of them alike; prints the
+ * table and the targets, writes {@code bench-results.json}. Exits 1 if any connection failed or any
+ * scenario errored.
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    BenchOptions o = BenchOptions.parse(args);
+    Files.createDirectories(o.out());
+    long start = System.nanoTime();
+    List<String> failures = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    Results results = new Results();
+    System.err.printf("bench: %s mode, N=%s, %d repetition(s), window %ss, systems %s%n", o.smoke() ? "smoke" : "full",
+        o.counts(), o.reps(), o.window().toMillis() / 1000.0, o.systems());
+
+    ThrowawayTls tls = ThrowawayTls.generate(o.out().resolve("tls"));
+    Path serverLog = o.out().resolve("echo-server.log");
+    Files.deleteIfExists(serverLog);
+    try (EchoServerProcess server = EchoServerProcess.start(tls, serverLog)) {
+      System.err.println("bench: echo server on 127.0.0.1:" + server.port() + " (log " + serverLog + ")");
+      Scenarios s = new Scenarios(o, server, tls, results, f -> {
+        synchronized (failures) {
+          failures.add(f);
+        }
+        System.err.println("  FAILED: " + f);
+      }, System.err::println);
+
+      if (o.warmup()) {
+        System.err.println("bench: warm-up (not recorded)");
+        for (String system : o.systems()) {
+          run(errors, "warm-up " + system, () -> {
+            if (o.scenarios().contains("scale")) s.scale(system, Math.min(1000, o.counts().get(0)), false, false);
+            if (o.scenarios().contains("handshake")) s.handshakeRate(system, false);
+            if (o.scenarios().contains("throughput")) s.throughput(system, 1, false);
+          });
+        }
+      }
+      for (int rep = 0; rep < o.reps(); rep++) {
+        List<String> order = rotate(o.systems(), rep);
+        System.err.printf("bench: repetition %d/%d, order %s%n", rep + 1, o.reps(), order);
+        if (o.scenarios().contains("handshake")) {
+          for (String system : order) run(errors, "handshake " + system, () -> s.handshakeRate(system, true));
+        }
+        for (int conns : o.scenarios().contains("throughput") ? List.of(1, 100) : List.<Integer>of()) {
+          for (String system : order) run(errors, "throughput x" + conns + " " + system, () -> s.throughput(system, conns, true));
+        }
+        for (int n : o.scenarios().contains("scale") ? o.counts() : List.<Integer>of()) {
+          for (String system : order) {
+            run(errors, "scale N=" + n + " " + system, () -> s.scale(system, n, true, true));
+            Scenarios.settle();
+          }
+        }
+      }
+    }
+
+    if (o.jmh()) {
+      run(errors, "jmh", () -> jmh(o, tls, results));
+    } else {
+      System.err.println("bench: JMH skipped (--no-jmh)");
+    }
+
+    Path json = o.out().resolve("bench-results.json");
+    results.writeJson(json);
+    System.out.println();
+    System.out.println("Figures: median [min..max] over " + o.reps() + " repetition(s); ratios are tether / baseline.");
+    System.out.println(results.table());
+    System.out.println(targets(o, results));
+    if (!failures.isEmpty() || !errors.isEmpty()) {
+      System.out.println("Problems:");
+      failures.forEach(f -> System.out.println("  - failed connections: " + f));
+      errors.forEach(e -> System.out.println("  - error: " + e));
+    }
+    System.out.printf(Locale.ROOT, "Wrote %s in %.0f s.%n", json, (System.nanoTime() - start) / 1e9);
+    System.exit(failures.isEmpty() && errors.isEmpty() ? 0 : 1);
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void run(List<String> errors, String name, Step step) {
+    try {
+      step.run();
+    } catch (Exception | AssertionError e) {
+      errors.add(name + ": " + e);
+      System.err.println("  ERROR in " + name + ": " + e);
+      e.printStackTrace();
+    }
+  }
+
+  private static List<String> rotate(List<String> systems, int by) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < systems.size(); i++) out.add(systems.get((i + by) % systems.size()));
+    return out;
+  }
+
+  /** The JMH echo round trip, one fork per system. */
+  private static void jmh(BenchOptions o, ThrowawayTls tls, Results results) throws Exception {
+    System.err.println("bench: JMH " + EchoRoundTripBenchmark.class.getSimpleName());
+    ChainedOptionsBuilder b = new OptionsBuilder()
+        .include(EchoRoundTripBenchmark.class.getName())
+        .param("system", o.systems().toArray(String[]::new))
+        .forks(1)
+        .jvmArgsAppend("-Xmx1g", "-D" + EchoRoundTripBenchmark.TLS_DIR + "=" + tls.cert().getParent().toAbsolutePath(),
+            "-D" + EchoRoundTripBenchmark.LOG + "=" + o.out().resolve("echo-server-jmh.log").toAbsolutePath());
+    if (o.smoke()) {
+      b.warmupIterations(1).warmupTime(TimeValue.milliseconds(500)).measurementIterations(1)
+          .measurementTime(TimeValue.milliseconds(500));
+    } else {
+      b.warmupIterations(3).warmupTime(TimeValue.seconds(1)).measurementIterations(5).measurementTime(TimeValue.seconds(1));
+    }
+    Collection<RunResult> runs = new Runner(b.build()).run();
+    for (RunResult r : runs) {
+      results.add("jmh echo 64 B", r.getParams().getParam("system"), "round-trip", r.getPrimaryResult().getScoreUnit(),
+          r.getPrimaryResult().getScore());
+    }
+  }
+
+  /** The targets, checked against the medians. */
+  private static String targets(BenchOptions o, Results r) {
+    StringBuilder b = new StringBuilder("Targets (tether):\n");
+    for (int n : o.counts()) {
+      String s = "open N=" + n;
+      double ratio = r.median(s, "tether", "heap-per-connection") / r.median(s, "pekko-raw", "heap-per-connection");
+      b.append(check("heap per connection <= 1.25x pekko-raw (" + s + ")", ratio, ratio <= 1.25, "x"));
+    }
+    double hs = r.median("handshake TLSv1.3", "tether", "handshake-rate") / r.median("handshake TLSv1.3", "pekko-raw", "handshake-rate");
+    b.append(check("handshake rate >= 0.9x pekko-raw", hs, hs >= 0.9, "x"));
+    for (int conns : List.of(1, 100)) {
+      String s = "throughput x" + conns;
+      double ratio = r.median(s, "tether", "throughput") / r.median(s, "pekko-raw", "throughput");
+      b.append(check("throughput >= 0.9x pekko-raw (" + s + ")", ratio, ratio >= 0.9, "x"));
+    }
+    int largest = o.counts().stream().mapToInt(Integer::intValue).max().orElse(0);
+    double close = r.median("close N=" + largest, "tether", "time-to-all-outcomes");
+    b.append(check("graceful close of N=" + largest + " within 3 s" + (largest < 8000 ? " (target is for N=8000)" : ""),
+        close, close <= 3000, " ms"));
+    return b.toString();
+  }
+
+  private static String check(String what, double value, boolean ok, String unit) {
+    return String.format(Locale.ROOT, "  [%s] %s: %s%s%n", Double.isNaN(value) ? "n/a " : ok ? "PASS" : "MISS", what,
+        Results.num(value), unit);
+  }
+}

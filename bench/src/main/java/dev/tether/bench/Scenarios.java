@@ -1,0 +1,241 @@
+package dev.tether.bench;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The scenarios, each run for one system at a time with a fresh driver. Figures go to {@link
+ * Results} when {@code record} is set (it is not during the warm-up); connection problems go to
+ * {@link #failures}.
+ */
+final class Scenarios {
+  private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration STORM_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
+  private final BenchOptions options;
+  private final EchoServerProcess server;
+  private final ThrowawayTls tls;
+  private final Results results;
+  private final Consumer<String> failures;
+  private final Consumer<String> progress;
+
+  Scenarios(BenchOptions options, EchoServerProcess server, ThrowawayTls tls, Results results,
+      Consumer<String> failures, Consumer<String> progress) {
+    this.options = options;
+    this.server = server;
+    this.tls = tls;
+    this.results = results;
+    this.failures = failures;
+    this.progress = progress;
+  }
+
+  private Driver driver(String system, Driver.Events events) {
+    Driver.Target target = new Driver.Target(server.port(), tls.newClientContext(), options.backoff());
+    return switch (system) {
+      case "tether" -> new TetherDriver(target, events);
+      case "pekko-raw" -> new PekkoRawDriver(target, events);
+      case "netty" -> new NettyDriver(target, events);
+      default -> throw new IllegalArgumentException(system);
+    };
+  }
+
+  private void put(boolean record, String scenario, String system, String metric, String unit, double value) {
+    if (record) results.add(scenario, system, metric, unit, value);
+  }
+
+  private void fail(boolean record, String scenario, String system, int failed, List<String> problems) {
+    if (failed > 0) {
+      failures.accept((record ? "" : "(warm-up) ") + scenario + " / " + system + ": " + failed + " failed connection(s)"
+          + (problems.isEmpty() ? "" : "; first: " + String.join(" | ", problems.subList(0, Math.min(3, problems.size())))));
+    }
+  }
+
+  /**
+   * Scenarios 1, 5 and 4 on one set of N connections: open N (time, heap per connection, threads),
+   * kill and restart the peer (time until all are open again, peak connect rate), then close all
+   * gracefully (time until every outcome, per-connection p50/p99).
+   */
+  void scale(String system, int n, boolean storm, boolean record) throws Exception {
+    ConnectionTracker t = new ConnectionTracker(n, options.openConcurrency());
+    String sOpen = "open N=" + n;
+    String sStorm = "reconnect N=" + n;
+    String sClose = "close N=" + n;
+    try (Driver d = driver(system, t)) {
+      long heapBefore = usedHeapAfterGc();
+      long t0 = System.nanoTime();
+      t.openAll(i -> d.open(i, false, 0), OPEN_TIMEOUT);
+      boolean allOpen = ConnectionTracker.await(t::openNow, n, OPEN_TIMEOUT);
+      double openMs = (System.nanoTime() - t0) / 1e6;
+      int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+      long heapAfter = usedHeapAfterGc();
+      int failedOpen = t.failedOpens() + (allOpen ? 0 : n - t.openNow());
+      put(record, sOpen, system, "time-to-all-open", "ms", openMs);
+      put(record, sOpen, system, "heap-per-connection", "bytes", (heapAfter - heapBefore) / (double) n);
+      put(record, sOpen, system, "live-threads", "threads", threads);
+      put(record, sOpen, system, "failed-connections", "count", failedOpen);
+      fail(record, sOpen, system, failedOpen, t.problems());
+      progress.accept(String.format("  %s %s: all open in %.0f ms, %.0f B/conn heap, %d threads%s", sOpen, system, openMs,
+          (heapAfter - heapBefore) / (double) n, threads, allOpen ? "" : " (NOT ALL OPEN: " + t.openNow() + ")"));
+      if (!allOpen) return;
+
+      if (storm) {
+        long mark = System.nanoTime();
+        t.markStorm(mark);
+        server.kill();
+        server.restart();
+        boolean back = ConnectionTracker.await(t::reopened, n, STORM_TIMEOUT);
+        double stormMs = (System.nanoTime() - mark) / 1e6;
+        int failedStorm = n - t.reopened();
+        put(record, sStorm, system, "time-to-all-reopened", "ms", stormMs);
+        put(record, sStorm, system, "peak-connect-rate", "conn/s", t.peakOpensPerSecond());
+        put(record, sStorm, system, "failed-connections", "count", failedStorm);
+        fail(record, sStorm, system, failedStorm, t.problems());
+        progress.accept(String.format("  %s %s: all reopened in %.0f ms, peak %d conn/s%s", sStorm, system, stormMs,
+            t.peakOpensPerSecond(), back ? "" : " (NOT ALL BACK: " + t.reopened() + ")"));
+        t.endStorm();
+        if (!back || !ConnectionTracker.await(t::openNow, n, Duration.ofSeconds(10))) return;
+      }
+
+      long c0 = System.nanoTime();
+      d.closeAllGracefully(n);
+      boolean allEnded = ConnectionTracker.await(t::ends, n, CLOSE_TIMEOUT);
+      double closeMs = (System.nanoTime() - c0) / 1e6;
+      List<Double> lat = t.endLatenciesMillis(c0);
+      int failedClose = t.insecureEnds() + (allEnded ? 0 : n - t.ends());
+      put(record, sClose, system, "time-to-all-outcomes", "ms", closeMs);
+      put(record, sClose, system, "p50", "ms", Results.percentile(lat, 50));
+      put(record, sClose, system, "p99", "ms", Results.percentile(lat, 99));
+      put(record, sClose, system, "failed-connections", "count", failedClose);
+      fail(record, sClose, system, failedClose, t.problems());
+      progress.accept(String.format("  %s %s: all outcomes in %.0f ms (p50 %.0f, p99 %.0f)%s", sClose, system, closeMs,
+          Results.percentile(lat, 50), Results.percentile(lat, 99), allEnded ? "" : " (NOT ALL ENDED: " + t.ends() + ")"));
+    }
+  }
+
+  /**
+   * Scenario 2: keeps a fixed number of handshakes in flight; each connection is reset as soon as it
+   * is open and replaced by a new one. Counts the opens within the window, after a warm-up second.
+   */
+  void handshakeRate(String system, boolean record) throws Exception {
+    String scenario = "handshake TLSv1.3";
+    ExecutorService loop = Executors.newSingleThreadExecutor();
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger opensInWindow = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    Set<Integer> openSet = ConcurrentHashMap.newKeySet();
+    List<String> problems = new java.util.concurrent.CopyOnWriteArrayList<>();
+    boolean[] counting = new boolean[1];
+    boolean[] running = {true};
+    Driver[] holder = new Driver[1];
+    Driver.Events events = new Driver.Events() {
+      @Override
+      public void opened(int idx, long nanos) {
+        loop.execute(() -> {
+          if (!openSet.add(idx)) return;
+          if (counting[0]) opensInWindow.incrementAndGet();
+          holder[0].close(idx, false);
+          inFlight.decrementAndGet();
+          if (running[0]) startOne();
+        });
+      }
+
+      @Override
+      public void ended(int idx, long nanos, boolean secure, String detail) {
+        loop.execute(() -> {
+          if (openSet.remove(idx)) return; // our own reset after the handshake
+          failed.incrementAndGet();
+          if (problems.size() < 5) problems.add("connection " + idx + ": " + detail);
+          holder[0].close(idx, false); // no reconnect for it
+          inFlight.decrementAndGet();
+          if (running[0]) startOne();
+        });
+      }
+
+      private void startOne() {
+        inFlight.incrementAndGet();
+        holder[0].open(next.getAndIncrement(), false, 0);
+      }
+    };
+    try (Driver d = driver(system, events)) {
+      holder[0] = d;
+      loop.submit(() -> {
+        for (int i = 0; i < options.handshakeConcurrency(); i++) {
+          inFlight.incrementAndGet();
+          d.open(next.getAndIncrement(), false, 0);
+        }
+      }).get();
+      Thread.sleep(options.smoke() ? 500 : 1000);
+      loop.submit(() -> counting[0] = true).get();
+      long t0 = System.nanoTime();
+      Thread.sleep(options.window().toMillis());
+      loop.submit(() -> {
+        counting[0] = false;
+        running[0] = false;
+      }).get();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      ConnectionTracker.await(() -> -inFlight.get(), 0, Duration.ofSeconds(30));
+      Thread.sleep(200); // let the last resets reach the server
+      double rate = opensInWindow.get() / seconds;
+      put(record, scenario, system, "handshake-rate", "conn/s", rate);
+      put(record, scenario, system, "failed-connections", "count", failed.get());
+      fail(record, scenario, system, failed.get(), problems);
+      progress.accept(String.format("  %s %s: %.0f conn/s", scenario, system, rate));
+    } finally {
+      loop.shutdownNow();
+    }
+  }
+
+  /** Scenario 3: {@code conns} connections each writing as fast as backpressure allows; MB/s echoed back. */
+  void throughput(String system, int conns, boolean record) throws Exception {
+    String scenario = "throughput x" + conns;
+    ConnectionTracker t = new ConnectionTracker(conns, conns);
+    try (Driver d = driver(system, t)) {
+      t.openAll(i -> d.open(i, true, options.chunk()), OPEN_TIMEOUT);
+      boolean allOpen = ConnectionTracker.await(t::openNow, conns, OPEN_TIMEOUT);
+      int failedOpen = t.failedOpens() + (allOpen ? 0 : conns - t.openNow());
+      if (allOpen) {
+        Thread.sleep(options.smoke() ? 500 : 1000);
+        long b0 = d.rxBytes();
+        long t0 = System.nanoTime();
+        Thread.sleep(options.window().toMillis());
+        long b1 = d.rxBytes();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double mbs = (b1 - b0) / 1e6 / seconds;
+        put(record, scenario, system, "throughput", "MB/s", mbs);
+        progress.accept(String.format("  %s %s: %.1f MB/s", scenario, system, mbs));
+      }
+      put(record, scenario, system, "failed-connections", "count", failedOpen);
+      fail(record, scenario, system, failedOpen, t.problems());
+      t.expectAborts();
+      for (int i = 0; i < conns; i++) d.close(i, false);
+      ConnectionTracker.await(t::ends, t.ends() + t.openNow(), Duration.ofSeconds(20));
+    }
+  }
+
+  /** Used heap after full collections; the JVM-wide figure, so only one driver runs at a time. */
+  static long usedHeapAfterGc() throws InterruptedException {
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 4; i++) {
+      System.gc();
+      Thread.sleep(50);
+      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+    return used;
+  }
+
+  static void settle() throws InterruptedException {
+    Thread.sleep(300);
+    System.gc();
+    TimeUnit.MILLISECONDS.sleep(200);
+  }
+}

@@ -1,0 +1,169 @@
+package dev.tether.bench;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.tether.connection.CloseMode;
+import dev.tether.connection.ConnectionEvent;
+import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.ConnectionSettings;
+import dev.tether.connection.ConnectionSpec;
+import dev.tether.connection.ConnectionState;
+import dev.tether.connection.InboundEvent;
+import dev.tether.connection.OutcomeKind;
+import dev.tether.connection.SendResult;
+import dev.tether.connection.TlsProfile;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.util.ByteString;
+
+/** The product: one {@link ConnectionManager}, connections opened and closed through its protocol. */
+public final class TetherDriver extends Driver {
+  private final ActorSystem<Void> system;
+  private final ActorRef<ConnectionManager.Command> manager;
+  private final ActorRef<InboundEvent> inbound;
+  private final ActorRef<ConnectionManager.OpenResult> openReplies;
+  private final Set<Integer> flooding = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, Integer> floodChunk = new ConcurrentHashMap<>();
+  private volatile boolean stopping;
+
+  public TetherDriver(Target target, Events events) {
+    super(target, events);
+    Config config = ConfigFactory.load();
+    this.system = ActorSystem.create(Behaviors.empty(), "tether-bench", config);
+    ConnectionSettings base =
+        ConnectionSettings.fromConfig(config.getConfig("tether.connection-defaults"), "tether.connection-defaults");
+    ConnectionSettings defaults = base.withReconnect(base.reconnect()
+        .withMinBackoff(target.backoff().min())
+        .withMaxBackoff(target.backoff().max())
+        .withRandomFactor(target.backoff().randomFactor()));
+    TlsProfile profile = new TlsProfile("bench", target.tls(), ThrowawayTls.PROTOCOLS, true);
+    ConnectionManagerSettings settings = new ConnectionManagerSettings(defaults, Map.of("default", profile), 20);
+    this.manager = system.systemActorOf(ConnectionManager.create(settings), "bench-manager", Props.empty());
+    this.inbound = system.systemActorOf(inboundListener(), "bench-inbound", Props.empty());
+    this.openReplies = system.systemActorOf(openReplies(), "bench-open-replies", Props.empty());
+    ActorRef<ConnectionEvent> subscriber = system.systemActorOf(subscriber(), "bench-subscriber", Props.empty());
+    manager.tell(new ConnectionManager.Subscribe(subscriber));
+  }
+
+  @Override
+  public String system() {
+    return "tether";
+  }
+
+  static String id(int idx) {
+    return "c-" + idx;
+  }
+
+  static int idx(String id) {
+    return Integer.parseInt(id, 2, id.length(), 10);
+  }
+
+  @Override
+  public void open(int idx, boolean flood, int chunk) {
+    if (flood) floodChunk.put(idx, chunk);
+    ConnectionSpec spec = ConnectionSpec.of(id(idx), ThrowawayTls.HOST, target.port()).withListener(inbound);
+    manager.tell(new ConnectionManager.Open(spec, openReplies));
+  }
+
+  @Override
+  public void close(int idx, boolean graceful) {
+    flooding.remove(idx);
+    manager.tell(new ConnectionManager.Close(id(idx), Optional.of(graceful ? CloseMode.GRACEFUL : CloseMode.ABORT),
+        system.ignoreRef()));
+  }
+
+  @Override
+  public void closeAllGracefully(int n) {
+    flooding.clear();
+    manager.tell(new ConnectionManager.CloseAll(system.ignoreRef()));
+  }
+
+  @Override
+  public CompletableFuture<Void> echo(int idx, byte[] payload) {
+    CompletableFuture<Void> f = expectEcho(payload.length);
+    manager.tell(new ConnectionManager.Send(id(idx), ByteString.fromArray(payload), system.ignoreRef()));
+    return f;
+  }
+
+  // ---------------------------------------------------------------- the harness's actors
+
+  private Behavior<ConnectionEvent> subscriber() {
+    return Behaviors.receive(ConnectionEvent.class)
+        .onMessage(ConnectionEvent.StateChanged.class, this::onStateChanged)
+        .onMessage(ConnectionEvent.OutcomeReported.class, this::onOutcome)
+        .onMessage(ConnectionEvent.Removed.class, m -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<ConnectionEvent> onStateChanged(ConnectionEvent.StateChanged m) {
+    if (m.state() == ConnectionState.OPEN) {
+      int idx = idx(m.connectionId());
+      events.opened(idx, System.nanoTime());
+      Integer chunk = floodChunk.get(idx);
+      if (chunk != null && flooding.add(idx)) {
+        system.systemActorOf(flooder(idx, ByteString.fromArray(new byte[chunk])), "flood-" + idx + "-" + m.incarnation(), Props.empty());
+      }
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<ConnectionEvent> onOutcome(ConnectionEvent.OutcomeReported m) {
+    OutcomeKind k = m.outcome().kind();
+    events.ended(idx(m.connectionId()), System.nanoTime(), k == OutcomeKind.CLEAN || k == OutcomeKind.CLOSE_SENT,
+        m.outcome().toString());
+    return Behaviors.same();
+  }
+
+  private Behavior<InboundEvent> inboundListener() {
+    return Behaviors.receive(InboundEvent.class)
+        .onMessage(InboundEvent.Received.class, m -> {
+          onInbound(m.bytes().size());
+          return Behaviors.same();
+        })
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  private Behavior<ConnectionManager.OpenResult> openReplies() {
+    return Behaviors.receive(ConnectionManager.OpenResult.class)
+        .onMessage(ConnectionManager.OpenRejected.class, m -> {
+          events.ended(-1, System.nanoTime(), false, "open rejected: " + m.message());
+          return Behaviors.same();
+        })
+        .onAnyMessage(m -> Behaviors.same())
+        .build();
+  }
+
+  /** Keeps {@code window} sends in flight; each {@code Accepted} releases the next. */
+  private Behavior<SendResult> flooder(int idx, ByteString chunk) {
+    int window = 32;
+    return Behaviors.setup(ctx -> {
+      for (int i = 0; i < window; i++) manager.tell(new ConnectionManager.Send(id(idx), chunk, ctx.getSelf()));
+      return Behaviors.receive(SendResult.class)
+          .onMessage(SendResult.Accepted.class, m -> {
+            if (!flooding.contains(idx) || stopping) return Behaviors.stopped();
+            manager.tell(new ConnectionManager.Send(id(idx), chunk, ctx.getSelf()));
+            return Behaviors.same();
+          })
+          .onMessage(SendResult.Rejected.class, m -> Behaviors.stopped())
+          .build();
+    });
+  }
+
+  @Override
+  public void close() throws Exception {
+    stopping = true;
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}

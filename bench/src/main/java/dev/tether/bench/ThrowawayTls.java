@@ -1,0 +1,91 @@
+package dev.tether.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A self-signed EC P-256 certificate for {@code localhost} / {@code 127.0.0.1}, made with {@code
+ * openssl} at start, and the client side that trusts it. Every system under test gets its own
+ * {@link SSLContext} (and so its own session cache) built from the same certificate, and the same
+ * engine parameters: TLS 1.3 only, hostname verification on.
+ */
+public final class ThrowawayTls {
+  public static final String HOST = "127.0.0.1";
+  public static final List<String> PROTOCOLS = List.of("TLSv1.3");
+
+  private final Path cert;
+  private final Path key;
+
+  private ThrowawayTls(Path cert, Path key) {
+    this.cert = cert;
+    this.key = key;
+  }
+
+  /** Generates a fresh certificate into {@code dir}. */
+  public static ThrowawayTls generate(Path dir) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "7", "-subj", "/CN=localhost",
+        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("openssl.log").toFile())
+        .start();
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("openssl could not create the throwaway certificate; see " + dir.resolve("openssl.log"));
+    }
+    return new ThrowawayTls(cert, key);
+  }
+
+  /** Uses a certificate generated earlier into {@code dir}. */
+  public static ThrowawayTls existing(Path dir) {
+    return new ThrowawayTls(dir.resolve("cert.pem"), dir.resolve("key.pem"));
+  }
+
+  public Path cert() {
+    return cert;
+  }
+
+  public Path key() {
+    return key;
+  }
+
+  /** A fresh client context that trusts only the throwaway certificate. */
+  public SSLContext newClientContext() {
+    try (InputStream in = Files.newInputStream(cert)) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setCertificateEntry("bench", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ks);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build the client TLS context from " + cert, e);
+    }
+  }
+
+  /** The engine the baselines use: what {@code TlsProfile.createClientEngine} does for Tether. */
+  public static SSLEngine clientEngine(SSLContext ctx, int port) {
+    SSLEngine engine = ctx.createSSLEngine(HOST, port);
+    engine.setUseClientMode(true);
+    SSLParameters params = engine.getSSLParameters();
+    params.setEndpointIdentificationAlgorithm("HTTPS");
+    params.setProtocols(PROTOCOLS.toArray(String[]::new));
+    engine.setSSLParameters(params);
+    return engine;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.tether.bench.jmh;
+
+import dev.tether.bench.Driver;
+import dev.tether.bench.EchoServerProcess;
+import dev.tether.bench.NettyDriver;
+import dev.tether.bench.PekkoRawDriver;
+import dev.tether.bench.TetherDriver;
+import dev.tether.bench.ThrowawayTls;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The per-operation cost: one 64-byte write echoed back over one open TLS 1.3 connection. For
+ * Tether that is {@code ConnectionManager.Send} → connection actor → TLS stage, and the listener
+ * actor on the way back; for the baselines a queue offer (Pekko) or {@code writeAndFlush} (Netty).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class EchoRoundTripBenchmark {
+  public static final String TLS_DIR = "bench.tls.dir";
+  public static final String LOG = "bench.server.log";
+
+  @Param({"tether", "pekko-raw", "netty"})
+  public String system;
+
+  private EchoServerProcess server;
+  private Driver driver;
+  private final byte[] payload = new byte[64];
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    ThrowawayTls tls = ThrowawayTls.existing(Path.of(System.getProperty(TLS_DIR)));
+    server = EchoServerProcess.start(tls, Path.of(System.getProperty(LOG)));
+    CountDownLatch open = new CountDownLatch(1);
+    Driver.Events events = new Driver.Events() {
+      @Override
+      public void opened(int idx, long nanos) {
+        open.countDown();
+      }
+
+      @Override
+      public void ended(int idx, long nanos, boolean secure, String detail) {}
+    };
+    Driver.Target target = new Driver.Target(server.port(), tls.newClientContext(),
+        new Driver.Backoff(Duration.ofMillis(250), Duration.ofSeconds(4), 1.0));
+    driver = switch (system) {
+      case "tether" -> new TetherDriver(target, events);
+      case "pekko-raw" -> new PekkoRawDriver(target, events);
+      default -> new NettyDriver(target, events);
+    };
+    driver.open(0, false, 0);
+    if (!open.await(30, TimeUnit.SECONDS)) throw new IllegalStateException(system + ": the connection did not open");
+  }
+
+  @Benchmark
+  public void echo() throws Exception {
+    driver.echo(0, payload).get(5, TimeUnit.SECONDS);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws Exception {
+    driver.close();
+    server.close();
+  }
+}
