@@ -69,7 +69,6 @@ public final class AdminRoutes {
   private final ActorRef<ConnectionManager.Command> manager;
   private final ActorSystem<?> system;
   private final AdminSettings settings;
-  private final ConnectionSettings defaults;
   private final AdminMetrics metrics;
   private final OpenRequestReader requestReader;
   private final Optional<byte[]> expectedAuthorization;
@@ -79,7 +78,6 @@ public final class AdminRoutes {
     this.manager = manager;
     this.system = system;
     this.settings = settings;
-    this.defaults = defaults;
     this.metrics = metrics;
     this.requestReader = new OpenRequestReader(defaults, AdminRoutes::generateId);
     this.expectedAuthorization = settings.token().map(t -> sha256("Bearer " + t));
@@ -154,9 +152,7 @@ public final class AdminRoutes {
       var rejected = (ConnectionManager.OpenRejected) reply;
       return switch (rejected.reason()) {
         case ALREADY_EXISTS -> error(StatusCodes.CONFLICT, "already-exists", rejected.message());
-        case INVALID -> rejected.message().contains("TLS profile")
-            ? invalidRequest(List.of(new ErrorJson.FieldError("tlsProfile", rejected.message())))
-            : error(StatusCodes.BAD_REQUEST, "invalid-request", rejected.message());
+        case UNKNOWN_TLS_PROFILE -> invalidRequest(List.of(new ErrorJson.FieldError("tlsProfile", rejected.message())));
       };
     });
   }
@@ -279,7 +275,7 @@ public final class AdminRoutes {
   }
 
   private Duration closeAskTimeout(ConnectionView v) {
-    return v.spec().settings().orElse(defaults).closeTimeout().plus(settings.closeAskMargin());
+    return v.settings().closeTimeout().plus(settings.closeAskMargin());
   }
 
   private static Uri location(Uri requestUri, String id) {

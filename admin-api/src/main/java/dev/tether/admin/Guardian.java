@@ -12,7 +12,6 @@ import dev.tether.connection.Outcome;
 import dev.tether.connection.TlsProfile;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,9 +60,7 @@ public final class Guardian {
   }
 
   private static ConnectionManagerSettings withDemoProfile(ConnectionManagerSettings s, ThrowawayCertificate cert) {
-    Map<String, TlsProfile> profiles = new HashMap<>(s.tlsProfiles());
-    profiles.put(DEMO_PROFILE, new TlsProfile(DEMO_PROFILE, cert.clientContext(), List.of("TLSv1.3"), true));
-    return new ConnectionManagerSettings(s.defaults(), profiles, s.historySize());
+    return s.withTlsProfile(new TlsProfile(DEMO_PROFILE, cert.clientContext(), List.of("TLSv1.3"), true));
   }
 
   /** Starts the echo peer, then opens the demo connections to it once it is bound. */

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.admin.json.JsonSupport;
 import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
@@ -159,7 +161,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
   void reportsAnUnknownTlsProfileAsABadField() throws Exception {
     var result = async(post("/connections", "{\"host\": \"example.org\", \"port\": 443, \"tlsProfile\": \"nope\"}"));
     manager.expectMessageClass(ConnectionManager.Open.class).replyTo().tell(new ConnectionManager.OpenRejected(
-        ConnectionManager.OpenRejection.INVALID, "unknown TLS profile 'nope'; configured profiles: default"));
+        ConnectionManager.OpenRejection.UNKNOWN_TLS_PROFILE, "unknown TLS profile 'nope'; configured profiles: default"));
     JsonNode body = assertError(result.get(5, TimeUnit.SECONDS), 400, "invalid-request");
     assertEquals("tlsProfile", body.get("fields").get(0).get("field").asText());
   }
@@ -348,21 +350,24 @@ class AdminRoutesTest extends JUnit5RouteTest {
     return new Outcome(kind, initiator, "test", T0, 1, 0, 0, Duration.ofSeconds(1));
   }
 
+  private static final ConnectionSettings DEFAULTS =
+      ConnectionManagerSettings.create(com.typesafe.config.ConfigFactory.defaultReference()).defaults();
+
   private static ConnectionView openView(String id) {
     return new ConnectionView(id, "example.org:443", ConnectionState.OPEN, 1, T0,
         Optional.of(new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384", null)), 10, 20, 0, Optional.empty(), Optional.of(12L),
-        Optional.empty(), Optional.empty(), List.of(), ConnectionSpec.of(id, "example.org", 443));
+        Optional.empty(), Optional.empty(), List.of(), ConnectionSpec.of(id, "example.org", 443), DEFAULTS);
   }
 
   private static ConnectionView backoffView(String id) {
     Outcome o = outcome(OutcomeKind.TRUNCATED, Initiator.PEER);
     return new ConnectionView(id, "example.org:443", ConnectionState.BACKOFF, 2, T0, Optional.empty(), 0, 0, 1,
         Optional.of(T0.plusSeconds(1)), Optional.empty(), Optional.empty(), Optional.of(o), List.of(o),
-        ConnectionSpec.of(id, "example.org", 443));
+        ConnectionSpec.of(id, "example.org", 443), DEFAULTS);
   }
 
   private static ConnectionView view(ConnectionSpec spec, ConnectionState state) {
     return new ConnectionView(spec.id(), spec.remote(), state, 1, T0, Optional.empty(), 0, 0, 0, Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), spec);
+        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), spec, DEFAULTS);
   }
 }

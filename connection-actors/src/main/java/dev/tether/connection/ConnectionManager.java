@@ -66,7 +66,11 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
   /** All connections, ordered by id. */
   public record ListConnections(ActorRef<ConnectionList> replyTo) implements Command {}
 
-  /** Receive every state change and outcome of every connection, until unsubscribed or stopped. */
+  /**
+   * Receive every state change and outcome of every connection, until unsubscribed or stopped. A
+   * new subscriber first receives the current state of every connection, as {@link
+   * ConnectionEvent.StateChanged} events.
+   */
   public record Subscribe(ActorRef<ConnectionEvent> subscriber) implements Command {}
 
   public record Unsubscribe(ActorRef<ConnectionEvent> subscriber) implements Command {}
@@ -84,8 +88,10 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
   public record OpenRejected(OpenRejection reason, String message) implements OpenResult {}
 
   public enum OpenRejection {
+    /** A connection with that id is already managed. */
     ALREADY_EXISTS,
-    INVALID
+    /** The spec names a TLS profile that is not configured. */
+    UNKNOWN_TLS_PROFILE
   }
 
   /** The answer to {@link Close}. */
@@ -193,7 +199,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     }
     TlsProfile profile = settings.tlsProfiles().get(spec.tlsProfile());
     if (profile == null) {
-      m.replyTo().tell(new OpenRejected(OpenRejection.INVALID, "unknown TLS profile '" + spec.tlsProfile()
+      m.replyTo().tell(new OpenRejected(OpenRejection.UNKNOWN_TLS_PROFILE, "unknown TLS profile '" + spec.tlsProfile()
           + "'; configured profiles: " + settings.tlsProfiles().keySet().stream().sorted().collect(Collectors.joining(", "))));
       return this;
     }
@@ -273,7 +279,12 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
   }
 
   private Behavior<Command> onSubscribe(Subscribe m) {
-    if (subscribers.add(m.subscriber())) getContext().watchWith(m.subscriber(), new SubscriberTerminated(m.subscriber()));
+    if (subscribers.add(m.subscriber())) {
+      getContext().watchWith(m.subscriber(), new SubscriberTerminated(m.subscriber()));
+      for (Entry e : entries.values()) {
+        m.subscriber().tell(new ConnectionEvent.StateChanged(e.spec.id(), e.incarnation, e.state, e.stateSince));
+      }
+    }
     return this;
   }
 
@@ -436,6 +447,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
         p == null ? Optional.empty() : Optional.of(new ConnectionView.RttPercentiles(p[0], p[1], p[2], (int) p[3])),
         Optional.ofNullable(e.lastOutcome),
         List.copyOf(e.history),
-        e.spec);
+        e.spec,
+        e.settings);
   }
 }

@@ -37,6 +37,13 @@ public record ConnectionManagerSettings(ConnectionSettings defaults, Map<String,
     return new ConnectionManagerSettings(defaults, profiles, history);
   }
 
+  /** A copy with one more TLS profile (or a replaced one of the same name). */
+  public ConnectionManagerSettings withTlsProfile(TlsProfile profile) {
+    Map<String, TlsProfile> profiles = new java.util.HashMap<>(tlsProfiles);
+    profiles.put(profile.name(), profile);
+    return new ConnectionManagerSettings(defaults, profiles, historySize);
+  }
+
   public ConnectionManagerSettings withDefaults(ConnectionSettings d) {
     return new ConnectionManagerSettings(d, tlsProfiles, historySize);
   }

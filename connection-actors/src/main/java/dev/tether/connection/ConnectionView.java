@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param lastOutcome how the previous incarnation ended
  * @param history the most recent outcomes, oldest first
  * @param spec the spec this connection was opened with
+ * @param settings the connection's effective settings (its spec's, or the manager's defaults)
  */
 public record ConnectionView(
     String id,
@@ -38,7 +39,8 @@ public record ConnectionView(
     Optional<RttPercentiles> pingRttPercentiles,
     Optional<Outcome> lastOutcome,
     List<Outcome> history,
-    ConnectionSpec spec) {
+    ConnectionSpec spec,
+    ConnectionSettings settings) {
 
   /** Recent keepalive round-trip times in milliseconds. */
   public record RttPercentiles(long p50, long p90, long p99, int samples) {}
