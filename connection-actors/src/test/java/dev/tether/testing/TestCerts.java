@@ -37,6 +37,9 @@ public final class TestCerts {
   private void selfSigned(String name, String subject, String san) throws IOException {
     Processes.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
         "-keyout", key(name).toString(), "-out", cert(name).toString(), "-subj", subject, "-addext", san));
+    // Deleted at exit in reverse order of registration: these files before their directory.
+    key(name).toFile().deleteOnExit();
+    cert(name).toFile().deleteOnExit();
   }
 
   public Path dir() {
