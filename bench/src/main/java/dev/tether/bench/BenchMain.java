@@ -65,7 +65,7 @@ public final class BenchMain {
         }
         for (int n : o.scenarios().contains("scale") ? o.counts() : List.<Integer>of()) {
           for (String system : order) {
-            run(errors, "scale N=" + n + " " + system, () -> s.scale(system, n, true, true));
+            run(errors, "scale N=" + n + " " + system, () -> s.scale(system, n, o.storm(), true));
             Scenarios.settle();
           }
         }
@@ -82,6 +82,7 @@ public final class BenchMain {
     results.writeJson(json);
     System.out.println();
     System.out.println("Figures: median [min..max] over " + o.reps() + " repetition(s); ratios are tether / baseline.");
+    if (o.smoke()) System.out.println("Smoke mode: no warm-up, tiny N; the figures only prove that the code runs.");
     System.out.println(results.table());
     System.out.println(targets(o, results));
     if (!failures.isEmpty() || !errors.isEmpty()) {

@@ -20,6 +20,7 @@ import java.util.List;
  * @param backoff reconnect policy (the same for every system)
  * @param systems the systems to run
  * @param scenarios which scenario groups run: handshake, throughput, scale (open, reconnect, close)
+ * @param storm run the reconnect storm between opening and closing N connections
  * @param jmh run the JMH echo round-trip benchmark
  * @param out where results, certificates and logs go
  */
@@ -35,6 +36,7 @@ record BenchOptions(
     Driver.Backoff backoff,
     List<String> systems,
     List<String> scenarios,
+    boolean storm,
     boolean jmh,
     Path out) {
 
@@ -51,6 +53,7 @@ record BenchOptions(
     List<String> systems = Results.SYSTEMS;
     List<String> scenarios = List.of("handshake", "throughput", "scale");
     boolean jmh = true;
+    boolean storm = true;
     Path out = Path.of("bench", "target");
     for (String a : args) {
       String v = a.contains("=") ? a.substring(a.indexOf('=') + 1) : "";
@@ -65,15 +68,16 @@ record BenchOptions(
       else if (a.startsWith("--systems=")) systems = List.of(v.split(","));
       else if (a.startsWith("--scenarios=")) scenarios = List.of(v.split(","));
       else if (a.equals("--no-jmh")) jmh = false;
+      else if (a.equals("--no-storm")) storm = false;
       else if (a.startsWith("--out=")) out = Path.of(v);
       else throw new IllegalArgumentException("unknown option " + a + "; known: --smoke --n=1000,5000 --reps=3 "
           + "--no-warmup --window=5 --open-concurrency=256 --handshake-concurrency=32 --chunk=16384 "
-          + "--systems=tether,pekko-raw,netty --scenarios=handshake,throughput,scale --no-jmh --out=bench/target");
+          + "--systems=tether,pekko-raw,netty --scenarios=handshake,throughput,scale --no-storm --no-jmh --out=bench/target");
     }
     for (String s : systems) {
       if (!Results.SYSTEMS.contains(s)) throw new IllegalArgumentException("unknown system " + s + "; known: " + Results.SYSTEMS);
     }
     return new BenchOptions(smoke, counts, reps, warmup, window, openConcurrency, handshakeConcurrency, chunk, backoff,
-        systems, scenarios, jmh, out);
+        systems, scenarios, storm, jmh, out);
   }
 }

@@ -69,6 +69,11 @@ public abstract class Driver implements AutoCloseable {
   /** Writes {@code payload} on connection {@code idx}; completes when as many bytes came back. */
   public abstract CompletableFuture<Void> echo(int idx, byte[] payload);
 
+  /** System-specific figures gathered since the last call, for diagnosis: "metric unit" to value. */
+  public java.util.Map<String, Double> diagnostics() {
+    return java.util.Map.of();
+  }
+
   public long rxBytes() {
     return rxBytes.sum();
   }

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -40,6 +41,8 @@ public final class EchoServer {
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 8192)
         .option(ChannelOption.SO_REUSEADDR, true)
+        // A client's FIN right behind its close_notify must not close the channel before we answer.
+        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
@@ -93,7 +96,7 @@ public final class EchoServer {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
       // The peer's close_notify: answer with ours (SslHandler does it on close) and close TCP.
-      if (evt instanceof SslCloseCompletionEvent) ctx.close();
+      if (evt instanceof SslCloseCompletionEvent || evt instanceof ChannelInputShutdownEvent) ctx.close();
       ctx.fireUserEventTriggered(evt);
     }
 

@@ -77,7 +77,8 @@ public final class PekkoRawDriver extends Driver {
 
     void onEnd(Throwable failure) {
       boolean secure = failure == null && !truncated && engine.isInboundDone();
-      String detail = failure != null ? "failed: " + failure : truncated ? "truncated" : secure ? "clean" : "ended";
+      String detail = failure != null ? "failed: " + failure : truncated ? "truncated" : secure ? "clean"
+          : "ended without the peer's close_notify (inboundDone=false, outboundDone=" + engine.isOutboundDone() + ")";
       conns.remove(idx, this);
       events.ended(idx, System.nanoTime(), secure, detail);
       if (!closeRequested && !stopping) scheduleReconnect(this);

@@ -3,6 +3,8 @@ package dev.tether.bench;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -82,6 +84,7 @@ final class Scenarios {
       put(record, sOpen, system, "heap-per-connection", "bytes", (heapAfter - heapBefore) / (double) n);
       put(record, sOpen, system, "live-threads", "threads", threads);
       put(record, sOpen, system, "failed-connections", "count", failedOpen);
+      diagnostics(record, sOpen, d);
       fail(record, sOpen, system, failedOpen, t.problems());
       progress.accept(String.format("  %s %s: all open in %.0f ms, %.0f B/conn heap, %d threads%s", sOpen, system, openMs,
           (heapAfter - heapBefore) / (double) n, threads, allOpen ? "" : " (NOT ALL OPEN: " + t.openNow() + ")"));
@@ -98,11 +101,15 @@ final class Scenarios {
         put(record, sStorm, system, "time-to-all-reopened", "ms", stormMs);
         put(record, sStorm, system, "peak-connect-rate", "conn/s", t.peakOpensPerSecond());
         put(record, sStorm, system, "failed-connections", "count", failedStorm);
+        diagnostics(record, sStorm, d);
         fail(record, sStorm, system, failedStorm, t.problems());
         progress.accept(String.format("  %s %s: all reopened in %.0f ms, peak %d conn/s%s", sStorm, system, stormMs,
             t.peakOpensPerSecond(), back ? "" : " (NOT ALL BACK: " + t.reopened() + ")"));
         t.endStorm();
         if (!back || !ConnectionTracker.await(t::openNow, n, Duration.ofSeconds(10))) return;
+        // Close settled connections, not ones whose TLS 1.3 post-handshake messages are still in
+        // flight: a close_notify that races them is not what this scenario measures.
+        Thread.sleep(1000);
       }
 
       long c0 = System.nanoTime();
@@ -220,6 +227,13 @@ final class Scenarios {
       for (int i = 0; i < conns; i++) d.close(i, false);
       ConnectionTracker.await(t::ends, t.ends() + t.openNow(), Duration.ofSeconds(20));
     }
+  }
+
+  private void diagnostics(boolean record, String scenario, Driver d) {
+    Map<String, Double> diag = new TreeMap<>(d.diagnostics());
+    diag.forEach((key, value) -> put(record, scenario, d.system(), key.substring(0, key.lastIndexOf(' ')),
+        key.substring(key.lastIndexOf(' ') + 1), value));
+    if (!diag.isEmpty()) progress.accept("    " + d.system() + " diagnostics: " + diag);
   }
 
   /** Used heap after full collections; the JVM-wide figure, so only one driver runs at a time. */

@@ -13,15 +13,21 @@ import dev.tether.connection.InboundEvent;
 import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.SendResult;
 import dev.tether.connection.TlsProfile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.util.ByteString;
@@ -35,6 +41,10 @@ public final class TetherDriver extends Driver {
   private final Set<Integer> flooding = ConcurrentHashMap.newKeySet();
   private final Map<Integer, Integer> floodChunk = new ConcurrentHashMap<>();
   private volatile boolean stopping;
+  /** How late "open" reaches a subscriber: from the connection's timestamp to our receipt. */
+  private final ConcurrentLinkedQueue<Double> openEventLagMillis = new ConcurrentLinkedQueue<>();
+  /** Outcomes by kind since the last {@link #diagnostics()}. */
+  private final Map<String, Integer> outcomeKinds = new ConcurrentHashMap<>();
 
   public TetherDriver(Target target, Events events) {
     super(target, events);
@@ -48,7 +58,11 @@ public final class TetherDriver extends Driver {
         .withRandomFactor(target.backoff().randomFactor()));
     TlsProfile profile = new TlsProfile("bench", target.tls(), ThrowawayTls.PROTOCOLS, true);
     ConnectionManagerSettings settings = new ConnectionManagerSettings(defaults, Map.of("default", profile), 20);
-    this.manager = system.systemActorOf(ConnectionManager.create(settings), "bench-manager", Props.empty());
+    // Experiment knob: -Dbench.tether.manager-dispatcher=bench.manager-dispatcher runs the manager on
+    // its own thread instead of the default dispatcher it shares with every TLS stream.
+    String dispatcher = System.getProperty("bench.tether.manager-dispatcher", "");
+    Props props = dispatcher.isEmpty() ? Props.empty() : DispatcherSelector.fromConfig(dispatcher);
+    this.manager = system.systemActorOf(ConnectionManager.create(settings), "bench-manager", props);
     this.inbound = system.systemActorOf(inboundListener(), "bench-inbound", Props.empty());
     this.openReplies = system.systemActorOf(openReplies(), "bench-open-replies", Props.empty());
     ActorRef<ConnectionEvent> subscriber = system.systemActorOf(subscriber(), "bench-subscriber", Props.empty());
@@ -107,6 +121,7 @@ public final class TetherDriver extends Driver {
 
   private Behavior<ConnectionEvent> onStateChanged(ConnectionEvent.StateChanged m) {
     if (m.state() == ConnectionState.OPEN) {
+      openEventLagMillis.add(Duration.between(m.at(), Instant.now()).toNanos() / 1e6);
       int idx = idx(m.connectionId());
       events.opened(idx, System.nanoTime());
       Integer chunk = floodChunk.get(idx);
@@ -119,6 +134,7 @@ public final class TetherDriver extends Driver {
 
   private Behavior<ConnectionEvent> onOutcome(ConnectionEvent.OutcomeReported m) {
     OutcomeKind k = m.outcome().kind();
+    outcomeKinds.merge(k.wireName(), 1, Integer::sum);
     events.ended(idx(m.connectionId()), System.nanoTime(), k == OutcomeKind.CLEAN || k == OutcomeKind.CLOSE_SENT,
         m.outcome().toString());
     return Behaviors.same();
@@ -158,6 +174,19 @@ public final class TetherDriver extends Driver {
           .onMessage(SendResult.Rejected.class, m -> Behaviors.stopped())
           .build();
     });
+  }
+
+  @Override
+  public Map<String, Double> diagnostics() {
+    List<Double> lags = new ArrayList<>(openEventLagMillis);
+    openEventLagMillis.clear();
+    Map<String, Double> out = new java.util.TreeMap<>();
+    if (!lags.isEmpty()) {
+      out.put("open-event-lag-p50 ms", Results.percentile(lags, 50));
+      out.put("open-event-lag-p99 ms", Results.percentile(lags, 99));
+    }
+    for (String kind : List.copyOf(outcomeKinds.keySet())) out.put("outcomes " + kind + " count", (double) outcomeKinds.remove(kind));
+    return out;
   }
 
   @Override
