@@ -39,12 +39,22 @@ public final class OpenSslServer implements AutoCloseable {
   private Process process;
   private OutputStream stdin;
 
+  private final String bindHost;
+  private final List<String> commandPrefix;
+
   private OpenSslServer(TestCerts certs, String certName, String protocol, List<String> extraArgs, int port) {
+    this(certs, certName, protocol, extraArgs, "127.0.0.1", port, List.of());
+  }
+
+  private OpenSslServer(TestCerts certs, String certName, String protocol, List<String> extraArgs,
+      String bindHost, int port, List<String> commandPrefix) {
     this.certs = certs;
     this.certName = certName;
     this.protocol = protocol;
     this.extraArgs = extraArgs;
+    this.bindHost = bindHost;
     this.port = port;
+    this.commandPrefix = commandPrefix;
   }
 
   /**
@@ -53,6 +63,30 @@ public final class OpenSslServer implements AutoCloseable {
    */
   public static OpenSslServer startRev(TestCerts certs, String certName, String protocol) {
     return start(certs, certName, protocol, List.of("-rev"));
+  }
+
+  /**
+   * Starts {@code openssl s_server -rev} listening on {@code bindHost:port}, its command line
+   * prefixed by {@code commandPrefix}: e.g. {@code ip netns exec <ns>} to run it inside a network
+   * namespace (see {@link NetNs#execPrefix()}). The prefix must exec the command, so that {@link
+   * #pid()} stays openssl's own.
+   */
+  public static OpenSslServer startRevAt(TestCerts certs, String certName, String protocol, String bindHost, int port,
+      List<String> commandPrefix) {
+    OpenSslServer s = new OpenSslServer(certs, certName, protocol, List.of("-rev"), bindHost, port, List.copyOf(commandPrefix));
+    s.launch();
+    return s;
+  }
+
+  /**
+   * What the peer prints for each application-data record it receives (a decrypted record whose
+   * content type is application_data, 0x17), per protocol. Counting these shows how many writes,
+   * pings included, reached the peer.
+   */
+  public static String applicationDataReceived(String protocol) {
+    return protocol.equals("TLSv1.2")
+        ? "<<< TLS 1.2, RecordHeader [length 0005]\n    17 03 03"
+        : "<<< TLS 1.3, InnerContent [length 0001]\n    17";
   }
 
   public static OpenSslServer start(TestCerts certs, String certName, String protocol, List<String> extraArgs) {
@@ -69,8 +103,9 @@ public final class OpenSslServer implements AutoCloseable {
   }
 
   private void launch() {
-    List<String> cmd = new ArrayList<>(List.of("stdbuf", "-o0", "-e0", "openssl", "s_server",
-        "-accept", "127.0.0.1:" + port,
+    List<String> cmd = new ArrayList<>(commandPrefix);
+    cmd.addAll(List.of("stdbuf", "-o0", "-e0", "openssl", "s_server",
+        "-accept", bindHost + ":" + port,
         "-cert", certs.cert(certName).toString(), "-key", certs.key(certName).toString(),
         "-msg", protocol.equals("TLSv1.2") ? "-tls1_2" : "-tls1_3"));
     cmd.addAll(extraArgs);
@@ -101,6 +136,11 @@ public final class OpenSslServer implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     awaitOutput("ACCEPT", Duration.ofSeconds(20));
+  }
+
+  /** The address s_server listens on. */
+  public String host() {
+    return bindHost;
   }
 
   public int port() {
@@ -179,12 +219,16 @@ public final class OpenSslServer implements AutoCloseable {
 
   /** Resets every established connection of this server (RST to the client). Needs root. */
   public void resetConnections() {
-    Processes.run(List.of("ss", "-K", "state", "established", "( sport = :" + port + " )"));
+    List<String> cmd = new ArrayList<>(commandPrefix); // ss must run in the server's network namespace
+    cmd.addAll(List.of("ss", "-K", "state", "established", "( sport = :" + port + " )"));
+    Processes.run(cmd);
   }
 
   /** Established TCP connections of this server, as the kernel sees them. */
   public int establishedConnections() {
-    String out = Processes.run(List.of("ss", "-Htn", "state", "established", "( sport = :" + port + " )"));
+    List<String> cmd = new ArrayList<>(commandPrefix); // ss must run in the server's network namespace
+    cmd.addAll(List.of("ss", "-Htn", "state", "established", "( sport = :" + port + " )"));
+    String out = Processes.run(cmd);
     return (int) out.lines().filter(l -> !l.isBlank()).count();
   }
 

@@ -34,7 +34,17 @@ public final class TestCerts {
     }
   }
 
-  private void selfSigned(String name, String subject, String san) throws IOException {
+  /**
+   * Generates one more throwaway self-signed certificate, e.g. for a peer in a network namespace:
+   * {@code addSelfSigned("netns", "10.231.7.1")} makes a certificate with SAN {@code IP:10.231.7.1}.
+   * Returns the name, for {@link #cert}, {@link #key} and {@link #profileTrusting}.
+   */
+  public String addSelfSigned(String name, String ipAddress) {
+    selfSigned(name, "/CN=" + ipAddress, "subjectAltName=IP:" + ipAddress);
+    return name;
+  }
+
+  private void selfSigned(String name, String subject, String san) {
     Processes.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
         "-keyout", key(name).toString(), "-out", cert(name).toString(), "-subj", subject, "-addext", san));
     // Deleted at exit in reverse order of registration: these files before their directory.

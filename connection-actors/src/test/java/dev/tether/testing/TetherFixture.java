@@ -36,12 +36,17 @@ public final class TetherFixture implements AutoCloseable {
   public final ConnectionManagerSettings settings;
 
   public TetherFixture(String name) {
-    Config config = ConfigFactory.parseString("""
+    this(name, "");
+  }
+
+  /** A fixture whose actor system also gets the given configuration (HOCON), e.g. dispatcher sizes. */
+  public TetherFixture(String name, String extraConfig) {
+    Config config = ConfigFactory.parseString(extraConfig).withFallback(ConfigFactory.parseString("""
         pekko.loglevel = DEBUG
         pekko.loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
         pekko.logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
         pekko.actor.testkit.typed.single-expect-default = 10s
-        """).withFallback(ConfigFactory.load());
+        """)).withFallback(ConfigFactory.load());
     testKit = ActorTestKit.create(name, config);
     certs = TestCerts.generate();
     ConnectionManagerSettings base = ConnectionManagerSettings.create(config);
@@ -65,7 +70,12 @@ public final class TetherFixture implements AutoCloseable {
 
   /** A manager, subscribed to by the returned probe. */
   public Manager manager() {
-    ActorRef<ConnectionManager.Command> ref = testKit.spawn(ConnectionManager.create(settings));
+    return manager(settings);
+  }
+
+  /** A manager with other settings (e.g. {@code settings.withTlsProfile(...)}), subscribed to by the returned probe. */
+  public Manager manager(ConnectionManagerSettings managerSettings) {
+    ActorRef<ConnectionManager.Command> ref = testKit.spawn(ConnectionManager.create(managerSettings));
     TestProbe<ConnectionEvent> events = testKit.createTestProbe();
     ref.tell(new ConnectionManager.Subscribe(events.getRef()));
     return new Manager(ref, events);
@@ -82,9 +92,14 @@ public final class TetherFixture implements AutoCloseable {
 
     /** Opens a connection to 127.0.0.1:port; returns the listener probe. */
     public TestProbe<InboundEvent> open(String id, int port, String profile, ConnectionSettings s) {
+      return open(id, "localhost", port, profile, s);
+    }
+
+    /** Opens a connection to host:port; returns the listener probe. */
+    public TestProbe<InboundEvent> open(String id, String host, int port, String profile, ConnectionSettings s) {
       TestProbe<InboundEvent> listener = testKit.createTestProbe();
       TestProbe<ConnectionManager.OpenResult> reply = testKit.createTestProbe();
-      ConnectionSpec spec = new ConnectionSpec(id, "localhost", port, profile, Optional.of(listener.getRef()), Optional.of(s));
+      ConnectionSpec spec = new ConnectionSpec(id, host, port, profile, Optional.of(listener.getRef()), Optional.of(s));
       ref.tell(new ConnectionManager.Open(spec, reply.getRef()));
       ConnectionManager.OpenResult r = reply.receiveMessage();
       if (!(r instanceof ConnectionManager.Opened)) throw new AssertionError("open rejected: " + r);
