@@ -204,7 +204,7 @@ class FailureModesTest {
       m.open("plaintext", plain.getLocalPort(), "test", fx.fastSettings());
       Outcome o = m.awaitOutcome("plaintext");
       assertEquals(OutcomeKind.HANDSHAKE_FAILED, o.kind(), o.toString());
-      assertTrue(o.detail().contains("not speaking TLS"), o.detail());
+      assertTrue(o.detail().contains("not speaking TLS") && o.detail().contains("HTTP/1.1 400 Bad Request"), o.detail());
       m.close("plaintext", Optional.empty());
     }
   }

@@ -45,8 +45,8 @@ class PekkoTlsFactsTest {
   }
 
   /** Runs the raw pipeline: sends {@code lines}, collects everything plaintext-out emits. */
-  private List<TLSProtocol.SslTlsInbound> runRaw(OpenSslServer peer, List<String> lines, boolean completeAfterSend,
-      AtomicReference<SSLEngine> engine) throws Exception {
+  private List<TLSProtocol.SslTlsInbound> runRaw(OpenSslServer peer, List<String> lines,
+      CompletableFuture<Void> completeWhen, AtomicReference<SSLEngine> engine) throws Exception {
     var tls = TLS.create(() -> {
       SSLEngine e = profile.createClientEngine("localhost", peer.port());
       engine.set(e);
@@ -56,7 +56,9 @@ class PekkoTlsFactsTest {
         Optional.empty(), List.of(), true, Optional.empty(), Optional.empty());
     Source<TLSProtocol.SslTlsOutbound, ?> out = Source.from(lines)
         .map(l -> (TLSProtocol.SslTlsOutbound) new TLSProtocol.SendBytes(ByteString.fromString(l, StandardCharsets.UTF_8)));
-    if (!completeAfterSend) out = out.concat(Source.never());
+    // Plaintext completes (our close_notify goes out) only when the test says so.
+    out = out.concat(Source.completionStage(completeWhen).filter(x -> false)
+        .map(x -> (TLSProtocol.SslTlsOutbound) new TLSProtocol.SendBytes(ByteString.emptyByteString())));
     CompletableFuture<List<TLSProtocol.SslTlsInbound>> result = out.via(tls.join(tcp))
         .runWith(Sink.seq(), Materializer.matFromSystem(kit.system()))
         .toCompletableFuture();
@@ -67,7 +69,7 @@ class PekkoTlsFactsTest {
   void onTls13TheJdkDoesNotAnswerThePeersCloseNotify() throws Exception {
     try (OpenSslServer peer = OpenSslServer.startRev(certs, "localhost", "TLSv1.3")) {
       AtomicReference<SSLEngine> engine = new AtomicReference<>();
-      runRaw(peer, List.of("CLOSE\n"), false, engine); // the peer closes with close_notify
+      runRaw(peer, List.of("CLOSE\n"), new CompletableFuture<>(), engine); // the peer closes with close_notify
       peer.awaitOutput(OpenSslServer.closeNotifySent("TLSv1.3"), Duration.ofSeconds(15));
       peer.awaitOutput("CONNECTION CLOSED", Duration.ofSeconds(15));
       if (!"true".equals(System.getProperty("jdk.tls.acknowledgeCloseNotify"))) {
@@ -82,13 +84,17 @@ class PekkoTlsFactsTest {
   void noSessionTruncatedOnceWeSentCloseNotifySoTheEngineMustBeAsked() throws Exception {
     try (OpenSslServer peer = OpenSslServer.startRev(certs, "localhost", "TLSv1.3")) {
       AtomicReference<SSLEngine> engine = new AtomicReference<>();
+      CompletableFuture<Void> close = new CompletableFuture<>();
       CompletableFuture<List<TLSProtocol.SslTlsInbound>> run = CompletableFuture.supplyAsync(() -> {
         try {
-          return runRaw(peer, List.of("abc\n"), true, engine); // completes: close_notify goes out
+          return runRaw(peer, List.of("abc\n"), close, engine);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
       });
+      // s_server gives up without answering a close_notify that arrives while it is still in SSL_accept.
+      peer.awaitOutput("CONNECTION ESTABLISHED", Duration.ofSeconds(15));
+      close.complete(null); // plaintext completes: our close_notify goes out
       peer.awaitOutput(OpenSslServer.closeNotifyReceived("TLSv1.3"), Duration.ofSeconds(15));
       // s_server answers; the stream completes without SessionTruncated and the engine knows it was clean.
       List<TLSProtocol.SslTlsInbound> got = run.get(30, TimeUnit.SECONDS);
@@ -103,7 +109,7 @@ class PekkoTlsFactsTest {
       AtomicReference<SSLEngine> engine = new AtomicReference<>();
       CompletableFuture<List<TLSProtocol.SslTlsInbound>> run = CompletableFuture.supplyAsync(() -> {
         try {
-          return runRaw(peer, List.of("abc\n"), false, engine);
+          return runRaw(peer, List.of("abc\n"), new CompletableFuture<>(), engine);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }

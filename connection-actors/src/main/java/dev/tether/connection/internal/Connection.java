@@ -101,6 +101,9 @@ public final class Connection {
 
   private record CloseNotifySent(boolean answeredByUs) implements Command {}
 
+  /** The peer's first bytes are not a TLS record: it is not speaking TLS. */
+  private record NotTls(ByteString firstBytes) implements Command {}
+
   private enum Timer implements Command { CONNECT, HANDSHAKE, CLOSE, KEEPALIVE_IDLE, PONG, ABORT_GRACE }
 
   /** Elements of the outbound (plaintext) source. */
@@ -216,7 +219,7 @@ public final class Connection {
         TLSClosing.eagerClose());
     BidiFlow<ByteString, ByteString, ByteString, ByteString, org.apache.pekko.NotUsed> watch = BidiFlow.fromFlows(
         Flow.fromGraph(new CipherOutWatch(engine, answered -> self.tell(new CloseNotifySent(answered)))),
-        Flow.<ByteString>create());
+        Flow.<ByteString>create().map(new TlsRecordSniffer(first -> self.tell(new NotTls(first)))));
     BidiFlow<ByteString, ByteString, ByteString, ByteString, UniqueKillSwitch> kill =
         BidiFlow.fromGraph(KillSwitches.<ByteString, ByteString>singleBidi());
     // A transport failure (RST, I/O error) would overtake bytes still inside the pipeline. Turn it
@@ -271,6 +274,10 @@ public final class Connection {
     return withCommon(Behaviors.receive(Command.class)
         .onMessage(Connected.class, this::onConnected)
         .onMessage(ConnectFailed.class, this::onConnectFailed)
+        // The connect future and the verifier report from different threads: the handshake may
+        // finish before the actor has heard that TCP is up.
+        .onMessage(HandshakeDone.class, this::onHandshakeDoneWhileConnecting)
+        .onMessage(NotTls.class, this::onNotTls)
         .onMessageEquals(Timer.CONNECT, () -> abort(OutcomeKind.CONNECT_TIMEOUT,
             "TCP connect (with DNS) did not finish within connect-timeout " + fmt(settings.connectTimeout()))));
   }
@@ -278,6 +285,7 @@ public final class Connection {
   private Behavior<Command> handshaking() {
     return withCommon(Behaviors.receive(Command.class)
         .onMessage(HandshakeDone.class, this::onHandshakeDone)
+        .onMessage(NotTls.class, this::onNotTls)
         .onMessageEquals(Timer.HANDSHAKE, () -> abort(OutcomeKind.HANDSHAKE_TIMEOUT,
             "TLS handshake did not finish within handshake-timeout " + fmt(settings.handshakeTimeout()))));
   }
@@ -314,6 +322,7 @@ public final class Connection {
         .onMessageEquals(WriteAck.INSTANCE, this::onWriteAck)
         .onMessage(Close.class, this::onClose)
         .onMessage(CloseNotifySent.class, this::onCloseNotifySent)
+        .onMessage(NotTls.class, m -> Behaviors.same()) // after the handshake the TLS stage judges records
         .onMessage(Timer.class, t -> Behaviors.same()) // a timer of a state we have left
         .onSignal(PostStop.class, s -> onPostStop())
         .build();
@@ -342,6 +351,19 @@ public final class Connection {
   private Behavior<Command> onLateConnectFailed(ConnectFailed m) {
     if (connectResult == null) connectResult = Optional.of(m.cause());
     return streamEnded ? finishAfterStreamEnd() : Behaviors.same();
+  }
+
+  /**
+   * Does not wait for the JDK, which may buffer a bogus record length for a long time (a
+   * plaintext answer read as a TLS header): end the handshake at once, saying what the peer sent.
+   */
+  private Behavior<Command> onNotTls(NotTls m) {
+    return abort(OutcomeKind.HANDSHAKE_FAILED, TlsRecordSniffer.describe(m.firstBytes()));
+  }
+
+  private Behavior<Command> onHandshakeDoneWhileConnecting(HandshakeDone m) {
+    onConnected(null);
+    return onHandshakeDone(m);
   }
 
   private Behavior<Command> onHandshakeDone(HandshakeDone m) {
