@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -118,8 +118,22 @@ class FailureModesTest {
     m.open("refused", OpenSslServer.freePort(), "test", fx.fastSettings());
     Outcome o = m.awaitOutcome("refused");
     assertEquals(OutcomeKind.CONNECT_FAILED, o.kind(), o.toString());
-    assertTrue(o.detail().contains("refused"), o.detail());
+    assertTrue(o.detail().startsWith("the peer refused the connection"), o.detail());
     m.close("refused", Optional.empty());
+  }
+
+  @Test
+  void unresolvableHostIsConnectFailedAndSaysSo() {
+    var m = fx.manager();
+    TestProbe<ConnectionManager.OpenResult> reply = fx.testKit.createTestProbe();
+    // .invalid never resolves (RFC 6761).
+    m.ref.tell(new ConnectionManager.Open(ConnectionSpec.of("dns", "no-such-host.invalid", 443)
+        .withTlsProfile("test").withSettings(fx.fastSettings().withConnectTimeout(Duration.ofSeconds(15))), reply.getRef()));
+    reply.expectMessageClass(ConnectionManager.Opened.class);
+    Outcome o = m.awaitOutcome("dns");
+    assertEquals(OutcomeKind.CONNECT_FAILED, o.kind(), o.toString());
+    assertTrue(o.detail().startsWith("the host name could not be resolved"), o.detail());
+    m.close("dns", Optional.empty());
   }
 
   @Test

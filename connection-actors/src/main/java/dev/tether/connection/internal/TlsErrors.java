@@ -1,6 +1,5 @@
 package dev.tether.connection.internal;
 
-import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import javax.net.ssl.SSLException;
@@ -61,12 +60,13 @@ public final class TlsErrors {
   public static String describeConnect(Throwable t) {
     String raw = messages(t);
     String lower = raw.toLowerCase();
-    if (hasCause(t, UnknownHostException.class) || lower.contains("unresolved") || lower.contains("unknown host")) {
+    // Checked first: Pekko prints every unresolved address as "host/<unresolved>:port".
+    if (lower.contains("connection refused")) return "the peer refused the connection (nothing listens on that port): " + raw;
+    if (hasCause(t, UnknownHostException.class) || lower.contains("unknownhostexception")) {
       return "the host name could not be resolved: " + raw;
     }
-    if (lower.contains("connection refused")) return "the peer refused the connection (nothing listens on that port): " + raw;
     if (hasCause(t, NoRouteToHostException.class) || lower.contains("no route to host")) return "no route to the host: " + raw;
-    if (hasCause(t, ConnectException.class)) return "TCP connect failed: " + raw;
+    if (lower.contains("network is unreachable")) return "the network is unreachable: " + raw;
     return "TCP connect failed: " + raw;
   }
 
