@@ -52,12 +52,15 @@ final class Results {
 
   synchronized String table() {
     StringBuilder b = new StringBuilder();
-    String fmt = "| %-22s | %-22s | %-8s | %-22s | %-22s | %-22s | %9s | %9s |%n";
+    String fmt = "| %-22s | %-28s | %-8s | %-23s | %-23s | %-23s | %9s | %9s |%n";
     b.append(String.format(Locale.ROOT, fmt, "scenario", "metric", "unit", "tether", "pekko-raw", "netty",
         "t/pekko", "t/netty"));
-    b.append(String.format(Locale.ROOT, fmt, "-".repeat(22), "-".repeat(22), "-".repeat(8), "-".repeat(22),
-        "-".repeat(22), "-".repeat(22), "-".repeat(9), "-".repeat(9)));
-    for (Map.Entry<Key, Map<String, List<Double>>> e : samples.entrySet()) {
+    b.append(String.format(Locale.ROOT, fmt, "-".repeat(22), "-".repeat(28), "-".repeat(8), "-".repeat(23),
+        "-".repeat(23), "-".repeat(23), "-".repeat(9), "-".repeat(9)));
+    List<String> scenarios = samples.keySet().stream().map(Key::scenario).distinct().toList();
+    List<Map.Entry<Key, Map<String, List<Double>>>> rows = new ArrayList<>(samples.entrySet());
+    rows.sort(java.util.Comparator.comparingInt(e -> scenarios.indexOf(e.getKey().scenario())));
+    for (Map.Entry<Key, Map<String, List<Double>>> e : rows) {
       Key k = e.getKey();
       List<String> cells = new ArrayList<>();
       for (String system : SYSTEMS) cells.add(cell(e.getValue().get(system)));
