@@ -49,6 +49,7 @@ class ServiceEndToEndTest {
 
   @Test
   void closeNotifyReachesThePeerOnDeleteAndOnShutdown() throws Exception {
+    dev.tether.testing.Processes.requireTools("openssl", "stdbuf");
     // A throwaway certificate for the peer, and the peer itself.
     run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",

@@ -103,6 +103,7 @@ public final class OpenSslServer implements AutoCloseable {
   }
 
   private void launch() {
+    Processes.requireTools("openssl", "stdbuf", "ss");
     List<String> cmd = new ArrayList<>(commandPrefix);
     cmd.addAll(List.of("stdbuf", "-o0", "-e0", "openssl", "s_server",
         "-accept", bindHost + ":" + port,

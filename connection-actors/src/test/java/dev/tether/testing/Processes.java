@@ -52,6 +52,20 @@ public final class Processes {
     }
   }
 
+  /**
+   * Skips the calling test (JUnit assumption) when a real peer or tool is not installed, with a
+   * message saying which. With {@code CI=true} a missing tool fails the test instead: CI installs
+   * every tool (see .ci/run) and must run every test.
+   */
+  public static void requireTools(String... commands) {
+    for (String c : commands) {
+      if (available(c)) continue;
+      String message = "'" + c + "' is not installed; tests against real peers need it (.ci/run installs it)";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError("CI=true, so this test is required, but " + message);
+      org.junit.jupiter.api.Assumptions.abort(message + ". Skipped.");
+    }
+  }
+
   public static void signal(long pid, String signal) {
     run(List.of("kill", "-" + signal, Long.toString(pid)));
   }

@@ -22,6 +22,7 @@ public final class TestCerts {
 
   /** Generates: "localhost" (SAN localhost, 127.0.0.1), "other" (CN/SAN wrong.example). */
   public static TestCerts generate() {
+    Processes.requireTools("openssl");
     try {
       Path dir = Files.createTempDirectory("tether-throwaway-test-certs");
       dir.toFile().deleteOnExit();
