@@ -56,8 +56,10 @@ public final class TetherDriver extends Driver {
         .withMinBackoff(target.backoff().min())
         .withMaxBackoff(target.backoff().max())
         .withRandomFactor(target.backoff().randomFactor()));
-    TlsProfile profile = new TlsProfile("bench", target.tls(), ThrowawayTls.PROTOCOLS, true);
-    ConnectionManagerSettings settings = new ConnectionManagerSettings(defaults, Map.of("default", profile), 20);
+    // The product as shipped (reference.conf: handshake admission limit, stream dispatcher), with the
+    // bench's backoff and a profile trusting the echo server's throwaway certificate.
+    ConnectionManagerSettings settings = ConnectionManagerSettings.create(config).withDefaults(defaults)
+        .withTlsProfile(new TlsProfile("default", target.tls(), ThrowawayTls.PROTOCOLS, true));
     // Experiment knob: -Dbench.tether.manager-dispatcher=bench.manager-dispatcher runs the manager on
     // its own thread instead of the default dispatcher it shares with every TLS stream.
     String dispatcher = System.getProperty("bench.tether.manager-dispatcher", "");

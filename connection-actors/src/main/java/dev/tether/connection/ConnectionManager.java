@@ -147,6 +147,10 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     final ArrayDeque<Instant> failures = new ArrayDeque<>();
     int attempt;
     boolean reconnectRequested;
+    /** Counted against max-concurrent-handshakes: its child is connecting or handshaking. */
+    boolean admitted;
+    /** Waiting in the admission queue for its next incarnation. */
+    boolean queued;
     final List<ActorRef<CloseResult>> closeWaiters = new ArrayList<>();
 
     Entry(ConnectionSpec spec, ConnectionSettings settings, TlsProfile profile) {
@@ -160,6 +164,9 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
   private final ConnectionManagerSettings settings;
   private final ActorRef<Connection.Report> reportAdapter;
   private final Map<String, Entry> entries = new LinkedHashMap<>();
+  /** Connections waiting to start an incarnation, first come first served. */
+  private final ArrayDeque<String> admissionQueue = new ArrayDeque<>();
+  private int handshaking;
   private final Set<ActorRef<ConnectionEvent>> subscribers = new HashSet<>();
 
   private ConnectionManager(ActorContext<Command> ctx, TimerScheduler<Command> timers, ConnectionManagerSettings settings) {
@@ -235,7 +242,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     if (e.child != null) {
       e.child.tell(new Connection.Close(mode));
     } else {
-      // In backoff or failed: nothing is open, so there is nothing to close on the wire.
+      // Queued, in backoff or failed: nothing is open, so there is nothing to close on the wire.
+      e.queued = false;
       timers.cancel(new BackoffKey(e.spec.id()));
       Instant now = Instant.now();
       Outcome o = new Outcome(OutcomeKind.ABORTED, Initiator.LOCAL,
@@ -256,6 +264,8 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     if (e.child != null) {
       e.reconnectRequested = true;
       e.child.tell(new Connection.Close(CloseMode.GRACEFUL));
+    } else if (e.queued) {
+      // Already waiting for its turn to connect.
     } else {
       timers.cancel(new BackoffKey(e.spec.id()));
       e.reconnects++;
@@ -318,6 +328,10 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
 
   // ---------------------------------------------------------------- incarnations
 
+  /**
+   * Starts the next incarnation now, or queues it while max-concurrent-handshakes connections are
+   * connecting or handshaking. Either way the connection shows the new incarnation as connecting.
+   */
   private void startIncarnation(Entry e) {
     e.incarnation++;
     e.stats = new IncarnationStats();
@@ -326,11 +340,34 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     e.nextAttemptAt = null;
     e.tls = Optional.empty();
     e.reconnectRequested = false;
+    setState(e, ConnectionState.CONNECTING, Instant.now());
+    if (handshaking < settings.maxConcurrentHandshakes()) {
+      spawnChild(e);
+    } else {
+      e.queued = true;
+      admissionQueue.addLast(e.spec.id());
+    }
+  }
+
+  private void spawnChild(Entry e) {
+    e.queued = false;
+    e.admitted = true;
+    handshaking++;
     e.child = getContext().spawn(
-        Connection.create(e.spec, e.settings, e.profile, e.incarnation, reportAdapter, e.stats),
+        Connection.create(e.spec, e.settings, e.profile, e.incarnation, reportAdapter, e.stats, settings.streamDispatcher()),
         "connection-" + e.spec.id() + "-" + e.incarnation);
     getContext().watchWith(e.child, new ChildTerminated(e.spec.id(), e.incarnation));
-    setState(e, ConnectionState.CONNECTING, Instant.now());
+  }
+
+  /** The entry's child left connecting/handshaking (or ended): let the next waiting one in. */
+  private void release(Entry e) {
+    if (!e.admitted) return;
+    e.admitted = false;
+    handshaking--;
+    while (handshaking < settings.maxConcurrentHandshakes() && !admissionQueue.isEmpty()) {
+      Entry next = entries.get(admissionQueue.pollFirst());
+      if (next != null && next.queued) spawnChild(next);
+    }
   }
 
   private Behavior<Command> onReport(WrappedReport m) {
@@ -339,6 +376,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     if (m.report() instanceof Connection.StateReport s) {
       e.tls = s.tls();
       if (s.state() == ConnectionState.OPEN && e.openedAt == null) e.openedAt = s.at();
+      if (s.state() != ConnectionState.CONNECTING && s.state() != ConnectionState.HANDSHAKING) release(e);
       if (s.state() != e.state) setState(e, s.state(), s.at()); // connecting is already announced at spawn
     } else if (m.report() instanceof Connection.EndReport r) {
       recordOutcome(e, r.outcome());
@@ -360,6 +398,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     Entry e = entries.get(m.id());
     if (e == null || e.incarnation != m.incarnation()) return this;
     e.child = null;
+    release(e);
     if (e.endedOutcome == null) {
       // The child stopped without reporting: it failed. Say so, then treat it like any other end.
       recordOutcome(e, new Outcome(OutcomeKind.ABORTED, Initiator.LOCAL, "the connection actor stopped unexpectedly",
@@ -404,7 +443,9 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
 
   private Behavior<Command> onBackoffElapsed(BackoffElapsed m) {
     Entry e = entries.get(m.id());
-    if (e == null || e.incarnation != m.incarnation() || e.child != null || e.state != ConnectionState.BACKOFF) return this;
+    if (e == null || e.incarnation != m.incarnation() || e.child != null || e.queued || e.state != ConnectionState.BACKOFF) {
+      return this;
+    }
     e.reconnects++;
     startIncarnation(e);
     return this;

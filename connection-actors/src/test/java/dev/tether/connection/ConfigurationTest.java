@@ -32,6 +32,8 @@ class ConfigurationTest {
     assertEquals(20, d.reconnect().maxFailures());
     assertTrue(s.tlsProfiles().get("default").hostnameVerification());
     assertEquals(false, d.keepalive().enabled());
+    assertEquals(256, s.maxConcurrentHandshakes());
+    assertEquals(java.util.Optional.of("tether.stream-dispatcher-pool"), s.streamDispatcher());
   }
 
   @Test
@@ -43,6 +45,8 @@ class ConfigurationTest {
     assertTrue(failure("tether.connection-defaults.reconnect.max-backoff = 1ms").contains("tether.connection-defaults.reconnect"));
     assertTrue(failure("tether.connection-defaults.reconnect.random-factor = -1").contains("random-factor"));
     assertTrue(failure("tether.connection-defaults.keepalive.ping = \"\"").contains("tether.connection-defaults.keepalive"));
+    assertTrue(failure("tether.max-concurrent-handshakes = 0").contains("tether.max-concurrent-handshakes"));
+    assertTrue(failure("tether.stream-dispatcher = no.such.pool").contains("tether.stream-dispatcher"));
   }
 
   @Test

@@ -148,6 +148,28 @@ class ReconnectTest {
   }
 
   @Test
+  void atMostMaxConcurrentHandshakesConnectAtOnceAndTheRestWaitTheirTurn() {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+      peer.pause(); // handshakes hang until their timeout
+      var m = fx.manager(fx.settings.withMaxConcurrentHandshakes(1));
+      ConnectionSettings s = fx.fastSettings().withHandshakeTimeout(Duration.ofSeconds(1));
+      m.open("first", peer.port(), "test", s);
+      m.awaitState("first", ConnectionState.HANDSHAKING);
+      m.open("second", peer.port(), "test", s);
+      // "second" waits in connecting without a TCP connection until "first" gives up its slot.
+      assertEquals(ConnectionState.CONNECTING, m.get("second").state());
+      assertEquals(1, peer.establishedConnections(), "only one connection may be handshaking");
+      Outcome first = m.awaitOutcome("first");
+      assertEquals(OutcomeKind.HANDSHAKE_TIMEOUT, first.kind(), first.toString());
+      var second = m.awaitState("second", ConnectionState.HANDSHAKING);
+      assertEquals(1, second.incarnation());
+      m.close("first", Optional.of(CloseMode.ABORT));
+      m.close("second", Optional.of(CloseMode.ABORT));
+      peer.resume();
+    }
+  }
+
+  @Test
   void connectionClosedOnRequestIsNotReconnected() {
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
       var m = fx.manager();

@@ -55,7 +55,8 @@ public final class TetherFixture implements AutoCloseable {
     profiles.put("test-tls12", certs.profileTrusting("test-tls12", "localhost", List.of("TLSv1.2"), true));
     profiles.put("test-tls13", certs.profileTrusting("test-tls13", "localhost", List.of("TLSv1.3"), true));
     profiles.put("trusts-other", certs.profileTrusting("trusts-other", "other", List.of("TLSv1.3", "TLSv1.2"), true));
-    settings = new ConnectionManagerSettings(base.defaults(), profiles, base.historySize());
+    settings = new ConnectionManagerSettings(base.defaults(), profiles, base.historySize(),
+        base.maxConcurrentHandshakes(), base.streamDispatcher());
   }
 
   /** Fast settings for tests: short timeouts, quick and jitter-free backoff. */

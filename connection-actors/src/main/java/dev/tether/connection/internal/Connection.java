@@ -30,6 +30,8 @@ import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.CompletionStrategy;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
@@ -39,6 +41,7 @@ import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.BidiFlow;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RunnableGraph;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.TLS;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -135,6 +138,7 @@ public final class Connection {
    * @param incarnation this incarnation's number
    * @param reportTo the manager
    * @param stats counters shared with the manager (written here only)
+   * @param streamDispatcher the dispatcher of the stream, or empty for the materializer's default
    */
   public static Behavior<Command> create(
       ConnectionSpec spec,
@@ -142,12 +146,13 @@ public final class Connection {
       TlsProfile profile,
       long incarnation,
       ActorRef<Report> reportTo,
-      IncarnationStats stats) {
+      IncarnationStats stats,
+      Optional<String> streamDispatcher) {
     // A failure inside this actor stops it (the manager sees it terminate and reconnects); a
     // restart would lose the stream it owns.
     return Behaviors.supervise(
             Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers ->
-                new Connection(ctx, timers, spec, settings, profile, incarnation, reportTo, stats).start())))
+                new Connection(ctx, timers, spec, settings, profile, incarnation, reportTo, stats, streamDispatcher).start())))
         .onFailure(SupervisorStrategy.stop());
   }
 
@@ -159,6 +164,7 @@ public final class Connection {
   private final long incarnation;
   private final ActorRef<Report> reportTo;
   private final IncarnationStats stats;
+  private final Optional<String> streamDispatcher;
   private final Instant startedAt = Instant.now();
   private final AtomicReference<SSLEngine> engine = new AtomicReference<>();
   private final AtomicReference<Throwable> transportError = new AtomicReference<>();
@@ -194,7 +200,8 @@ public final class Connection {
       TlsProfile profile,
       long incarnation,
       ActorRef<Report> reportTo,
-      IncarnationStats stats) {
+      IncarnationStats stats,
+      Optional<String> streamDispatcher) {
     this.ctx = ctx;
     this.timers = timers;
     this.spec = spec;
@@ -203,6 +210,7 @@ public final class Connection {
     this.incarnation = incarnation;
     this.reportTo = reportTo;
     this.stats = stats;
+    this.streamDispatcher = streamDispatcher;
   }
 
   // ---------------------------------------------------------------- start: build the stream
@@ -253,12 +261,13 @@ public final class Connection {
         StreamCompleted.INSTANCE,
         StreamFailed::new);
 
-    Pair<ActorRef<Outbound>, Pair<UniqueKillSwitch, java.util.concurrent.CompletionStage<Tcp.OutgoingConnection>>> mat =
+    RunnableGraph<Pair<ActorRef<Outbound>, Pair<UniqueKillSwitch, CompletionStage<Tcp.OutgoingConnection>>>> graph =
         source
             .map(o -> (TLSProtocol.SslTlsOutbound) new TLSProtocol.SendBytes(((Write) o).bytes()))
             .viaMat(transport, Keep.both())
-            .to(sink)
-            .run(Materializer.matFromSystem(ctx.getSystem()));
+            .to(sink);
+    if (streamDispatcher.isPresent()) graph = graph.withAttributes(ActorAttributes.dispatcher(streamDispatcher.get()));
+    var mat = graph.run(Materializer.matFromSystem(ctx.getSystem()));
     outbound = mat.first();
     killSwitch = mat.second().first();
     ctx.pipeToSelf(mat.second().second(), (conn, err) ->
