@@ -174,7 +174,6 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     this.timers = timers;
     this.settings = settings;
     this.reportAdapter = ctx.messageAdapter(Connection.Report.class, WrappedReport::new);
-    TlsCloseNotify.checkAcknowledgement(ctx.getLog());
   }
 
   @Override

@@ -77,6 +77,10 @@ class NetworkFaultTest {
       pekko.actor.default-blocking-io-dispatcher {
         thread-pool-executor { fixed-pool-size = 2, allow-core-timeout = off }
       }
+      tether.stream-dispatcher-pool {
+        executor = "thread-pool-executor"
+        thread-pool-executor { fixed-pool-size = 4, allow-core-timeout = off }
+      }
       """;
 
   private NetNs net;
