@@ -263,9 +263,7 @@ public final class ConnectionManager extends AbstractBehavior<ConnectionManager.
     if (e.child != null) {
       e.reconnectRequested = true;
       e.child.tell(new Connection.Close(CloseMode.GRACEFUL));
-    } else if (e.queued) {
-      // Already waiting for its turn to connect.
-    } else {
+    } else if (!e.queued) { // a queued one is already waiting for its turn to connect
       timers.cancel(new BackoffKey(e.spec.id()));
       e.reconnects++;
       startIncarnation(e);

@@ -34,10 +34,6 @@ public record Outcome(
     Objects.requireNonNull(duration, "duration");
   }
 
-  /** True for the kinds that mean the TLS session was closed securely from our side's view. */
-  public boolean isSecureClose() {
-    return kind == OutcomeKind.CLEAN || kind == OutcomeKind.CLOSE_SENT;
-  }
 
   @Override
   public String toString() {

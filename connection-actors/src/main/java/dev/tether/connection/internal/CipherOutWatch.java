@@ -33,7 +33,7 @@ final class CipherOutWatch extends GraphStage<FlowShape<ByteString, ByteString>>
 
   /** Callbacks into the owning actor; they must only {@code tell}. */
   interface Listener {
-    void closeNotifyHandedToTransport(boolean answeredByUs);
+    void closeNotifyHandedToTransport();
   }
 
   private final Inlet<ByteString> in = Inlet.create("CipherOutWatch.in");
@@ -66,7 +66,7 @@ final class CipherOutWatch extends GraphStage<FlowShape<ByteString, ByteString>>
               SSLEngine e = engine.get();
               if (e != null && e.isOutboundDone()) {
                 closeNotifySeen = true;
-                listener.closeNotifyHandedToTransport(false);
+                listener.closeNotifyHandedToTransport();
               }
             }
             push(out, chunk);
@@ -79,7 +79,7 @@ final class CipherOutWatch extends GraphStage<FlowShape<ByteString, ByteString>>
               completeStage();
             } else {
               closeNotifySeen = true;
-              listener.closeNotifyHandedToTransport(true);
+              listener.closeNotifyHandedToTransport();
               emit(out, reply, () -> completeStage());
             }
           }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -30,7 +31,6 @@ import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.CompletionStrategy;
 import org.apache.pekko.stream.KillSwitches;
@@ -102,7 +102,7 @@ public final class Connection {
 
   private enum WriteAck implements Command { INSTANCE }
 
-  private record CloseNotifySent(boolean answeredByUs) implements Command {}
+  private enum CloseNotifySent implements Command { INSTANCE }
 
   /** The peer's first bytes are not a TLS record: it is not speaking TLS. */
   private record NotTls(ByteString firstBytes) implements Command {}
@@ -177,7 +177,6 @@ public final class Connection {
   private Optional<Throwable> connectResult; // null: unknown yet; empty: connected
   private boolean truncationSeen;
   private boolean closeNotifySent;
-  private boolean closeNotifyAnsweredByUs;
   private CloseMode closeMode;
   private EndReason endReason;
   private TlsInfo tls;
@@ -226,7 +225,7 @@ public final class Connection {
         session -> self.tell(new HandshakeDone(session)),
         TLSClosing.eagerClose());
     BidiFlow<ByteString, ByteString, ByteString, ByteString, org.apache.pekko.NotUsed> watch = BidiFlow.fromFlows(
-        Flow.fromGraph(new CipherOutWatch(engine, answered -> self.tell(new CloseNotifySent(answered)))),
+        Flow.fromGraph(new CipherOutWatch(engine, () -> self.tell(CloseNotifySent.INSTANCE))),
         Flow.<ByteString>create().map(new TlsRecordSniffer(first -> self.tell(new NotTls(first)))));
     BidiFlow<ByteString, ByteString, ByteString, ByteString, UniqueKillSwitch> kill =
         BidiFlow.fromGraph(KillSwitches.<ByteString, ByteString>singleBidi());
@@ -330,7 +329,7 @@ public final class Connection {
         .onMessage(Send.class, this::onSend)
         .onMessageEquals(WriteAck.INSTANCE, this::onWriteAck)
         .onMessage(Close.class, this::onClose)
-        .onMessage(CloseNotifySent.class, this::onCloseNotifySent)
+        .onMessageEquals(CloseNotifySent.INSTANCE, this::onCloseNotifySent)
         .onMessage(NotTls.class, m -> Behaviors.same()) // after the handshake the TLS stage judges records
         .onMessage(Timer.class, t -> Behaviors.same()) // a timer of a state we have left
         .onSignal(PostStop.class, s -> onPostStop())
@@ -406,9 +405,8 @@ public final class Connection {
     }
   }
 
-  private Behavior<Command> onCloseNotifySent(CloseNotifySent m) {
+  private Behavior<Command> onCloseNotifySent() {
     closeNotifySent = true;
-    closeNotifyAnsweredByUs |= m.answeredByUs();
     if (state == ConnectionState.CLOSING && endReason == null) {
       enter(ConnectionState.AWAITING_PEER_CLOSE);
       if (closeMode == CloseMode.SEND_ONLY) {
@@ -463,10 +461,7 @@ public final class Connection {
       case CONNECTING: {
         Throwable cause = connectResult.orElse(transport != null ? transport : streamFailure);
         if (cause == null) return outcome(OutcomeKind.CONNECT_FAILED, Initiator.PEER, "the connection ended before TCP was up");
-        String text = TlsErrors.messages(cause);
-        if (text.contains("Connect timeout")) {
-          return outcome(OutcomeKind.CONNECT_TIMEOUT, Initiator.LOCAL, "TCP connect timed out: " + text);
-        }
+        // No connect timeout is given to Pekko's TCP stage: the CONNECT timer owns that bound.
         return outcome(OutcomeKind.CONNECT_FAILED, Initiator.PEER, TlsErrors.describeConnect(cause));
       }
       case HANDSHAKING: {
