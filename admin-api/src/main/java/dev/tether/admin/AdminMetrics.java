@@ -1,6 +1,7 @@
 package dev.tether.admin;
 
 import dev.tether.connection.ConnectionEvent;
+import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.OutcomeKind;
@@ -60,7 +61,7 @@ public final class AdminMetrics {
     private final Map<OutcomeKind, Counter> outcomes = new EnumMap<>(OutcomeKind.class);
     private final Counter reconnects;
     private final Timer handshakes;
-    private final Map<String, Incarnation> current = new HashMap<>();
+    private final Map<ConnectionId, Incarnation> current = new HashMap<>();
 
     static Behavior<ConnectionEvent> create(ActorRef<ConnectionManager.Command> manager, PrometheusMeterRegistry registry) {
       return Behaviors.setup(ctx -> {

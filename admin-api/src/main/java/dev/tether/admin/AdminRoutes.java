@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.admin.json.ClosedJson;
 import dev.tether.admin.json.ConnectionJson;
 import dev.tether.admin.json.ConnectionListJson;
+import dev.tether.admin.json.ErrorCode;
 import dev.tether.admin.json.ErrorJson;
 import dev.tether.admin.json.EventJson;
 import dev.tether.admin.json.HealthJson;
@@ -16,6 +17,7 @@ import dev.tether.admin.json.OutcomeJson;
 import dev.tether.admin.json.SentJson;
 import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionEvent;
+import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
@@ -30,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -60,9 +63,9 @@ import org.apache.pekko.util.ByteString;
  * The admin REST API over a {@link ConnectionManager}. Routes only: every decision is the
  * manager's; this class translates HTTP and JSON into its protocol and back.
  *
- * <p>A host application mounts {@link #create(ActorRef, ActorSystem)} in its own server. Requests
- * outside the admin paths are left to the host's other routes; inside them, every error is answered
- * here as JSON {@code {"error", "message"}}.
+ * <p>A host application mounts {@link #create} in its own server. Requests outside the admin paths
+ * are left to the host's other routes; inside them, every error is answered here as JSON {@code
+ * {"error", "message"}}, with an {@link ErrorCode}.
  */
 public final class AdminRoutes {
 
@@ -84,18 +87,27 @@ public final class AdminRoutes {
   }
 
   /**
-   * The admin routes over {@code manager}, configured from the system's {@code tether.admin} and
-   * {@code tether.connection-defaults}. Also starts the metrics subscriber for {@code GET /metrics}.
+   * The admin routes over {@code manager}. Reads no configuration and starts nothing: a host
+   * application builds what they need once, for example
+   *
+   * <pre>{@code
+   * ActorRef<ConnectionManager.Command> manager = Tether.get(system).manager();
+   * AdminSettings settings = AdminSettings.create(system);                  // tether.admin
+   * ConnectionSettings defaults = Tether.get(system).settings().defaults(); // tether.connection-defaults
+   * AdminMetrics metrics = AdminMetrics.start(manager, system);             // feeds GET /metrics
+   * Route route = AdminRoutes.create(manager, system, settings, defaults, metrics);
+   * }</pre>
+   *
+   * @param manager the connection manager that the routes ask
+   * @param system runs the asks and the event streams
+   * @param settings the admin API's settings: token, ask timeouts, body size limit
+   * @param connectionDefaults the settings that {@code POST /connections} overrides field by field
+   *     (normally the manager's {@code tether.connection-defaults})
+   * @param metrics what {@code GET /metrics} shows; started on the same {@code manager}
    */
-  public static Route create(ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system) {
-    return create(manager, system, AdminSettings.create(system));
-  }
-
-  /** As {@link #create(ActorRef, ActorSystem)}, with explicit admin settings. */
-  public static Route create(ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system, AdminSettings settings) {
-    ConnectionSettings defaults = ConnectionSettings.fromConfig(
-        system.settings().config().getConfig("tether.connection-defaults"), "tether.connection-defaults");
-    return new AdminRoutes(manager, system, settings, defaults, AdminMetrics.start(manager, system)).routes();
+  public static Route create(ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system, AdminSettings settings,
+      ConnectionSettings connectionDefaults, AdminMetrics metrics) {
+    return new AdminRoutes(manager, system, settings, connectionDefaults, metrics).routes();
   }
 
   /** The JSON error handlers for a whole server: also answers unknown paths with JSON. */
@@ -118,9 +130,9 @@ public final class AdminRoutes {
             post(() -> entity(JsonSupport.treeUnmarshaller(), this::open)))),
         pathPrefix(segment(), id -> concat(
             pathEndOrSingleSlash(() -> concat(
-                get(() -> getOne(id)),
+                get(() -> withConnectionId(id, this::getOne)),
                 delete(() -> parameterOptional("mode", mode -> close(id, mode))))),
-            path("reconnect", () -> post(() -> reconnect(id))),
+            path("reconnect", () -> post(() -> withConnectionId(id, this::reconnect))),
             path("send", () -> post(() -> entity(Unmarshaller.entityToByteString(), bytes -> send(id, bytes)))))));
   }
 
@@ -131,7 +143,7 @@ public final class AdminRoutes {
     try {
       filter = stateParam.map(ConnectionState::fromWireName);
     } catch (IllegalArgumentException e) {
-      return error(StatusCodes.BAD_REQUEST, "invalid-parameter", "state: " + e.getMessage());
+      return error(ErrorCode.INVALID_PARAMETER, "state: " + e.getMessage());
     }
     return onSuccess(listAll(), list -> json(StatusCodes.OK, new ConnectionListJson(
         list.connections().stream()
@@ -146,61 +158,61 @@ public final class AdminRoutes {
     ConnectionSpec spec = ((OpenRequestReader.Valid) result).spec();
     return onSuccess(openConnection(spec), reply -> {
       if (reply instanceof ConnectionManager.Opened opened) {
-        return extractUri(uri -> respondWithHeader(Location.create(location(uri, spec.id())),
+        return extractUri(uri -> respondWithHeader(Location.create(location(uri, spec.id().value())),
             () -> json(StatusCodes.CREATED, ConnectionJson.of(opened.view()))));
       }
       var rejected = (ConnectionManager.OpenRejected) reply;
       return switch (rejected.reason()) {
-        case ALREADY_EXISTS -> error(StatusCodes.CONFLICT, "already-exists", rejected.message());
+        case ALREADY_EXISTS -> error(ErrorCode.ALREADY_EXISTS, rejected.message());
         case UNKNOWN_TLS_PROFILE -> invalidRequest(List.of(new ErrorJson.FieldError("tlsProfile", rejected.message())));
       };
     });
   }
 
-  private Route getOne(String id) {
+  private Route getOne(ConnectionId id) {
     return onSuccess(view(id), view -> view
         .map(v -> json(StatusCodes.OK, ConnectionJson.of(v)))
         .orElseGet(() -> unknown(id)));
   }
 
-  private Route close(String id, Optional<String> modeParam) {
+  private Route close(String idSegment, Optional<String> modeParam) {
     Optional<CloseMode> mode;
     try {
       mode = modeParam.map(CloseMode::fromWireName);
     } catch (IllegalArgumentException e) {
-      return error(StatusCodes.BAD_REQUEST, "invalid-parameter", "mode: " + e.getMessage());
+      return error(ErrorCode.INVALID_PARAMETER, "mode: " + e.getMessage());
     }
     // The close is bounded by the connection's own close-timeout: ask for its settings first.
-    return onSuccess(view(id), view -> view
+    return withConnectionId(idSegment, id -> onSuccess(view(id), view -> view
         .<Route>map(v -> onSuccess(closeConnection(id, mode, closeAskTimeout(v)), this::closed))
-        .orElseGet(() -> unknown(id)));
+        .orElseGet(() -> unknown(id))));
   }
 
   private Route closed(ConnectionManager.CloseResult result) {
     if (result instanceof ConnectionManager.Closed c) {
-      return json(StatusCodes.OK, new ClosedJson(c.id(), OutcomeJson.of(c.outcome())));
+      return json(StatusCodes.OK, new ClosedJson(c.id().value(), OutcomeJson.of(c.outcome())));
     }
     return unknown(result.id());
   }
 
-  private Route reconnect(String id) {
+  private Route reconnect(ConnectionId id) {
     return onSuccess(reconnectConnection(id), view -> view
         .map(v -> json(StatusCodes.ACCEPTED, ConnectionJson.of(v)))
         .orElseGet(() -> unknown(id)));
   }
 
-  private Route send(String id, ByteString bytes) {
-    if (bytes.isEmpty()) return error(StatusCodes.BAD_REQUEST, "invalid-request", "the body is empty: nothing to send");
-    return onSuccess(sendBytes(id, bytes), result -> {
+  private Route send(String idSegment, ByteString bytes) {
+    if (bytes.isEmpty()) return error(ErrorCode.INVALID_REQUEST, "the body is empty: nothing to send");
+    return withConnectionId(idSegment, id -> onSuccess(sendBytes(id, bytes), result -> {
       if (result instanceof SendResult.Accepted a) return json(StatusCodes.ACCEPTED, new SentJson(a.bytes()));
       var r = (SendResult.Rejected) result;
       return switch (r.reason()) {
         case UNKNOWN_CONNECTION -> unknown(id);
-        case NOT_OPEN, ENDED -> error(StatusCodes.CONFLICT, "not-open", r.message());
+        case NOT_OPEN, ENDED -> error(ErrorCode.NOT_OPEN, r.message());
         case BUFFER_FULL -> respondWithHeader(RawHeader.create("Retry-After", "1"),
-            () -> error(StatusCodes.SERVICE_UNAVAILABLE, "buffer-full", r.message()));
+            () -> error(ErrorCode.BUFFER_FULL, r.message()));
       };
-    });
+    }));
   }
 
   private Route events() {
@@ -231,6 +243,14 @@ public final class AdminRoutes {
 
   // ---------------------------------------------------------------- helpers
 
+  /**
+   * The connection {@code idSegment} names. No connection can have an invalid id, so such a path is
+   * answered as an unknown connection, without asking the manager.
+   */
+  private static Route withConnectionId(String idSegment, Function<ConnectionId, Route> inner) {
+    return ConnectionId.problem(idSegment).isPresent() ? unknown(idSegment) : inner.apply(ConnectionId.of(idSegment));
+  }
+
   /** Every admin path: JSON errors, the token check, the body size limit. */
   private Route guarded(Supplier<Route> inner) {
     return seal(authenticated(() -> withSizeLimit(settings.maxRequestBody(), inner)));
@@ -243,7 +263,7 @@ public final class AdminRoutes {
       boolean ok = header.isPresent() && MessageDigest.isEqual(sha256(header.get()), expectedAuthorization.get());
       if (ok) return inner.get();
       return respondWithHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"tether\""),
-          () -> error(StatusCodes.UNAUTHORIZED, "unauthorized", header.isPresent()
+          () -> error(ErrorCode.UNAUTHORIZED, header.isPresent()
               ? "the bearer token is wrong" : "this API requires Authorization: Bearer <token>"));
     });
   }
@@ -254,7 +274,7 @@ public final class AdminRoutes {
     return AskPattern.ask(manager, ConnectionManager.ListConnections::new, settings.askTimeout(), system.scheduler());
   }
 
-  private CompletionStage<Optional<ConnectionView>> view(String id) {
+  private CompletionStage<Optional<ConnectionView>> view(ConnectionId id) {
     return AskPattern.ask(manager, replyTo -> new ConnectionManager.Get(id, replyTo), settings.askTimeout(), system.scheduler());
   }
 
@@ -262,15 +282,15 @@ public final class AdminRoutes {
     return AskPattern.ask(manager, replyTo -> new ConnectionManager.Open(spec, replyTo), settings.askTimeout(), system.scheduler());
   }
 
-  private CompletionStage<ConnectionManager.CloseResult> closeConnection(String id, Optional<CloseMode> mode, Duration timeout) {
+  private CompletionStage<ConnectionManager.CloseResult> closeConnection(ConnectionId id, Optional<CloseMode> mode, Duration timeout) {
     return AskPattern.ask(manager, replyTo -> new ConnectionManager.Close(id, mode, replyTo), timeout, system.scheduler());
   }
 
-  private CompletionStage<Optional<ConnectionView>> reconnectConnection(String id) {
+  private CompletionStage<Optional<ConnectionView>> reconnectConnection(ConnectionId id) {
     return AskPattern.ask(manager, replyTo -> new ConnectionManager.Reconnect(id, replyTo), settings.askTimeout(), system.scheduler());
   }
 
-  private CompletionStage<SendResult> sendBytes(String id, ByteString bytes) {
+  private CompletionStage<SendResult> sendBytes(ConnectionId id, ByteString bytes) {
     return AskPattern.ask(manager, replyTo -> new ConnectionManager.Send(id, bytes, replyTo), settings.askTimeout(), system.scheduler());
   }
 
@@ -291,18 +311,22 @@ public final class AdminRoutes {
     return complete(status, body, JsonSupport.marshaller());
   }
 
-  static Route error(StatusCode status, String code, String message) {
-    return json(status, new ErrorJson(code, message));
+  static Route error(ErrorCode code, String message) {
+    return json(code.status(), new ErrorJson(code, message));
   }
 
   private static Route invalidRequest(List<ErrorJson.FieldError> errors) {
     String message = errors.stream().map(e -> e.field().isEmpty() ? e.message() : e.field() + ": " + e.message())
         .reduce((a, b) -> a + "; " + b).orElse("invalid request");
-    return json(StatusCodes.BAD_REQUEST, new ErrorJson("invalid-request", message, errors));
+    return json(ErrorCode.INVALID_REQUEST.status(), new ErrorJson(ErrorCode.INVALID_REQUEST, message, errors));
+  }
+
+  private static Route unknown(ConnectionId id) {
+    return unknown(id.value());
   }
 
   private static Route unknown(String id) {
-    return error(StatusCodes.NOT_FOUND, "not-found", "no connection with id '" + id + "'");
+    return error(ErrorCode.NOT_FOUND, "no connection with id '" + id + "'");
   }
 
   private static byte[] sha256(String s) {
@@ -316,11 +340,11 @@ public final class AdminRoutes {
   // ---------------------------------------------------------------- error handlers
 
   private static final ExceptionHandler EXCEPTIONS = ExceptionHandler.newBuilder()
-      .match(EntityStreamSizeException.class, e -> error(StatusCodes.CONTENT_TOO_LARGE, "payload-too-large",
+      .match(EntityStreamSizeException.class, e -> error(ErrorCode.PAYLOAD_TOO_LARGE,
           "the request body is larger than " + e.limit() + " bytes"))
-      .match(AskTimeoutException.class, e -> error(StatusCodes.SERVICE_UNAVAILABLE, "manager-timeout",
+      .match(AskTimeoutException.class, e -> error(ErrorCode.MANAGER_TIMEOUT,
           "the connection manager did not answer in time"))
-      .match(IllegalArgumentException.class, e -> error(StatusCodes.BAD_REQUEST, "invalid-request", String.valueOf(e.getMessage())))
+      .match(IllegalArgumentException.class, e -> error(ErrorCode.INVALID_REQUEST, String.valueOf(e.getMessage())))
       .build();
 
   /** Pekko's default rejection handling, with its plain-text bodies turned into JSON errors. */
@@ -332,20 +356,7 @@ public final class AdminRoutes {
     String text = response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
         ? strict.getData().utf8String() : response.status().reason();
     if (response.status().intValue() == 413) text = "the request body is larger than tether.admin.max-request-body allows";
-    ErrorJson body = new ErrorJson(errorCode(response.status()), text.replace('\n', ' ').trim());
+    ErrorJson body = new ErrorJson(ErrorCode.ofRejection(response.status()), text.replace('\n', ' ').trim());
     return response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, JsonSupport.write(body)));
-  }
-
-  private static String errorCode(StatusCode status) {
-    return switch (status.intValue()) {
-      case 400 -> "bad-request";
-      case 401 -> "unauthorized";
-      case 404 -> "not-found";
-      case 405 -> "method-not-allowed";
-      case 406 -> "not-acceptable";
-      case 413 -> "payload-too-large";
-      case 415 -> "unsupported-media-type";
-      default -> status.intValue() >= 500 ? "internal-error" : "request-rejected";
-    };
   }
 }

@@ -2,6 +2,7 @@ package dev.tether.admin;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ public final class ConfiguredConnections {
       throw new IllegalArgumentException("invalid configuration at tether.connections: " + e.getMessage(), e);
     }
     List<ConnectionSpec> specs = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
+    Set<ConnectionId> ids = new HashSet<>();
     for (int i = 0; i < entries.size(); i++) {
       String at = "tether.connections[" + i + "]";
       Config entry = entries.get(i);

@@ -52,7 +52,9 @@ public final class Guardian {
 
       ActorRef<ConnectionManager.Command> manager = ctx.spawn(ConnectionManager.create(managerSettings), "connections");
       registerShutdown(manager, system, settings.admin());
-      AdminHttpServer.start(AdminRoutes.create(manager, system, settings.admin()), system, settings.admin());
+      AdminMetrics metrics = AdminMetrics.start(manager, system);
+      AdminHttpServer.start(AdminRoutes.create(manager, system, settings.admin(), configured.defaults(), metrics),
+          system, settings.admin());
       openAll(settings.connections(), manager, system, settings.admin());
       demoCert.ifPresent(cert -> startDemo(ctx, cert, settings, configured.defaults(), manager));
       return Behaviors.empty();

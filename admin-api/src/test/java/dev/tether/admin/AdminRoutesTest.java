@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.admin.json.JsonSupport;
 import dev.tether.connection.CloseMode;
+import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSettings;
@@ -28,6 +29,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.testkit.TestRoute;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
 import org.apache.pekko.util.ByteString;
@@ -45,7 +47,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
   @BeforeEach
   void createRoutes() {
     manager = testKit().createTestProbe(ConnectionManager.Command.class);
-    route = testRoute(AdminRoutes.create(manager.ref(), testKit().system()));
+    route = testRoute(routes(AdminSettings.create(testKit().system())));
     manager.expectMessageClass(ConnectionManager.Subscribe.class); // the metrics subscriber
   }
 
@@ -98,7 +100,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
   void getsOneConnectionOr404() throws Exception {
     var found = async(HttpRequest.GET("/connections/a"));
     var get = manager.expectMessageClass(ConnectionManager.Get.class);
-    assertEquals("a", get.id());
+    assertEquals("a", get.id().value());
     get.replyTo().tell(Optional.of(openView("a")));
     assertEquals("a", json(found.get(5, TimeUnit.SECONDS).assertStatusCode(200)).get("id").asText());
 
@@ -118,7 +120,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
          "reconnect": {"minBackoff": "100ms", "maxBackoff": "5s", "randomFactor": 0.5}}"""));
     var open = manager.expectMessageClass(ConnectionManager.Open.class);
     ConnectionSpec spec = open.spec();
-    assertEquals("db", spec.id());
+    assertEquals("db", spec.id().value());
     assertEquals("db.internal", spec.host());
     assertEquals(5432, spec.port());
     var s = spec.settings().orElseThrow();
@@ -142,11 +144,11 @@ class AdminRoutesTest extends JUnit5RouteTest {
   void generatesAnIdAndKeepsDefaultsWhenNothingIsOverridden() throws Exception {
     var result = async(post("/connections", "{\"host\": \"example.org\", \"port\": 443}"));
     var open = manager.expectMessageClass(ConnectionManager.Open.class);
-    assertTrue(open.spec().id().matches("[A-Za-z0-9._-]{1,64}"), open.spec().id());
+    assertTrue(open.spec().id().value().matches("[A-Za-z0-9._-]{1,64}"), open.spec().id().value());
     assertEquals("default", open.spec().tlsProfile());
     assertEquals(Optional.empty(), open.spec().settings());
     open.replyTo().tell(new ConnectionManager.Opened(view(open.spec(), ConnectionState.CONNECTING)));
-    result.get(5, TimeUnit.SECONDS).assertStatusCode(201).assertHeaderExists("Location", "/connections/" + open.spec().id());
+    result.get(5, TimeUnit.SECONDS).assertStatusCode(201).assertHeaderExists("Location", "/connections/" + open.spec().id().value());
   }
 
   @Test
@@ -188,6 +190,32 @@ class AdminRoutesTest extends JUnit5RouteTest {
   }
 
   @Test
+  void checksIdAndReconnectOverridesWithTheLibrarysOwnRules() {
+    JsonNode body = assertError(route.run(post("/connections", """
+        {"id": "not ok!", "host": "h", "port": 1, "reconnect": {"randomFactor": 10.5}}""")), 400, "invalid-request");
+    assertEquals(ConnectionId.problem("not ok!").orElseThrow(), fieldMessage(body, "id"));
+    assertEquals("must be between 0.0 and 10.0, was 10.5", fieldMessage(body, "reconnect.randomFactor"));
+    JsonNode order = assertError(route.run(post("/connections", """
+        {"host": "h", "port": 1, "reconnect": {"minBackoff": "2s", "maxBackoff": "1500ms"}}""")), 400, "invalid-request");
+    assertEquals("maxBackoff (1500ms) must be >= minBackoff (2s)", fieldMessage(order, "reconnect"));
+    manager.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void raisingOnlyMinBackoffLiftsTheDefaultMaxBackoff() throws Exception {
+    Duration min = DEFAULTS.reconnect().maxBackoff().plusSeconds(1);
+    var result = async(post("/connections", "{\"host\": \"h\", \"port\": 1, \"reconnect\": {\"minBackoff\": \""
+        + min.toSeconds() + "s\"}}"));
+    var open = manager.expectMessageClass(ConnectionManager.Open.class);
+    var reconnect = open.spec().settings().orElseThrow().reconnect();
+    assertEquals(min, reconnect.minBackoff());
+    assertEquals(min, reconnect.maxBackoff());
+    assertEquals(DEFAULTS.reconnect().randomFactor(), reconnect.randomFactor());
+    open.replyTo().tell(new ConnectionManager.Opened(view(open.spec(), ConnectionState.CONNECTING)));
+    result.get(5, TimeUnit.SECONDS).assertStatusCode(201);
+  }
+
+  @Test
   void rejectsAnUnknownField() {
     JsonNode body = assertError(route.run(post("/connections", "{\"host\": \"h\", \"port\": 1, \"colour\": \"red\"}")),
         400, "invalid-request");
@@ -213,6 +241,20 @@ class AdminRoutesTest extends JUnit5RouteTest {
     manager.expectNoMessage(Duration.ofMillis(100));
   }
 
+  @Test
+  void aPathWithAnInvalidIdIsAnUnknownConnection() {
+    String tooLong = "x".repeat(65);
+    assertError(route.run(HttpRequest.GET("/connections/" + tooLong)), 404, "not-found");
+    assertError(route.run(HttpRequest.GET("/connections/not%20ok")), 404, "not-found");
+    assertError(route.run(HttpRequest.DELETE("/connections/" + tooLong)), 404, "not-found");
+    assertError(route.run(HttpRequest.POST("/connections/" + tooLong + "/reconnect")), 404, "not-found");
+    assertError(route.run(HttpRequest.POST("/connections/" + tooLong + "/send").withEntity("hello")), 404, "not-found");
+    // The checks that came first before still come first.
+    assertError(route.run(HttpRequest.DELETE("/connections/" + tooLong + "?mode=politely")), 400, "invalid-parameter");
+    assertError(route.run(HttpRequest.POST("/connections/" + tooLong + "/send").withEntity("")), 400, "invalid-request");
+    manager.expectNoMessage(Duration.ofMillis(100));
+  }
+
   // ---------------------------------------------------------------- close, reconnect, send
 
   @Test
@@ -221,7 +263,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
     manager.expectMessageClass(ConnectionManager.Get.class).replyTo().tell(Optional.of(openView("a")));
     var close = manager.expectMessageClass(ConnectionManager.Close.class);
     assertEquals(Optional.of(CloseMode.ABORT), close.mode());
-    close.replyTo().tell(new ConnectionManager.Closed("a", outcome(OutcomeKind.ABORTED, Initiator.LOCAL)));
+    close.replyTo().tell(new ConnectionManager.Closed(ConnectionId.of("a"), outcome(OutcomeKind.ABORTED, Initiator.LOCAL)));
     JsonNode body = json(result.get(5, TimeUnit.SECONDS).assertStatusCode(200));
     assertEquals("a", body.get("id").asText());
     assertEquals("aborted", body.get("outcome").get("kind").asText());
@@ -234,7 +276,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
     manager.expectMessageClass(ConnectionManager.Get.class).replyTo().tell(Optional.of(openView("a")));
     var close = manager.expectMessageClass(ConnectionManager.Close.class);
     assertEquals(Optional.empty(), close.mode());
-    close.replyTo().tell(new ConnectionManager.Closed("a", outcome(OutcomeKind.CLEAN, Initiator.LOCAL)));
+    close.replyTo().tell(new ConnectionManager.Closed(ConnectionId.of("a"), outcome(OutcomeKind.CLEAN, Initiator.LOCAL)));
     assertEquals("clean", json(result.get(5, TimeUnit.SECONDS).assertStatusCode(200)).get("outcome").get("kind").asText());
   }
 
@@ -262,7 +304,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
     var result = async(HttpRequest.POST("/connections/a/send").withEntity(ContentTypes.APPLICATION_OCTET_STREAM, new byte[] {1, 2, 3}));
     var send = manager.expectMessageClass(ConnectionManager.Send.class);
     assertEquals(ByteString.fromArray(new byte[] {1, 2, 3}), send.bytes());
-    send.replyTo().tell(new SendResult.Accepted("a", 3));
+    send.replyTo().tell(new SendResult.Accepted(ConnectionId.of("a"), 3));
     assertEquals(3, json(result.get(5, TimeUnit.SECONDS).assertStatusCode(202)).get("bytes").asInt());
   }
 
@@ -270,11 +312,11 @@ class AdminRoutesTest extends JUnit5RouteTest {
   void sendAnswers409WhenNotOpenAnd404WhenUnknown() throws Exception {
     var result = async(HttpRequest.POST("/connections/a/send").withEntity("hello"));
     manager.expectMessageClass(ConnectionManager.Send.class).replyTo()
-        .tell(new SendResult.Rejected("a", SendResult.Reason.NOT_OPEN, "connection 'a' is backoff, not open"));
+        .tell(new SendResult.Rejected(ConnectionId.of("a"), SendResult.Reason.NOT_OPEN, "connection 'a' is backoff, not open"));
     assertError(result.get(5, TimeUnit.SECONDS), 409, "not-open");
     var missing = async(HttpRequest.POST("/connections/b/send").withEntity("hello"));
     manager.expectMessageClass(ConnectionManager.Send.class).replyTo()
-        .tell(new SendResult.Rejected("b", SendResult.Reason.UNKNOWN_CONNECTION, "no connection with id 'b'"));
+        .tell(new SendResult.Rejected(ConnectionId.of("b"), SendResult.Reason.UNKNOWN_CONNECTION, "no connection with id 'b'"));
     assertError(missing.get(5, TimeUnit.SECONDS), 404, "not-found");
   }
 
@@ -299,8 +341,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
 
   @Test
   void tokenIsRequiredWhenConfigured() {
-    TestRoute guarded = testRoute(AdminRoutes.create(manager.ref(), testKit().system(),
-        AdminSettings.create(testKit().system()).withToken(Optional.of("s3cret"))));
+    TestRoute guarded = testRoute(routes(AdminSettings.create(testKit().system()).withToken(Optional.of("s3cret"))));
     manager.expectMessageClass(ConnectionManager.Subscribe.class);
     TestRouteResult missing = guarded.run(HttpRequest.GET("/health"));
     assertError(missing, 401, "unauthorized");
@@ -314,6 +355,12 @@ class AdminRoutesTest extends JUnit5RouteTest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The routes as a host application mounts them; starts a metrics subscriber of the probe. */
+  private Route routes(AdminSettings settings) {
+    return AdminRoutes.create(manager.ref(), testKit().system(), settings, DEFAULTS,
+        AdminMetrics.start(manager.ref(), testKit().system()));
+  }
 
   private CompletableFuture<TestRouteResult> async(HttpRequest request) {
     return CompletableFuture.supplyAsync(() -> route.run(request));
@@ -340,6 +387,13 @@ class AdminRoutesTest extends JUnit5RouteTest {
     return body;
   }
 
+  private static String fieldMessage(JsonNode errorBody, String field) {
+    for (JsonNode f : errorBody.get("fields")) {
+      if (f.get("field").asText().equals(field)) return f.get("message").asText();
+    }
+    throw new AssertionError("no field " + field + " in " + errorBody);
+  }
+
   private static List<String> fieldNames(JsonNode n) {
     List<String> names = new java.util.ArrayList<>();
     n.fieldNames().forEachRemaining(names::add);
@@ -354,14 +408,14 @@ class AdminRoutesTest extends JUnit5RouteTest {
       ConnectionManagerSettings.create(com.typesafe.config.ConfigFactory.defaultReference()).defaults();
 
   private static ConnectionView openView(String id) {
-    return new ConnectionView(id, "example.org:443", ConnectionState.OPEN, 1, T0,
+    return new ConnectionView(ConnectionId.of(id), "example.org:443", ConnectionState.OPEN, 1, T0,
         Optional.of(new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384", null)), 10, 20, 0, Optional.empty(), Optional.of(12L),
         Optional.empty(), Optional.empty(), List.of(), ConnectionSpec.of(id, "example.org", 443), DEFAULTS);
   }
 
   private static ConnectionView backoffView(String id) {
     Outcome o = outcome(OutcomeKind.TRUNCATED, Initiator.PEER);
-    return new ConnectionView(id, "example.org:443", ConnectionState.BACKOFF, 2, T0, Optional.empty(), 0, 0, 1,
+    return new ConnectionView(ConnectionId.of(id), "example.org:443", ConnectionState.BACKOFF, 2, T0, Optional.empty(), 0, 0, 1,
         Optional.of(T0.plusSeconds(1)), Optional.empty(), Optional.empty(), Optional.of(o), List.of(o),
         ConnectionSpec.of(id, "example.org", 443), DEFAULTS);
   }

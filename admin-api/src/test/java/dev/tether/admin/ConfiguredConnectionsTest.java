@@ -41,7 +41,7 @@ class ConfiguredConnectionsTest {
         ]""");
     List<ConnectionSpec> specs = ConfiguredConnections.read(c);
     ConnectionSettings defaults = ConnectionSettings.fromConfig(c.getConfig("tether.connection-defaults"), "d");
-    assertEquals("a", specs.get(0).id());
+    assertEquals("a", specs.get(0).id().value());
     assertEquals("default", specs.get(0).tlsProfile());
     assertEquals(Optional.empty(), specs.get(0).settings());
     ConnectionSpec b = specs.get(1);

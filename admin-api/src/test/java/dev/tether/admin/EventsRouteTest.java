@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.connection.ConnectionEvent;
+import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.ConnectionSettings;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.Initiator;
 import dev.tether.connection.Outcome;
@@ -17,30 +20,29 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code GET /events} over a real HTTP connection: one SSE event per state change and per outcome. */
-@ExtendWith(LogCapturingExtension.class)
+@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EventsRouteTest {
-  private final ActorTestKit testKit = ActorTestKit.create();
-
-  @AfterAll
-  void shutdown() {
-    testKit.shutdownTestKit();
-  }
+  @JUnit5TestKit final ActorTestKit testKit = ActorTestKit.create("EventsRouteTest");
 
   @Test
   void streamsStateAndOutcomeEvents() throws Exception {
     TestProbe<ConnectionManager.Command> manager = testKit.createTestProbe(ConnectionManager.Command.class);
     AdminSettings settings = AdminSettings.create(testKit.system()).withPort(0);
-    InetSocketAddress address = AdminHttpServer.start(AdminRoutes.create(manager.ref(), testKit.system(), settings),
+    ConnectionSettings defaults = ConnectionManagerSettings.create(testKit.system()).defaults();
+    AdminMetrics metrics = AdminMetrics.start(manager.ref(), testKit.system());
+    InetSocketAddress address = AdminHttpServer.start(
+        AdminRoutes.create(manager.ref(), testKit.system(), settings, defaults, metrics),
         testKit.system(), settings).toCompletableFuture().get(10, TimeUnit.SECONDS);
     manager.expectMessageClass(ConnectionManager.Subscribe.class); // metrics
 
@@ -53,9 +55,9 @@ class EventsRouteTest {
 
     var subscriber = manager.expectMessageClass(ConnectionManager.Subscribe.class).subscriber();
     Instant at = Instant.parse("2026-01-02T03:04:05Z");
-    subscriber.tell(new ConnectionEvent.StateChanged("a", 1, ConnectionState.OPEN, at));
-    subscriber.tell(new ConnectionEvent.Removed("a", at)); // neither a state change nor an outcome: not streamed
-    subscriber.tell(new ConnectionEvent.OutcomeReported("a",
+    subscriber.tell(new ConnectionEvent.StateChanged(ConnectionId.of("a"), 1, ConnectionState.OPEN, at));
+    subscriber.tell(new ConnectionEvent.Removed(ConnectionId.of("a"), at)); // neither a state change nor an outcome: not streamed
+    subscriber.tell(new ConnectionEvent.OutcomeReported(ConnectionId.of("a"),
         new Outcome(OutcomeKind.CLEAN, Initiator.PEER, "bye", at, 1, 3, 4, Duration.ofSeconds(1))));
 
     Duration wait = Duration.ofSeconds(10);

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionEvent;
+import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSettings;
@@ -76,18 +77,18 @@ public final class TetherDriver extends Driver {
     return "tether";
   }
 
-  static String id(int idx) {
-    return "c-" + idx;
+  static ConnectionId id(int idx) {
+    return ConnectionId.of("c-" + idx);
   }
 
-  static int idx(String id) {
-    return Integer.parseInt(id, 2, id.length(), 10);
+  static int idx(ConnectionId id) {
+    return Integer.parseInt(id.value(), 2, id.value().length(), 10);
   }
 
   @Override
   public void open(int idx, boolean flood, int chunk) {
     if (flood) floodChunk.put(idx, chunk);
-    ConnectionSpec spec = ConnectionSpec.of(id(idx), ThrowawayTls.HOST, target.port()).withListener(inbound);
+    ConnectionSpec spec = ConnectionSpec.of(id(idx).value(), ThrowawayTls.HOST, target.port()).withListener(inbound);
     manager.tell(new ConnectionManager.Open(spec, openReplies));
   }
 
@@ -168,12 +169,13 @@ public final class TetherDriver extends Driver {
   /** Keeps {@code window} sends in flight; each {@code Accepted} releases the next. */
   private Behavior<SendResult> flooder(int idx, ByteString chunk) {
     int window = 32;
+    ConnectionId id = id(idx);
     return Behaviors.setup(ctx -> {
-      for (int i = 0; i < window; i++) manager.tell(new ConnectionManager.Send(id(idx), chunk, ctx.getSelf()));
+      for (int i = 0; i < window; i++) manager.tell(new ConnectionManager.Send(id, chunk, ctx.getSelf()));
       return Behaviors.receive(SendResult.class)
           .onMessage(SendResult.Accepted.class, m -> {
             if (!flooding.contains(idx) || stopping) return Behaviors.stopped();
-            manager.tell(new ConnectionManager.Send(id(idx), chunk, ctx.getSelf()));
+            manager.tell(new ConnectionManager.Send(id, chunk, ctx.getSelf()));
             return Behaviors.same();
           })
           .onMessage(SendResult.Rejected.class, m -> Behaviors.stopped())

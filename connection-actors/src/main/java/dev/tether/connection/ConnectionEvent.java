@@ -4,15 +4,15 @@ import java.time.Instant;
 
 /** What subscribers of the {@link ConnectionManager} receive: every state change and outcome. */
 public sealed interface ConnectionEvent {
-  String connectionId();
+  ConnectionId connectionId();
 
   /** A connection entered a new state. */
-  record StateChanged(String connectionId, long incarnation, ConnectionState state, Instant at)
+  record StateChanged(ConnectionId connectionId, long incarnation, ConnectionState state, Instant at)
       implements ConnectionEvent {}
 
   /** An incarnation of a connection ended. */
-  record OutcomeReported(String connectionId, Outcome outcome) implements ConnectionEvent {}
+  record OutcomeReported(ConnectionId connectionId, Outcome outcome) implements ConnectionEvent {}
 
   /** A connection was closed on request and is no longer managed. */
-  record Removed(String connectionId, Instant at) implements ConnectionEvent {}
+  record Removed(ConnectionId connectionId, Instant at) implements ConnectionEvent {}
 }

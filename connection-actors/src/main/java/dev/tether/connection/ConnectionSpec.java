@@ -2,14 +2,13 @@ package dev.tether.connection;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * What to connect to and how. Key material is never part of a spec: it names a TLS profile from
  * {@code tether.tls-profiles}.
  *
- * @param id unique id of the connection ({@code [A-Za-z0-9._-]{1,64}})
+ * @param id unique id of the connection
  * @param host DNS name or IP literal; it is also the name the peer's certificate must match
  * @param port TCP port, 1 to 65535
  * @param tlsProfile name of a profile under {@code tether.tls-profiles}
@@ -18,20 +17,15 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param settings per-connection settings; empty means {@code tether.connection-defaults}
  */
 public record ConnectionSpec(
-    String id,
+    ConnectionId id,
     String host,
     int port,
     String tlsProfile,
     Optional<ActorRef<InboundEvent>> listener,
     Optional<ConnectionSettings> settings) {
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-
   public ConnectionSpec {
     Objects.requireNonNull(id, "id");
-    if (!ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("id must match [A-Za-z0-9._-]{1,64}, was '" + id + "'");
-    }
     if (host == null || host.isBlank()) throw new IllegalArgumentException("host must not be empty");
     if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be between 1 and 65535, was " + port);
     if (tlsProfile == null || tlsProfile.isBlank()) tlsProfile = "default";
@@ -39,9 +33,15 @@ public record ConnectionSpec(
     if (settings == null) settings = Optional.empty();
   }
 
+  /** As the canonical constructor, with the id as text (checked by {@link ConnectionId#of}). */
+  public ConnectionSpec(String id, String host, int port, String tlsProfile,
+      Optional<ActorRef<InboundEvent>> listener, Optional<ConnectionSettings> settings) {
+    this(ConnectionId.of(id), host, port, tlsProfile, listener, settings);
+  }
+
   /** A spec with the {@code default} TLS profile, no listener and the configured defaults. */
   public static ConnectionSpec of(String id, String host, int port) {
-    return new ConnectionSpec(id, host, port, "default", Optional.empty(), Optional.empty());
+    return new ConnectionSpec(ConnectionId.of(id), host, port, "default", Optional.empty(), Optional.empty());
   }
 
   /** {@code host:port}, with IPv6 literals in brackets. */

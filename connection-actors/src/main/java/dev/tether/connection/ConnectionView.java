@@ -25,7 +25,7 @@ import java.util.Optional;
  * @param settings the connection's effective settings (its spec's, or the manager's defaults)
  */
 public record ConnectionView(
-    String id,
+    ConnectionId id,
     String remote,
     ConnectionState state,
     long incarnation,

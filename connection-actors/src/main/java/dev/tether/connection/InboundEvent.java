@@ -8,16 +8,16 @@ import org.apache.pekko.util.ByteString;
  * are always delivered before {@link Ended}, even when the transport then failed.
  */
 public sealed interface InboundEvent {
-  String connectionId();
+  ConnectionId connectionId();
 
   long incarnation();
 
   /** The handshake finished and the peer was verified. */
-  record Opened(String connectionId, long incarnation, TlsInfo tls) implements InboundEvent {}
+  record Opened(ConnectionId connectionId, long incarnation, TlsInfo tls) implements InboundEvent {}
 
   /** Decrypted application bytes, in the order the peer sent them. */
-  record Received(String connectionId, long incarnation, ByteString bytes) implements InboundEvent {}
+  record Received(ConnectionId connectionId, long incarnation, ByteString bytes) implements InboundEvent {}
 
   /** The incarnation ended; no more bytes follow from it. */
-  record Ended(String connectionId, long incarnation, Outcome outcome) implements InboundEvent {}
+  record Ended(ConnectionId connectionId, long incarnation, Outcome outcome) implements InboundEvent {}
 }

@@ -22,18 +22,41 @@ public record ReconnectSettings(
     int maxFailures,
     Duration maxFailuresWithin) {
 
+  /** The smallest valid {@code random-factor}: no jitter. */
+  public static final double MIN_RANDOM_FACTOR = 0.0;
+
+  /** The largest valid {@code random-factor}: jitter multiplies a delay by at most {@code 1 + 10}. */
+  public static final double MAX_RANDOM_FACTOR = 10.0;
+
   public ReconnectSettings {
     Settings.requirePositive(minBackoff, "min-backoff");
     Settings.requirePositive(maxBackoff, "max-backoff");
-    if (maxBackoff.compareTo(minBackoff) < 0) {
+    if (!isValidBackoffRange(minBackoff, maxBackoff)) {
       throw new IllegalArgumentException("max-backoff (" + maxBackoff + ") must be >= min-backoff (" + minBackoff + ")");
     }
-    if (!(randomFactor >= 0.0 && randomFactor <= 10.0)) {
-      throw new IllegalArgumentException("random-factor must be between 0.0 and 10.0, was " + randomFactor);
+    if (!isValidRandomFactor(randomFactor)) {
+      throw new IllegalArgumentException(
+          "random-factor must be between " + MIN_RANDOM_FACTOR + " and " + MAX_RANDOM_FACTOR + ", was " + randomFactor);
     }
     Settings.requirePositive(resetAfter, "reset-after");
     if (maxFailures < 1) throw new IllegalArgumentException("max-failures must be >= 1, was " + maxFailures);
     Settings.requirePositive(maxFailuresWithin, "max-failures-within");
+  }
+
+  /**
+   * Whether {@code randomFactor} is a valid {@code random-factor}: between {@link #MIN_RANDOM_FACTOR}
+   * and {@link #MAX_RANDOM_FACTOR}, inclusive (NaN is not). The constructor applies this check.
+   */
+  public static boolean isValidRandomFactor(double randomFactor) {
+    return randomFactor >= MIN_RANDOM_FACTOR && randomFactor <= MAX_RANDOM_FACTOR;
+  }
+
+  /**
+   * Whether {@code minBackoff} and {@code maxBackoff} are in order: {@code minBackoff <= maxBackoff}.
+   * The constructor applies this check.
+   */
+  public static boolean isValidBackoffRange(Duration minBackoff, Duration maxBackoff) {
+    return maxBackoff.compareTo(minBackoff) >= 0;
   }
 
   /** Reads a {@code reconnect { ... }} block. */

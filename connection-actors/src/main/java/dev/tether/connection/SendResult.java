@@ -2,13 +2,13 @@ package dev.tether.connection;
 
 /** The answer to a send: accepted by the TLS stage (backpressure respected), or rejected. */
 public sealed interface SendResult {
-  String connectionId();
+  ConnectionId connectionId();
 
   /** The bytes were taken by the TLS stage of the current incarnation. */
-  record Accepted(String connectionId, int bytes) implements SendResult {}
+  record Accepted(ConnectionId connectionId, int bytes) implements SendResult {}
 
   /** The bytes were not sent. */
-  record Rejected(String connectionId, Reason reason, String message) implements SendResult {}
+  record Rejected(ConnectionId connectionId, Reason reason, String message) implements SendResult {}
 
   /** Why a send was rejected. */
   enum Reason {

@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.testing.OpenSslServer;
+import dev.tether.testing.ParameterizedLogCapturing;
 import dev.tether.testing.TetherFixture;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,15 +23,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Each close mode against a real {@code openssl s_server}, on TLS 1.2 and TLS 1.3, with the peer's
  * own output as evidence of what went over the wire.
  */
+@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class, ParameterizedLogCapturing.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CloseModesTest {
   private static final Duration PEER_MAX = Duration.ofSeconds(15);
   final TetherFixture fx = new TetherFixture("CloseModesTest");
-
-  @AfterAll
-  void shutdown() {
-    fx.close();
-  }
+  @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   private String profile(String protocol) {
     return protocol.equals("TLSv1.2") ? "test-tls12" : "test-tls13";
@@ -56,7 +58,7 @@ class CloseModesTest {
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
   void gracefulExchangesCloseNotifyBothWays(String protocol) {
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", protocol)) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", protocol)) {
       Outcome o = openEchoAndClose(peer, "graceful", CloseMode.GRACEFUL);
       assertEquals(OutcomeKind.CLEAN, o.kind(), o.toString());
       peer.awaitOutput(OpenSslServer.closeNotifyReceived(protocol), PEER_MAX);
@@ -69,7 +71,7 @@ class CloseModesTest {
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
   void sendOnlySendsCloseNotifyWithoutWaiting(String protocol) {
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", protocol)) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", protocol)) {
       Outcome o = openEchoAndClose(peer, "send-only", CloseMode.SEND_ONLY);
       assertEquals(OutcomeKind.CLOSE_SENT, o.kind(), o.toString());
       peer.awaitOutput(OpenSslServer.closeNotifyReceived(protocol), PEER_MAX);
@@ -79,7 +81,7 @@ class CloseModesTest {
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
   void abortResetsWithoutCloseNotify(String protocol) {
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", protocol)) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", protocol)) {
       Outcome o = openEchoAndClose(peer, "abort", CloseMode.ABORT);
       assertEquals(OutcomeKind.ABORTED, o.kind(), o.toString());
       // s_server -rev prints nothing on a reset; its socket is simply gone.
@@ -91,7 +93,7 @@ class CloseModesTest {
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
   void peerInitiatedCloseIsAnsweredWithOurCloseNotify(String protocol) {
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", protocol)) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", protocol)) {
       var m = fx.manager();
       var listener = m.open("peer-close", peer.port(), profile(protocol), fx.fastSettings());
       m.awaitState("peer-close", ConnectionState.OPEN);

@@ -11,16 +11,22 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The embedding path a host application takes: the {@link Tether} extension in its own actor
  * system, a TLS profile from configuration, typed asks. Mirrors the README example.
+ *
+ * <p>The actor system is the test's own, made after the certificate its configuration names, and
+ * shut down by the test itself.
  */
+@ExtendWith(LogCapturingExtension.class)
 class EmbeddingTest {
 
   @Test

@@ -16,28 +16,29 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** How incarnations end when the peer or the network misbehaves, against real peers and sockets. */
+@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FailureModesTest {
   private static final Duration PEER_MAX = Duration.ofSeconds(15);
   /** Generous margin on top of a timer's bound: a shared 2-core machine may stall for a while. */
   private static final Duration MARGIN = Duration.ofSeconds(3);
   final TetherFixture fx = new TetherFixture("FailureModesTest");
-
-  @AfterAll
-  void shutdown() {
-    fx.close();
-  }
+  @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   @Test
   void peerKilledMidConnectionIsTruncatedThenReconnects() {
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3")) {
       var m = fx.manager();
       var listener = m.open("killed", peer.port(), "test", fx.fastSettings());
       m.awaitState("killed", ConnectionState.OPEN);
@@ -58,7 +59,7 @@ class FailureModesTest {
 
   @Test
   void pausedPeerNeverAnswersCloseNotifyAndCloseTimesOut() {
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3")) {
       var m = fx.manager();
       var listener = m.open("paused", peer.port(), "test", fx.fastSettings());
       m.awaitState("paused", ConnectionState.OPEN);
@@ -79,7 +80,7 @@ class FailureModesTest {
 
   @Test
   void peerThatNeverHandshakesTimesOut() {
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3")) {
       peer.pause(); // the kernel still completes TCP through the listen backlog
       var m = fx.manager();
       m.open("no-handshake", peer.port(), "test", fx.fastSettings());
@@ -96,7 +97,7 @@ class FailureModesTest {
 
   @Test
   void closeDuringTheHandshakeIsHonouredAtOnce() {
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3")) {
       peer.pause();
       var m = fx.manager();
       ConnectionSettings s = fx.fastSettings().withHandshakeTimeout(Duration.ofSeconds(30));
@@ -114,7 +115,7 @@ class FailureModesTest {
 
   @Test
   void refusedConnectIsConnectFailed() {
-    var m = fx.manager();
+    var m = fx.managerWithoutPeer();
     m.open("refused", OpenSslServer.freePort(), "test", fx.fastSettings());
     Outcome o = m.awaitOutcome("refused");
     assertEquals(OutcomeKind.CONNECT_FAILED, o.kind(), o.toString());
@@ -124,7 +125,7 @@ class FailureModesTest {
 
   @Test
   void unresolvableHostIsConnectFailedAndSaysSo() {
-    var m = fx.manager();
+    var m = fx.managerWithoutPeer();
     TestProbe<ConnectionManager.OpenResult> reply = fx.testKit.createTestProbe();
     // .invalid never resolves (RFC 6761).
     m.ref.tell(new ConnectionManager.Open(ConnectionSpec.of("dns", "no-such-host.invalid", 443)
@@ -152,7 +153,7 @@ class FailureModesTest {
             s.close(); // the queue is full already
           }
         }
-        var m = fx.manager();
+        var m = fx.managerWithoutPeer();
         ConnectionSettings s = fx.fastSettings().withConnectTimeout(Duration.ofSeconds(1));
         m.open("syn-dropped", full.getLocalPort(), "test", s);
         var connecting = m.awaitState("syn-dropped", ConnectionState.CONNECTING);
@@ -170,7 +171,7 @@ class FailureModesTest {
 
   @Test
   void untrustedCertificateIsRejectedBeforeAnyApplicationByte() {
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3")) {
       var m = fx.manager();
       var listener = m.open("untrusted", peer.port(), "trusts-other", fx.fastSettings());
       Outcome o = m.awaitOutcome("untrusted");
@@ -187,7 +188,7 @@ class FailureModesTest {
   @Test
   void hostnameMismatchIsRejectedBeforeAnyApplicationByte() {
     // The peer presents a trusted certificate for wrong.example; we connect to localhost.
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "other", "TLSv1.2")) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "other", "TLSv1.2")) {
       var m = fx.manager();
       m.open("mismatch", peer.port(), "trusts-other", fx.fastSettings());
       Outcome o = m.awaitOutcome("mismatch");
@@ -214,7 +215,7 @@ class FailureModesTest {
       }, "plaintext-peer");
       t.setDaemon(true);
       t.start();
-      var m = fx.manager();
+      var m = fx.managerWithoutPeer();
       m.open("plaintext", plain.getLocalPort(), "test", fx.fastSettings());
       Outcome o = m.awaitOutcome("plaintext");
       assertEquals(OutcomeKind.HANDSHAKE_FAILED, o.kind(), o.toString());
@@ -227,7 +228,7 @@ class FailureModesTest {
   void responseThenResetDeliversTheResponseBeforeTheOutcome() {
     Assumptions.assumeTrue(Processes.isRoot() || "true".equals(System.getenv("CI")),
         "skipped: resetting a peer's socket with 'ss -K' needs root");
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3")) {
       var m = fx.manager();
       var listener = m.open("rst", peer.port(), "test", fx.fastSettings());
       m.awaitState("rst", ConnectionState.OPEN);

@@ -16,12 +16,16 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Application keepalive and kernel TCP keepalive against a real peer on loopback: {@code openssl
@@ -29,6 +33,7 @@ import org.junit.jupiter.api.TestInstance;
  * comes back as {@code "GNIP\n"}. Needs no root. Bounds are generous (a loaded 2-core machine);
  * the exact bounds under real network faults are proven in {@code NetworkFaultTest}.
  */
+@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeepaliveTest {
   private static final String PROTOCOL = "TLSv1.3";
@@ -38,16 +43,12 @@ class KeepaliveTest {
   private static final Duration MARGIN = Duration.ofSeconds(3);
 
   final TetherFixture fx = new TetherFixture("KeepaliveTest");
-
-  @AfterAll
-  void shutdown() {
-    fx.close();
-  }
+  @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   @Test
   void pingAfterIntervalOfSilenceIsAnsweredAndAnyInboundBytesCountAsPong() {
     Duration interval = Duration.ofMillis(300);
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", PROTOCOL)) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       var listener = m.open("ka-any", peer.port(), "test", keepalive(interval, Duration.ofSeconds(5), 0, Optional.empty()));
       Instant openedAt = awaitState(m, "ka-any", 1, ConnectionState.OPEN).at();
@@ -77,7 +78,7 @@ class KeepaliveTest {
   void configuredPongMustMatch() {
     Duration interval = Duration.ofMillis(300);
     Duration timeout = Duration.ofMillis(600);
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", PROTOCOL)) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       // The reversed ping matches the configured pong: answered, measured, kept open.
       var listener = m.open("ka-match", peer.port(), "test", keepalive(interval, timeout, 0, Optional.of("GNIP")));
@@ -88,7 +89,7 @@ class KeepaliveTest {
       assertEquals(1, v.incarnation(), v.toString());
       assertEquals(OutcomeKind.CLEAN, closeGracefully(m, "ka-match").kind());
     }
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", PROTOCOL)) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       // Bytes arrive after every ping, but not the configured pong: they do not count.
       var listener = m.open("ka-mismatch", peer.port(), "test", keepalive(interval, timeout, 0, Optional.of("PONG")));
@@ -108,7 +109,7 @@ class KeepaliveTest {
     Duration interval = Duration.ofMillis(200);
     ConnectionSettings s = keepalive(interval, Duration.ofMillis(200), 0, Optional.empty());
     s = s.withKeepalive(s.keepalive().withEnabled(false));
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", PROTOCOL)) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       var listener = m.open("ka-off", peer.port(), "test", s);
       awaitState(m, "ka-off", 1, ConnectionState.OPEN);
@@ -134,7 +135,7 @@ class KeepaliveTest {
     Duration interval = Duration.ofMillis(300);
     Duration timeout = Duration.ofMillis(400);
     int allowedMisses = 2;
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", PROTOCOL)) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       var listener = m.open("ka-misses", peer.port(), "test", keepalive(interval, timeout, allowedMisses, Optional.empty()));
       awaitState(m, "ka-misses", 1, ConnectionState.OPEN);
@@ -168,7 +169,7 @@ class KeepaliveTest {
   void pausedPeerEndsWithKeepaliveTimeoutThenReconnectsWithBackoff() {
     Duration interval = Duration.ofMillis(300);
     Duration timeout = Duration.ofMillis(500);
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", PROTOCOL)) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       var listener = m.open("ka-paused", peer.port(), "test", keepalive(interval, timeout, 0, Optional.empty()));
       awaitState(m, "ka-paused", 1, ConnectionState.OPEN);
@@ -204,7 +205,7 @@ class KeepaliveTest {
   @Test
   void tcpKeepaliveOptionsAreSetOnTheSocket() {
     Duration idle = Duration.ofSeconds(37);
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", PROTOCOL)) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       ConnectionSettings s = fx.fastSettings();
       s = s.withKeepalive(s.keepalive().withEnabled(false)
@@ -225,7 +226,7 @@ class KeepaliveTest {
       assertTrue(seconds > 0 && seconds <= idle.toSeconds(), "keepalive timer " + t.group() + ", idle " + idle + "\n" + socket);
       m.close("tcp-ka", Optional.of(CloseMode.ABORT));
     }
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", PROTOCOL)) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       ConnectionSettings s = fx.fastSettings(); // tcp keepalive is off by default
       assertFalse(s.keepalive().tcp().enabled());
@@ -261,7 +262,7 @@ class KeepaliveTest {
 
   static ConnectionEvent.StateChanged awaitState(TetherFixture.Manager m, String id, long incarnation, ConnectionState state) {
     return (ConnectionEvent.StateChanged) m.events.fishForMessage(TetherFixture.MAX, id + " #" + incarnation + " " + state, e ->
-        e instanceof ConnectionEvent.StateChanged s && s.connectionId().equals(id) && s.incarnation() == incarnation
+        e instanceof ConnectionEvent.StateChanged s && s.connectionId().value().equals(id) && s.incarnation() == incarnation
             && s.state() == state ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
   }
 

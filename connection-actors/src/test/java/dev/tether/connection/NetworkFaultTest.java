@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Dead-peer detection under real network faults. The peer, {@code openssl s_server -rev}, runs in
@@ -47,6 +49,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <p>Needs root, iproute2 and nftables. Elsewhere the tests are skipped with a message saying so;
  * with {@code CI=true} they fail instead, so CI cannot silently skip them.
  */
+@ExtendWith(LogCapturingExtension.class) // not TestKitJUnit5Extension: setUp() may skip the class before any test ran
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetworkFaultTest {
@@ -93,10 +96,10 @@ class NetworkFaultTest {
   void setUp() {
     net = NetNs.createOrSkip();
     fx = new TetherFixture("NetworkFaultTest", FIXED_POOLS);
-    String cert = fx.certs.addSelfSigned("netns-peer", net.peerAddress());
+    String cert = fx.certs().addSelfSigned("netns-peer", net.peerAddress());
     ConnectionManagerSettings settings =
-        fx.settings.withTlsProfile(fx.certs.profileTrusting("netns", cert, List.of(PROTOCOL), true));
-    peer = OpenSslServer.startRevAt(fx.certs, cert, PROTOCOL, net.peerAddress(), PEER_PORT, net.execPrefix());
+        fx.settings().withTlsProfile(fx.certs().profileTrusting("netns", cert, List.of(PROTOCOL), true));
+    peer = OpenSslServer.startRevAt(fx.certs(), cert, PROTOCOL, net.peerAddress(), PEER_PORT, net.execPrefix());
     m = fx.manager(settings);
     // One whole clean cycle first, so that everything created once per JVM (selector thread, pools,
     // classes, jar files) exists before the baseline is taken.
@@ -277,7 +280,7 @@ class NetworkFaultTest {
   // ------------------------------------------------------------------ helpers
 
   private ConnectionSettings faultSettings() {
-    ConnectionSettings d = fx.settings.defaults();
+    ConnectionSettings d = fx.settings().defaults();
     return d.withConnectTimeout(Duration.ofSeconds(1))
         .withHandshakeTimeout(Duration.ofSeconds(2))
         .withCloseTimeout(CLOSE_TIMEOUT)
@@ -308,7 +311,7 @@ class NetworkFaultTest {
 
   private ConnectionEvent.StateChanged awaitState(String id, java.util.function.LongPredicate incarnation, ConnectionState state) {
     return (ConnectionEvent.StateChanged) m.events.fishForMessage(TetherFixture.MAX, id + " " + state, e ->
-        e instanceof ConnectionEvent.StateChanged s && s.connectionId().equals(id) && incarnation.test(s.incarnation())
+        e instanceof ConnectionEvent.StateChanged s && s.connectionId().value().equals(id) && incarnation.test(s.incarnation())
             && s.state() == state ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
   }
 

@@ -11,10 +11,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLEngine;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.TLSClosing;
@@ -24,24 +29,38 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.TLS;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Re-checks the facts about Pekko 1.7's TLS stage that Tether's design relies on (see
  * shared/notes/pekko-tls-facts.md), with the raw pipeline and no Tether code, against a real peer.
  * If a Pekko upgrade changes one of them, this test says which.
  */
+@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PekkoTlsFactsTest {
-  final ActorTestKit kit = ActorTestKit.create("PekkoTlsFactsTest");
-  final TestCerts certs = TestCerts.generate();
-  final TlsProfile profile = certs.profileTrusting("facts", "localhost", List.of("TLSv1.3"), true);
+  @JUnit5TestKit final ActorTestKit kit = ActorTestKit.create("PekkoTlsFactsTest");
+  /** Made by the first test (every test here needs a peer), never by the constructor. */
+  private TestCerts certs;
+  private TlsProfile profile;
 
-  @AfterAll
-  void shutdown() {
-    kit.shutdownTestKit();
+  private TestCerts certs() {
+    if (certs == null) {
+      certs = TestCerts.generate();
+      profile = certs.profileTrusting("facts", "localhost", List.of("TLSv1.3"), true);
+    }
+    return certs;
+  }
+
+  /**
+   * Where a test runs the raw pipeline while it drives the peer: a pool of this class's own actor
+   * system, so that no thread outlives the class (the common pool's would linger for a minute and
+   * change the thread baseline of a test class that runs next, see NetworkFaultTest).
+   */
+  private Executor blockingPool() {
+    return kit.system().dispatchers().lookup(DispatcherSelector.blocking());
   }
 
   /** Runs the raw pipeline: sends {@code lines}, collects everything plaintext-out emits. */
@@ -67,7 +86,7 @@ class PekkoTlsFactsTest {
 
   @Test
   void onTls13TheJdkDoesNotAnswerThePeersCloseNotify() throws Exception {
-    try (OpenSslServer peer = OpenSslServer.startRev(certs, "localhost", "TLSv1.3")) {
+    try (OpenSslServer peer = OpenSslServer.startRev(certs(), "localhost", "TLSv1.3")) {
       AtomicReference<SSLEngine> engine = new AtomicReference<>();
       runRaw(peer, List.of("CLOSE\n"), new CompletableFuture<>(), engine); // the peer closes with close_notify
       peer.awaitOutput(OpenSslServer.closeNotifySent("TLSv1.3"), Duration.ofSeconds(15));
@@ -82,7 +101,7 @@ class PekkoTlsFactsTest {
 
   @Test
   void noSessionTruncatedOnceWeSentCloseNotifySoTheEngineMustBeAsked() throws Exception {
-    try (OpenSslServer peer = OpenSslServer.startRev(certs, "localhost", "TLSv1.3")) {
+    try (OpenSslServer peer = OpenSslServer.startRev(certs(), "localhost", "TLSv1.3")) {
       AtomicReference<SSLEngine> engine = new AtomicReference<>();
       CompletableFuture<Void> close = new CompletableFuture<>();
       CompletableFuture<List<TLSProtocol.SslTlsInbound>> run = CompletableFuture.supplyAsync(() -> {
@@ -91,7 +110,7 @@ class PekkoTlsFactsTest {
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
-      });
+      }, blockingPool());
       // s_server gives up without answering a close_notify that arrives while it is still in SSL_accept.
       peer.awaitOutput("CONNECTION ESTABLISHED", Duration.ofSeconds(15));
       close.complete(null); // plaintext completes: our close_notify goes out
@@ -105,7 +124,7 @@ class PekkoTlsFactsTest {
 
   @Test
   void aPeerKilledMidStreamSurfacesAsSessionTruncatedThenCompletion() throws Exception {
-    try (OpenSslServer peer = OpenSslServer.startRev(certs, "localhost", "TLSv1.3")) {
+    try (OpenSslServer peer = OpenSslServer.startRev(certs(), "localhost", "TLSv1.3")) {
       AtomicReference<SSLEngine> engine = new AtomicReference<>();
       CompletableFuture<List<TLSProtocol.SslTlsInbound>> run = CompletableFuture.supplyAsync(() -> {
         try {
@@ -113,7 +132,7 @@ class PekkoTlsFactsTest {
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
-      });
+      }, blockingPool());
       peer.awaitOutput("CONNECTION ESTABLISHED", Duration.ofSeconds(15));
       peer.kill9();
       List<TLSProtocol.SslTlsInbound> got = run.get(30, TimeUnit.SECONDS);

@@ -14,22 +14,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Supervised reconnect: backoff growth and reset, the intensity limit, one incarnation at a time. */
+@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReconnectTest {
   /** Timers never fire early; on a loaded machine they may fire late, by up to this much. */
   private static final Duration LATE = Duration.ofMillis(1500);
   final TetherFixture fx = new TetherFixture("ReconnectTest");
-
-  @AfterAll
-  void shutdown() {
-    fx.close();
-  }
+  @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   /**
    * Reads the events of one connection until {@code outcomes} outcomes; checks that no incarnation
@@ -43,7 +44,7 @@ class ReconnectTest {
     int seen = 0;
     while (seen < outcomes || delays.size() < outcomes) {
       ConnectionEvent e = events.receiveMessage(TetherFixture.MAX);
-      if (!e.connectionId().equals(id)) continue;
+      if (!e.connectionId().value().equals(id)) continue;
       if (e instanceof ConnectionEvent.OutcomeReported o) {
         assertEquals(current, o.outcome().incarnation(), "outcome of an incarnation that is not the current one");
         endedAt.put(current, o.outcome().at());
@@ -63,7 +64,7 @@ class ReconnectTest {
 
   @Test
   void backoffGrowsExponentiallyUpToTheMaximumAndNeverOverlapsIncarnations() {
-    var m = fx.manager();
+    var m = fx.managerWithoutPeer();
     ConnectionSettings s = fx.fastSettings().withReconnect(fx.fastSettings().reconnect()
         .withMinBackoff(Duration.ofMillis(100)).withMaxBackoff(Duration.ofMillis(800)).withRandomFactor(0.0));
     m.open("growth", OpenSslServer.freePort(), "test", s);
@@ -80,7 +81,7 @@ class ReconnectTest {
 
   @Test
   void jitterSpreadsDelaysWithinTheConfiguredFactor() {
-    var m = fx.manager();
+    var m = fx.managerWithoutPeer();
     ConnectionSettings s = fx.fastSettings().withReconnect(fx.fastSettings().reconnect()
         .withMinBackoff(Duration.ofMillis(200)).withMaxBackoff(Duration.ofMillis(200)).withRandomFactor(1.0));
     m.open("jitter", OpenSslServer.freePort(), "test", s);
@@ -94,7 +95,7 @@ class ReconnectTest {
 
   @Test
   void backoffResetsAfterAStablePeriod() {
-    OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3");
+    OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3");
     try {
       peer.stop(); // its port is now refused
       var m = fx.manager();
@@ -125,7 +126,7 @@ class ReconnectTest {
 
   @Test
   void tooManyFailuresWithinTheWindowMakeTheConnectionFailedUntilReconnected() {
-    var m = fx.manager();
+    var m = fx.managerWithoutPeer();
     ConnectionSettings s = fx.fastSettings().withReconnect(fx.fastSettings().reconnect()
         .withMinBackoff(Duration.ofMillis(50)).withMaxBackoff(Duration.ofMillis(100)).withRandomFactor(0.0)
         .withMaxFailures(3, Duration.ofMinutes(1)));
@@ -144,14 +145,14 @@ class ReconnectTest {
     var again = m.awaitState("intense", ConnectionState.CONNECTING);
     assertEquals(5, again.incarnation());
     var closed = assertInstanceOf(ConnectionManager.Closed.class, m.close("intense", Optional.empty()));
-    assertEquals("intense", closed.id());
+    assertEquals("intense", closed.id().value());
   }
 
   @Test
   void atMostMaxConcurrentHandshakesConnectAtOnceAndTheRestWaitTheirTurn() {
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3")) {
       peer.pause(); // handshakes hang until their timeout
-      var m = fx.manager(fx.settings.withMaxConcurrentHandshakes(1));
+      var m = fx.manager(fx.settings().withMaxConcurrentHandshakes(1));
       ConnectionSettings s = fx.fastSettings().withHandshakeTimeout(Duration.ofSeconds(1));
       m.open("first", peer.port(), "test", s);
       m.awaitState("first", ConnectionState.HANDSHAKING);
@@ -171,7 +172,7 @@ class ReconnectTest {
 
   @Test
   void connectionClosedOnRequestIsNotReconnected() {
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3")) {
       var m = fx.manager();
       m.open("once", peer.port(), "test", fx.fastSettings());
       m.awaitState("once", ConnectionState.OPEN);
@@ -188,7 +189,7 @@ class ReconnectTest {
 
   @Test
   void reconnectOnRequestClosesGracefullyThenStartsAFreshIncarnation() {
-    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs, "localhost", "TLSv1.3")) {
+    try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3")) {
       var m = fx.manager();
       m.open("again", peer.port(), "test", fx.fastSettings());
       m.awaitState("again", ConnectionState.OPEN);

@@ -15,7 +15,6 @@ import dev.tether.connection.SendResult;
 import dev.tether.connection.TlsProfile;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,15 +24,32 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.util.ByteString;
 
 /**
- * Shared set-up for tests against real peers: throwaway certificates, TLS profiles trusting them,
- * and a manager with probes for its events. One per test class.
+ * Shared set-up for tests of the manager: an actor system, a manager with probes for its events,
+ * and, only when a test asks for them, throwaway certificates and TLS profiles trusting them. One
+ * per test class, held in a field of a {@code @TestInstance(PER_CLASS)} test whose {@code
+ * @JUnit5TestKit} field is {@link #testKit}: {@code TestKitJUnit5Extension} shuts it down after the
+ * class.
+ *
+ * <p>Certificates are made ({@link TestCerts}, with the {@code openssl} tool) on the first call of
+ * {@link #certs()}, {@link #settings()} or {@link #manager()}, never by the constructor: a test
+ * whose connections never reach a TLS peer uses {@link #managerWithoutPeer()} and runs where
+ * openssl is not installed. Where it is missing, the tests that do need it are skipped with a
+ * message saying so (with {@code CI=true} they fail).
  */
 public final class TetherFixture implements AutoCloseable {
   public static final Duration MAX = Duration.ofSeconds(20);
+  /** The throwaway profiles, by name, with their protocols; {@code trusts-other} trusts "other", the rest "localhost". */
+  private static final Map<String, List<String>> TEST_PROFILE_PROTOCOLS = Map.of(
+      "test", List.of("TLSv1.3", "TLSv1.2"),
+      "test-tls12", List.of("TLSv1.2"),
+      "test-tls13", List.of("TLSv1.3"),
+      "trusts-other", List.of("TLSv1.3", "TLSv1.2"));
 
   public final ActorTestKit testKit;
-  public final TestCerts certs;
-  public final ConnectionManagerSettings settings;
+  /** From configuration only: no throwaway profile, so no certificate. */
+  private final ConnectionManagerSettings configured;
+  private TestCerts certs;
+  private ConnectionManagerSettings settings;
 
   public TetherFixture(String name) {
     this(name, "");
@@ -47,21 +63,39 @@ public final class TetherFixture implements AutoCloseable {
         pekko.logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
         pekko.actor.testkit.typed.single-expect-default = 10s
         """)).withFallback(ConfigFactory.load());
+    configured = ConnectionManagerSettings.create(config); // fails here, before any actor system exists
     testKit = ActorTestKit.create(name, config);
-    certs = TestCerts.generate();
-    ConnectionManagerSettings base = ConnectionManagerSettings.create(config);
-    Map<String, TlsProfile> profiles = new HashMap<>(base.tlsProfiles());
-    profiles.put("test", certs.profileTrusting("test", "localhost", List.of("TLSv1.3", "TLSv1.2"), true));
-    profiles.put("test-tls12", certs.profileTrusting("test-tls12", "localhost", List.of("TLSv1.2"), true));
-    profiles.put("test-tls13", certs.profileTrusting("test-tls13", "localhost", List.of("TLSv1.3"), true));
-    profiles.put("trusts-other", certs.profileTrusting("trusts-other", "other", List.of("TLSv1.3", "TLSv1.2"), true));
-    settings = new ConnectionManagerSettings(base.defaults(), profiles, base.historySize(),
-        base.maxConcurrentHandshakes(), base.streamDispatcher());
+  }
+
+  /**
+   * Throwaway certificates ("localhost", "other"), made on the first call. Skips the calling test
+   * when openssl is not installed (fails it with {@code CI=true}).
+   */
+  public TestCerts certs() {
+    if (certs == null) certs = TestCerts.generate();
+    return certs;
+  }
+
+  /**
+   * The configured settings plus the throwaway profiles {@code test}, {@code test-tls12}, {@code
+   * test-tls13} (trusting "localhost") and {@code trusts-other} (trusting "other"). Makes the
+   * certificates on the first call.
+   */
+  public ConnectionManagerSettings settings() {
+    if (settings == null) {
+      ConnectionManagerSettings s = configured;
+      for (var p : TEST_PROFILE_PROTOCOLS.entrySet()) {
+        String trusted = p.getKey().equals("trusts-other") ? "other" : "localhost";
+        s = s.withTlsProfile(certs().profileTrusting(p.getKey(), trusted, p.getValue(), true));
+      }
+      settings = s;
+    }
+    return settings;
   }
 
   /** Fast settings for tests: short timeouts, quick and jitter-free backoff. */
   public ConnectionSettings fastSettings() {
-    ConnectionSettings d = settings.defaults();
+    ConnectionSettings d = configured.defaults();
     return d.withConnectTimeout(Duration.ofSeconds(3))
         .withHandshakeTimeout(Duration.ofSeconds(2))
         .withCloseTimeout(Duration.ofSeconds(1))
@@ -69,12 +103,25 @@ public final class TetherFixture implements AutoCloseable {
             .withRandomFactor(0.0));
   }
 
-  /** A manager, subscribed to by the returned probe. */
+  /** A manager with the throwaway profiles of {@link #settings()}, subscribed to by the returned probe. */
   public Manager manager() {
-    return manager(settings);
+    return manager(settings());
   }
 
-  /** A manager with other settings (e.g. {@code settings.withTlsProfile(...)}), subscribed to by the returned probe. */
+  /**
+   * A manager for connections that never reach a TLS peer (refused, unresolvable, unanswered,
+   * plaintext): it knows the same profile names as {@link #settings()}, but they trust only the
+   * JDK's default trust store, so no certificate is made and openssl is not needed.
+   */
+  public Manager managerWithoutPeer() {
+    ConnectionManagerSettings s = configured;
+    for (var p : TEST_PROFILE_PROTOCOLS.entrySet()) {
+      s = s.withTlsProfile(new TlsProfile(p.getKey(), configured.tlsProfiles().get("default").context(), p.getValue(), true));
+    }
+    return manager(s);
+  }
+
+  /** A manager with other settings (e.g. {@code settings().withTlsProfile(...)}), subscribed to by the returned probe. */
   public Manager manager(ConnectionManagerSettings managerSettings) {
     ActorRef<ConnectionManager.Command> ref = testKit.spawn(ConnectionManager.create(managerSettings));
     TestProbe<ConnectionEvent> events = testKit.createTestProbe();
@@ -128,7 +175,7 @@ public final class TetherFixture implements AutoCloseable {
     /** Skips events until the connection reaches the state; returns that event. */
     public ConnectionEvent.StateChanged awaitState(String id, ConnectionState state) {
       return (ConnectionEvent.StateChanged) events.fishForMessage(MAX, "state " + state + " of " + id, e ->
-          e instanceof ConnectionEvent.StateChanged s && s.connectionId().equals(id) && s.state() == state
+          e instanceof ConnectionEvent.StateChanged s && s.connectionId().value().equals(id) && s.state() == state
               ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
               : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
     }
@@ -136,7 +183,7 @@ public final class TetherFixture implements AutoCloseable {
     /** Skips events until an outcome of the connection is reported; returns it. */
     public Outcome awaitOutcome(String id) {
       var e = (ConnectionEvent.OutcomeReported) events.fishForMessage(MAX, "outcome of " + id, ev ->
-          ev instanceof ConnectionEvent.OutcomeReported o && o.connectionId().equals(id)
+          ev instanceof ConnectionEvent.OutcomeReported o && o.connectionId().value().equals(id)
               ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
               : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
       return e.outcome();
@@ -156,6 +203,11 @@ public final class TetherFixture implements AutoCloseable {
     return sb.toString();
   }
 
+  /**
+   * Shuts the actor system down. Only for a test that cannot hand {@link #testKit} to {@code
+   * TestKitJUnit5Extension}, e.g. one that makes its fixture in a {@code @BeforeAll} that may skip
+   * the class (the extension's after-all fails when no test ran).
+   */
   @Override
   public void close() {
     testKit.shutdownTestKit();

@@ -35,7 +35,7 @@ public record ConnectionJson(
 
   public static ConnectionJson of(ConnectionView v) {
     return new ConnectionJson(
-        v.id(),
+        v.id().value(),
         v.remote(),
         v.state().wireName(),
         v.incarnation(),

@@ -9,14 +9,14 @@ public final class EventJson {
   /** SSE event {@code state}: a connection entered a new state. */
   public record State(String id, long incarnation, String state, String at) {
     public static State of(ConnectionEvent.StateChanged e) {
-      return new State(e.connectionId(), e.incarnation(), e.state().wireName(), e.at().toString());
+      return new State(e.connectionId().value(), e.incarnation(), e.state().wireName(), e.at().toString());
     }
   }
 
   /** SSE event {@code outcome}: an incarnation of a connection ended. */
   public record Outcome(String id, long incarnation, OutcomeJson outcome) {
     public static Outcome of(ConnectionEvent.OutcomeReported e) {
-      return new Outcome(e.connectionId(), e.outcome().incarnation(), OutcomeJson.of(e.outcome()));
+      return new Outcome(e.connectionId().value(), e.outcome().incarnation(), OutcomeJson.of(e.outcome()));
     }
   }
 }

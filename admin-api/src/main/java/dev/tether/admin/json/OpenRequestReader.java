@@ -1,8 +1,12 @@
 package dev.tether.admin.json;
 
+import static dev.tether.connection.ReconnectSettings.MAX_RANDOM_FACTOR;
+import static dev.tether.connection.ReconnectSettings.MIN_RANDOM_FACTOR;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.admin.json.ErrorJson.FieldError;
 import dev.tether.connection.CloseMode;
+import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.KeepaliveSettings;
@@ -16,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.apache.pekko.util.ByteString;
 
 /**
@@ -40,7 +43,6 @@ public final class OpenRequestReader {
       "keepalive", "reconnect");
   private static final Set<String> KEEPALIVE_FIELDS = Set.of("enabled", "interval", "timeout", "ping", "allowedMisses");
   private static final Set<String> RECONNECT_FIELDS = Set.of("minBackoff", "maxBackoff", "randomFactor");
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private final ConnectionSettings defaults;
   private final Supplier<String> idGenerator;
@@ -62,9 +64,7 @@ public final class OpenRequestReader {
     unknownFields(body, FIELDS, "", errors);
 
     String id = text(body, "id", "id", errors).orElse(null);
-    if (id != null && !ID.matcher(id).matches()) {
-      errors.add(new FieldError("id", "must match [A-Za-z0-9._-]{1,64}, was \"" + id + "\""));
-    }
+    if (id != null) ConnectionId.problem(id).ifPresent(p -> errors.add(new FieldError("id", p)));
     String host = text(body, "host", "host", errors).orElse(null);
     if (host == null && present(body, "host") == null) errors.add(new FieldError("host", "is required"));
     if (host != null && host.isBlank()) errors.add(new FieldError("host", "must not be empty"));
@@ -139,25 +139,25 @@ public final class OpenRequestReader {
     Optional<Double> factor = Optional.empty();
     JsonNode f = present(rc, "randomFactor");
     if (f != null) {
-      if (!f.isNumber()) errors.add(new FieldError("reconnect.randomFactor", "must be a number between 0.0 and 10.0"));
-      else if (!(f.asDouble() >= 0.0 && f.asDouble() <= 10.0)) {
-        errors.add(new FieldError("reconnect.randomFactor", "must be between 0.0 and 10.0, was " + f.asText()));
+      String range = "between " + MIN_RANDOM_FACTOR + " and " + MAX_RANDOM_FACTOR;
+      if (!f.isNumber()) errors.add(new FieldError("reconnect.randomFactor", "must be a number " + range));
+      else if (!ReconnectSettings.isValidRandomFactor(f.asDouble())) {
+        errors.add(new FieldError("reconnect.randomFactor", "must be " + range + ", was " + f.asText()));
       } else {
         factor = Optional.of(f.asDouble());
       }
     }
     if (errors.size() > before) return Optional.empty();
-    Duration minB = min.orElse(base.minBackoff());
-    // Only a raised minBackoff: lift the default maxBackoff with it rather than reject the request.
-    Duration maxB = max.orElseGet(() -> maxOf(base.maxBackoff(), minB));
-    if (maxB.compareTo(minB) < 0) {
-      errors.add(new FieldError("reconnect", "maxBackoff (" + Durations.format(maxB) + ") must be >= minBackoff ("
-          + Durations.format(minB) + ")"));
+    // Only a raised minBackoff: withMinBackoff lifts the default maxBackoff with it rather than reject the request.
+    ReconnectSettings withMin = min.map(base::withMinBackoff).orElse(base);
+    if (max.isPresent() && !ReconnectSettings.isValidBackoffRange(withMin.minBackoff(), max.get())) {
+      errors.add(new FieldError("reconnect", "maxBackoff (" + Durations.format(max.get()) + ") must be >= minBackoff ("
+          + Durations.format(withMin.minBackoff()) + ")"));
       return Optional.empty();
     }
     try {
-      return Optional.of(new ReconnectSettings(minB, maxB, factor.orElse(base.randomFactor()), base.resetAfter(),
-          base.maxFailures(), base.maxFailuresWithin()));
+      ReconnectSettings withMax = max.map(withMin::withMaxBackoff).orElse(withMin);
+      return Optional.of(factor.map(withMax::withRandomFactor).orElse(withMax));
     } catch (IllegalArgumentException e) {
       errors.add(new FieldError("reconnect", e.getMessage()));
       return Optional.empty();
@@ -229,9 +229,5 @@ public final class OpenRequestReader {
       errors.add(new FieldError(path, e.getMessage()));
       return Optional.empty();
     }
-  }
-
-  private static Duration maxOf(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
   }
 }

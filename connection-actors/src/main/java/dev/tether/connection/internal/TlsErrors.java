@@ -9,11 +9,11 @@ import javax.net.ssl.SSLHandshakeException;
  * INTERNAL API: turns the opaque exceptions of JSSE and Pekko's TCP stage into explanations an
  * operator can act on. The original message is always kept at the end.
  */
-public final class TlsErrors {
+final class TlsErrors {
   private TlsErrors() {}
 
   /** The innermost SSLException in the cause chain, or null. */
-  public static SSLException sslCause(Throwable t) {
+  static SSLException sslCause(Throwable t) {
     SSLException found = null;
     for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
       if (c instanceof SSLException s) found = s;
@@ -23,7 +23,7 @@ public final class TlsErrors {
   }
 
   /** A human-readable explanation of a TLS failure. */
-  public static String describeTls(Throwable t) {
+  static String describeTls(Throwable t) {
     String raw = messages(t);
     String lower = raw.toLowerCase();
     String hint;
@@ -57,7 +57,7 @@ public final class TlsErrors {
   }
 
   /** A human-readable explanation of a connect failure. */
-  public static String describeConnect(Throwable t) {
+  static String describeConnect(Throwable t) {
     String raw = messages(t);
     String lower = raw.toLowerCase();
     // Checked first: Pekko prints every unresolved address as "host/<unresolved>:port".
@@ -71,7 +71,7 @@ public final class TlsErrors {
   }
 
   /** All distinct messages of the cause chain, joined. */
-  public static String messages(Throwable t) {
+  static String messages(Throwable t) {
     StringBuilder sb = new StringBuilder();
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();

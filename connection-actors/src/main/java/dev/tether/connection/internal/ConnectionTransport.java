@@ -1,0 +1,155 @@
+package dev.tether.connection.internal;
+
+import dev.tether.connection.ConnectionSettings;
+import dev.tether.connection.ConnectionSpec;
+import dev.tether.connection.TlsProfile;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.ActorAttributes;
+import org.apache.pekko.stream.CompletionStrategy;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.TLSClosing;
+import org.apache.pekko.stream.TLSProtocol;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.BidiFlow;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RunnableGraph;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.TLS;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * INTERNAL API: builds and runs one incarnation's stream, layered like a Netty pipeline:
+ *
+ * <pre>
+ *   actor ─ Write ─► [plaintext source] ─► TLS.create ─► CipherOutWatch ─► kill switch ─► Tcp.outgoingConnection
+ *   actor ◄─ Inbound ─ [actor sink] ◄──── TLS.create ◄─ TlsRecordSniffer ◄─ kill switch ◄─ (failure → completion)
+ * </pre>
+ *
+ * Each stage reports to the owning actor only by {@code tell}, with the {@link Signal}s below. The
+ * actor gets back a {@link TransportHandles}: how to write, finish, shut down or abort, and what the
+ * stream's side channels observed.
+ */
+final class ConnectionTransport {
+  private ConnectionTransport() {}
+
+  /** What the stream tells the connection actor. */
+  sealed interface Signal extends Connection.Command {}
+
+  /** The actor sink is ready: acknowledge to get the first element. */
+  record StreamInit(ActorRef<Ack> ackTo) implements Signal {}
+
+  /** One element from the TLS stage: decrypted bytes, or {@code SessionTruncated}. Acknowledge it. */
+  record Inbound(ActorRef<Ack> ackTo, TLSProtocol.SslTlsInbound element) implements Signal {}
+
+  /** The inbound side ended: completed, or failed with {@code failure}. */
+  record StreamEnded(Optional<Throwable> failure) implements Signal {
+    static final StreamEnded COMPLETED = new StreamEnded(Optional.empty());
+
+    static StreamEnded failed(Throwable cause) {
+      return new StreamEnded(Optional.of(cause));
+    }
+  }
+
+  /** The plaintext source took the last write: the next one may be sent. */
+  enum WriteTaken implements Signal { INSTANCE }
+
+  /** The handshake finished and the peer was verified (repeats on TLS 1.3 session tickets). */
+  record HandshakeCompleted(SSLSession session) implements Signal {}
+
+  /** Our close_notify has been handed to TCP. */
+  enum CloseNotifyFlushed implements Signal { INSTANCE }
+
+  /** The peer's first bytes are not a TLS record: it is not speaking TLS. */
+  record NotTls(ByteString firstBytes) implements Signal {}
+
+  /** The acknowledgement the actor sink waits for. */
+  enum Ack { INSTANCE }
+
+  /** Elements of the plaintext source. */
+  sealed interface Outbound {}
+
+  record Write(ByteString bytes) implements Outbound {}
+
+  enum Finish implements Outbound { INSTANCE }
+
+  /** Thrown into the stream by the kill switch. No stack trace: it is a signal, not a bug. */
+  static final class LocalAbort extends RuntimeException {
+    LocalAbort(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Materializes a fresh TLS + TCP stream (new SSLEngine, new TCP connection) reporting to {@code actor}. */
+  static TransportHandles start(
+      ActorSystem<?> system,
+      ActorRef<Connection.Command> actor,
+      ConnectionSpec spec,
+      ConnectionSettings settings,
+      TlsProfile profile,
+      Optional<String> streamDispatcher) {
+    AtomicReference<SSLEngine> engine = new AtomicReference<>();
+    AtomicReference<Throwable> transportFailure = new AtomicReference<>();
+
+    var tls = TLS.create(
+        () -> {
+          SSLEngine e = profile.createClientEngine(spec.host(), spec.port());
+          engine.set(e);
+          return e;
+        },
+        session -> actor.tell(new HandshakeCompleted(session)),
+        TLSClosing.eagerClose());
+    BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> watch = BidiFlow.fromFlows(
+        Flow.fromGraph(new CipherOutWatch(engine, () -> actor.tell(CloseNotifyFlushed.INSTANCE))),
+        Flow.<ByteString>create().map(new TlsRecordSniffer(first -> actor.tell(new NotTls(first)))));
+    BidiFlow<ByteString, ByteString, ByteString, ByteString, UniqueKillSwitch> kill =
+        BidiFlow.fromGraph(KillSwitches.<ByteString, ByteString>singleBidi());
+    // A transport failure (RST, I/O error) would overtake bytes still inside the pipeline. Turn it
+    // into a completion, and remember it for the outcome: the TLS stage then delivers what it has,
+    // reports the missing close_notify, and completes.
+    var tcp = Tcp.get(system)
+        .outgoingConnection(
+            InetSocketAddress.createUnresolved(spec.host(), spec.port()),
+            Optional.empty(),
+            TransportOptions.of(settings.keepalive().tcp()),
+            true,
+            Optional.empty(),
+            Optional.empty())
+        .mapError(Throwable.class, ex -> {
+          transportFailure.compareAndSet(null, ex);
+          return ex;
+        })
+        .recoverWithRetries(1, Throwable.class, Source::empty);
+    var pipeline = tls.atop(watch).atop(kill, Keep.right()).join(tcp, Keep.both());
+
+    Source<Outbound, ActorRef<Outbound>> source = ActorSource.actorRefWithBackpressure(
+        actor,
+        WriteTaken.INSTANCE,
+        o -> o instanceof Finish ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
+        o -> Optional.empty());
+    var sink = ActorSink.<TLSProtocol.SslTlsInbound, Connection.Command, Ack>actorRefWithBackpressure(
+        actor, Inbound::new, StreamInit::new, Ack.INSTANCE, StreamEnded.COMPLETED, StreamEnded::failed);
+
+    RunnableGraph<Pair<ActorRef<Outbound>, Pair<UniqueKillSwitch, CompletionStage<Tcp.OutgoingConnection>>>> graph =
+        source
+            .map(o -> (TLSProtocol.SslTlsOutbound) new TLSProtocol.SendBytes(((Write) o).bytes()))
+            .viaMat(pipeline, Keep.both())
+            .to(sink);
+    if (streamDispatcher.isPresent()) graph = graph.withAttributes(ActorAttributes.dispatcher(streamDispatcher.get()));
+    var mat = graph.run(Materializer.matFromSystem(system));
+    return new TransportHandles(mat.first(), mat.second().first(), mat.second().second(), engine, transportFailure);
+  }
+}

@@ -1,0 +1,19 @@
+package dev.tether.connection.internal;
+
+import dev.tether.connection.ConnectionState;
+import dev.tether.connection.Outcome;
+import dev.tether.connection.TlsInfo;
+import java.time.Instant;
+import java.util.Optional;
+
+/** INTERNAL API: what a {@link ConnectionSupervisor} hears from its incarnation: immutable facts, past tense. */
+sealed interface IncarnationReport {
+  long incarnation();
+
+  /** The incarnation entered a state; {@code tls} is set from open on. */
+  record StateEntered(long incarnation, ConnectionState state, Instant at, Optional<TlsInfo> tls)
+      implements IncarnationReport {}
+
+  /** The incarnation ended. Always the last report; the actor stops right after. */
+  record Ended(long incarnation, Outcome outcome, IncarnationStats stats) implements IncarnationReport {}
+}

@@ -1,0 +1,72 @@
+package dev.tether.connection.internal;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLEngine;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * INTERNAL API: what the connection actor holds of its running stream. The engine and the transport
+ * failure are written by the stream's stages and only read here once the stream has ended, or to
+ * decide a close; nothing else crosses between the stream and the actor except messages.
+ */
+final class TransportHandles {
+  private final ActorRef<ConnectionTransport.Outbound> outbound;
+  private final UniqueKillSwitch killSwitch;
+  private final CompletionStage<Tcp.OutgoingConnection> connected;
+  private final AtomicReference<SSLEngine> engine;
+  private final AtomicReference<Throwable> transportFailure;
+
+  TransportHandles(
+      ActorRef<ConnectionTransport.Outbound> outbound,
+      UniqueKillSwitch killSwitch,
+      CompletionStage<Tcp.OutgoingConnection> connected,
+      AtomicReference<SSLEngine> engine,
+      AtomicReference<Throwable> transportFailure) {
+    this.outbound = outbound;
+    this.killSwitch = killSwitch;
+    this.connected = connected;
+    this.engine = engine;
+    this.transportFailure = transportFailure;
+  }
+
+  /** Completes when TCP is connected, or fails with the reason it could not connect. */
+  CompletionStage<Tcp.OutgoingConnection> connected() {
+    return connected;
+  }
+
+  /** Hands bytes to the TLS stage; answered with {@link ConnectionTransport.WriteTaken}. */
+  void write(ByteString bytes) {
+    outbound.tell(new ConnectionTransport.Write(bytes));
+  }
+
+  /** Completes the plaintext side once written: the TLS stage then sends our close_notify. */
+  void finish() {
+    outbound.tell(ConnectionTransport.Finish.INSTANCE);
+  }
+
+  /** Closes TCP (FIN after what is already written), without waiting for the peer. */
+  void shutdown() {
+    killSwitch.shutdown();
+  }
+
+  /** Resets TCP now; the stream then ends promptly. */
+  void abort(String why) {
+    killSwitch.abort(new ConnectionTransport.LocalAbort(why));
+  }
+
+  /** The peer's close_notify has been received (the engine's inbound side is done). */
+  boolean peerCloseNotifyReceived() {
+    SSLEngine e = engine.get();
+    return e != null && e.isInboundDone();
+  }
+
+  /** The TCP stage's own failure, if it failed (the stream sees a completion instead). */
+  Optional<Throwable> transportFailure() {
+    return Optional.ofNullable(transportFailure.get());
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * INTERNAL API, with no compatibility promise: how the manager works. Do not use these classes
+ * from outside the library; they change with every release.
+ *
+ * <p>Only two classes are public, each because the public package needs it: {@link
+ * dev.tether.connection.internal.ConnectionRegistry} (the behavior behind {@code
+ * ConnectionManager.create}) and {@link dev.tether.connection.internal.TlsProfiles} (loads {@code
+ * tether.tls-profiles}). Everything else is package-private:
+ *
+ * <ul>
+ *   <li>actors: {@code ConnectionRegistry} (node-local: routing by id, latest states, subscribers,
+ *       handshake admission) → {@code ConnectionSupervisor} (one per connection: phases, history,
+ *       reconnect policy) → {@code Connection} (one per incarnation: the TLS lifecycle);
+ *   <li>the stream: {@code ConnectionTransport} builds it, {@code TransportHandles} is the actor's
+ *       grip on it, {@code CipherOutWatch} and {@code TlsRecordSniffer} are its two own stages, {@code TlsErrors}
+ *       explains what JSSE and TCP report;
+ *   <li>pure decisions, each tested as a table: {@code EndClassifier}, {@code ReconnectPolicy},
+ *       {@code KeepaliveMonitor}, {@code WriteQueue}, {@code HandshakeAdmission}.
+ * </ul>
+ */
+package dev.tether.connection.internal;
