@@ -4,6 +4,7 @@ import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionEvent;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionManager.Close;
+import dev.tether.connection.ConnectionManager.Command;
 import dev.tether.connection.ConnectionManager.Get;
 import dev.tether.connection.ConnectionManager.Reconnect;
 import dev.tether.connection.ConnectionManager.Send;
@@ -26,7 +27,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
@@ -46,49 +46,46 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 final class ConnectionSupervisor {
 
   /** The registry let the queued incarnation in. */
-  record Admitted(long incarnation) implements ConnectionManager.Command {}
+  record Admitted(long incarnation) implements Command {}
 
-  private record Reported(IncarnationReport report) implements ConnectionManager.Command {}
+  private record IncarnationTerminated(long incarnation) implements Command {}
 
-  private record IncarnationTerminated(long incarnation) implements ConnectionManager.Command {}
-
-  private record BackoffElapsed(long incarnation) implements ConnectionManager.Command {}
+  private record BackoffElapsed(long incarnation) implements Command {}
 
   /** Counters of the live incarnation arrived (or did not): answer with a view. */
-  private record ViewReady(ActorRef<Optional<ConnectionView>> replyTo, IncarnationStats stats) implements ConnectionManager.Command {}
+  private record ViewReady(ActorRef<Optional<ConnectionView>> replyTo, IncarnationStats stats) implements Command {}
 
   private enum BackoffTimer { KEY }
 
   /** How long a view waits for the live incarnation's counters; it answers on the actor thread, so this is a bug guard. */
   private static final Duration STATS_TIMEOUT = Duration.ofSeconds(3);
 
-  static Behavior<ConnectionManager.Command> create(
+  static Behavior<Command> create(
       ConnectionSpec spec,
       TlsProfile profile,
       ConnectionManagerSettings managerSettings,
-      ActorRef<ConnectionManager.Command> registry,
+      ActorRef<Command> registry,
       ActorRef<ConnectionManager.OpenResult> openedReplyTo) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
         new ConnectionSupervisor(ctx, timers, spec, profile, managerSettings, registry).start(openedReplyTo)));
   }
 
-  private final ActorContext<ConnectionManager.Command> ctx;
-  private final TimerScheduler<ConnectionManager.Command> timers;
+  private final ActorContext<Command> ctx;
+  private final TimerScheduler<Command> timers;
   private final ConnectionSpec spec;
   private final ConnectionSettings settings;
   private final TlsProfile profile;
   private final ConnectionManagerSettings managerSettings;
-  private final ActorRef<ConnectionManager.Command> registry;
-  private final ActorRef<IncarnationReport> reports;
+  private final ActorRef<Command> registry;
   private final ReconnectPolicy policy;
   // What the connection has lived through: grows across phases, never handed out mutable.
   private final ArrayDeque<Outcome> history = new ArrayDeque<>();
   private long reconnects;
   private IncarnationStats lastStats = IncarnationStats.EMPTY;
 
-  private ConnectionSupervisor(ActorContext<ConnectionManager.Command> ctx, TimerScheduler<ConnectionManager.Command> timers,
+  private ConnectionSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers,
       ConnectionSpec spec, TlsProfile profile, ConnectionManagerSettings managerSettings,
-      ActorRef<ConnectionManager.Command> registry) {
+      ActorRef<Command> registry) {
     this.ctx = ctx;
     this.timers = timers;
     this.spec = spec;
@@ -96,11 +93,10 @@ final class ConnectionSupervisor {
     this.profile = profile;
     this.managerSettings = managerSettings;
     this.registry = registry;
-    this.reports = ctx.messageAdapter(IncarnationReport.class, Reported::new);
     this.policy = new ReconnectPolicy(settings.reconnect(), () -> ThreadLocalRandom.current().nextDouble());
   }
 
-  private Behavior<ConnectionManager.Command> start(ActorRef<ConnectionManager.OpenResult> openedReplyTo) {
+  private Behavior<Command> start(ActorRef<ConnectionManager.OpenResult> openedReplyTo) {
     Phase.Queued first = next(0);
     openedReplyTo.tell(new ConnectionManager.Opened(view(first, IncarnationStats.EMPTY)));
     return queued(first);
@@ -108,95 +104,106 @@ final class ConnectionSupervisor {
 
   // ---------------------------------------------------------------- phases
 
-  private Behavior<ConnectionManager.Command> queued(Phase.Queued q) {
-    return common(q, Behaviors.receive(ConnectionManager.Command.class)
-        .onMessage(Admitted.class, m -> m.incarnation() == q.incarnation() ? spawn(q) : Behaviors.same())
-        .onMessage(Send.class, m -> rejectNotOpen(m, q))
-        .onMessage(Close.class, m -> {
-          registry.tell(new ConnectionRegistry.AdmissionReleased(spec.id())); // leave the queue
-          return removeNow(q, m.replyTo());
-        })
-        .onMessage(Reconnect.class, m -> { // already waiting for its turn to connect
-          policy.reset();
-          return replyWithView(q, m.replyTo());
-        }));
+  // Each phase is one receive function (not a BehaviorBuilder): a supervisor lives as long as its
+  // connection, and a built behavior per phase cost about a kilobyte of heap per connection.
+
+  /** Waiting for a handshake permit from the registry. */
+  private Behavior<Command> queued(Phase.Queued q) {
+    return Behaviors.receiveMessage(m -> {
+      if (m instanceof Admitted a) return a.incarnation() == q.incarnation() ? spawn(q) : Behaviors.same();
+      if (m instanceof Send send) return rejectNotOpen(send, q);
+      if (m instanceof Close close) {
+        registry.tell(new ConnectionRegistry.AdmissionReleased(spec.id())); // leave the queue
+        return removeNow(q, close.replyTo());
+      }
+      if (m instanceof Reconnect reconnect) { // already waiting for its turn to connect
+        policy.reset();
+        return replyWithView(q, reconnect.replyTo());
+      }
+      return inAnyPhase(q, m);
+    });
   }
 
-  private Behavior<ConnectionManager.Command> running(Phase.Running r) {
-    return common(r, Behaviors.receive(ConnectionManager.Command.class)
-        .onMessage(Reported.class, m -> m.report().incarnation() == r.incarnation() ? running(reported(r, m.report())) : Behaviors.same())
-        .onMessage(IncarnationTerminated.class, m -> m.incarnation() == r.incarnation() ? afterIncarnation(r) : Behaviors.same())
-        .onMessage(Send.class, m -> forward(r, m))
-        .onMessage(Close.class, m -> {
-          r.child().tell(new Connection.Close(m.mode().orElse(settings.closeMode())));
-          return removing(new Phase.Removing(r, List.of(m.replyTo())));
-        })
-        .onMessage(Reconnect.class, m -> {
-          policy.reset();
-          if (r.ended().isEmpty()) r.child().tell(new Connection.Close(CloseMode.GRACEFUL));
-          Phase.Running next = r.withReconnectRequested();
-          replyWithView(next, m.replyTo());
-          return running(next);
-        }));
+  /** An incarnation is alive. */
+  private Behavior<Command> running(Phase.Running r) {
+    return Behaviors.receiveMessage(m -> {
+      if (m instanceof IncarnationReport report && report.incarnation() == r.incarnation()) return running(reported(r, report));
+      if (m instanceof IncarnationTerminated t && t.incarnation() == r.incarnation()) return afterIncarnation(r);
+      if (m instanceof Send send) return forward(r, send);
+      if (m instanceof Close close) {
+        r.child().tell(new Connection.Close(close.mode().orElse(settings.closeMode())));
+        return removing(new Phase.Removing(r, List.of(close.replyTo())));
+      }
+      if (m instanceof Reconnect reconnect) {
+        policy.reset();
+        if (r.ended().isEmpty()) r.child().tell(new Connection.Close(CloseMode.GRACEFUL));
+        Phase.Running next = r.withReconnectRequested();
+        replyWithView(next, reconnect.replyTo());
+        return running(next);
+      }
+      return inAnyPhase(r, m);
+    });
   }
 
-  private Behavior<ConnectionManager.Command> removing(Phase.Removing p) {
-    return common(p, Behaviors.receive(ConnectionManager.Command.class)
-        .onMessage(Reported.class, m -> m.report().incarnation() == p.incarnation()
-            ? removing(p.with(reported(p.running(), m.report()))) : Behaviors.same())
-        .onMessage(IncarnationTerminated.class, m -> m.incarnation() == p.incarnation() ? removed(p) : Behaviors.same())
-        .onMessage(Send.class, m -> forward(p.running(), m)) // the incarnation answers: it is closing
-        .onMessage(Close.class, m -> { // a second close may escalate, e.g. to abort
-          p.running().child().tell(new Connection.Close(m.mode().orElse(settings.closeMode())));
-          return removing(p.withWaiter(m.replyTo()));
-        })
-        .onMessage(Reconnect.class, m -> {
-          m.replyTo().tell(Optional.empty()); // being removed: no longer managed
-          return Behaviors.same();
-        }));
+  /** Closing on request: removed once the incarnation has ended. */
+  private Behavior<Command> removing(Phase.Removing p) {
+    return Behaviors.receiveMessage(m -> {
+      if (m instanceof IncarnationReport report && report.incarnation() == p.incarnation()) {
+        return removing(p.with(reported(p.running(), report)));
+      }
+      if (m instanceof IncarnationTerminated t && t.incarnation() == p.incarnation()) return removed(p);
+      if (m instanceof Send send) return forward(p.running(), send); // the incarnation answers: it is closing
+      if (m instanceof Close close) { // a second close may escalate, e.g. to abort
+        p.running().child().tell(new Connection.Close(close.mode().orElse(settings.closeMode())));
+        return removing(p.withWaiter(close.replyTo()));
+      }
+      if (m instanceof Reconnect reconnect) {
+        reconnect.replyTo().tell(Optional.empty()); // being removed: no longer managed
+        return Behaviors.same();
+      }
+      return inAnyPhase(p, m);
+    });
   }
 
-  private Behavior<ConnectionManager.Command> backingOff(Phase.BackingOff b) {
-    return common(b, Behaviors.receive(ConnectionManager.Command.class)
-        .onMessage(BackoffElapsed.class, m -> m.incarnation() == b.incarnation() ? reconnect(b) : Behaviors.same())
-        .onMessage(Send.class, m -> rejectNotOpen(m, b))
-        .onMessage(Close.class, m -> {
-          timers.cancel(BackoffTimer.KEY);
-          return removeNow(b, m.replyTo());
-        })
-        .onMessage(Reconnect.class, m -> {
-          timers.cancel(BackoffTimer.KEY);
-          policy.reset();
-          return reconnectAndReply(b, m.replyTo());
-        }));
+  /** The last incarnation ended; the next starts when the backoff timer fires. */
+  private Behavior<Command> backingOff(Phase.BackingOff b) {
+    return Behaviors.receiveMessage(m -> {
+      if (m instanceof BackoffElapsed e && e.incarnation() == b.incarnation()) return reconnect(b);
+      if (m instanceof Send send) return rejectNotOpen(send, b);
+      if (m instanceof Close close) {
+        timers.cancel(BackoffTimer.KEY);
+        return removeNow(b, close.replyTo());
+      }
+      if (m instanceof Reconnect reconnect) {
+        timers.cancel(BackoffTimer.KEY);
+        policy.reset();
+        return reconnectAndReply(b, reconnect.replyTo());
+      }
+      return inAnyPhase(b, m);
+    });
   }
 
-  private Behavior<ConnectionManager.Command> failed(Phase.Failed f) {
-    return common(f, Behaviors.receive(ConnectionManager.Command.class)
-        .onMessage(Send.class, m -> rejectNotOpen(m, f))
-        .onMessage(Close.class, m -> removeNow(f, m.replyTo()))
-        .onMessage(Reconnect.class, m -> {
-          policy.reset();
-          return reconnectAndReply(f, m.replyTo());
-        }));
+  /** Gave up after too many failures; only a reconnect request (or a close) moves it. */
+  private Behavior<Command> failed(Phase.Failed f) {
+    return Behaviors.receiveMessage(m -> {
+      if (m instanceof Send send) return rejectNotOpen(send, f);
+      if (m instanceof Close close) return removeNow(f, close.replyTo());
+      if (m instanceof Reconnect reconnect) {
+        policy.reset();
+        return reconnectAndReply(f, reconnect.replyTo());
+      }
+      return inAnyPhase(f, m);
+    });
   }
 
   /** What every phase answers alike: views, and messages of phases already left. */
-  private Behavior<ConnectionManager.Command> common(Phase phase, BehaviorBuilder<ConnectionManager.Command> b) {
-    return b
-        .onMessage(Get.class, m -> replyWithView(phase, m.replyTo()))
-        .onMessage(ViewReady.class, m -> {
-          m.replyTo().tell(Optional.of(view(phase, m.stats())));
-          return Behaviors.same();
-        })
-        .onMessage(Admitted.class, m -> { // granted after we stopped waiting: give the permit back
-          registry.tell(new ConnectionRegistry.AdmissionReleased(spec.id()));
-          return Behaviors.same();
-        })
-        .onMessage(Reported.class, m -> Behaviors.same())
-        .onMessage(IncarnationTerminated.class, m -> Behaviors.same())
-        .onMessage(BackoffElapsed.class, m -> Behaviors.same())
-        .build();
+  private Behavior<Command> inAnyPhase(Phase phase, Command m) {
+    if (m instanceof Get get) return replyWithView(phase, get.replyTo());
+    if (m instanceof ViewReady ready) ready.replyTo().tell(Optional.of(view(phase, ready.stats())));
+    // A permit granted after we stopped waiting for it: give it back.
+    if (m instanceof Admitted) registry.tell(new ConnectionRegistry.AdmissionReleased(spec.id()));
+    // Otherwise a stale report, termination or timer of an incarnation or phase already left.
+    return Behaviors.same();
   }
 
   // ---------------------------------------------------------------- transitions
@@ -210,9 +217,9 @@ final class ConnectionSupervisor {
     return q;
   }
 
-  private Behavior<ConnectionManager.Command> spawn(Phase.Queued q) {
+  private Behavior<Command> spawn(Phase.Queued q) {
     ActorRef<Connection.Command> child = ctx.spawn(
-        Connection.create(spec, settings, profile, q.incarnation(), reports, managerSettings.streamDispatcher()),
+        Connection.create(spec, settings, profile, q.incarnation(), ctx.getSelf().narrow(), managerSettings.streamDispatcher()),
         "incarnation-" + q.incarnation());
     ctx.watchWith(child, new IncarnationTerminated(q.incarnation()));
     return running(Phase.Running.started(q.incarnation(), child, q.since()));
@@ -231,7 +238,7 @@ final class ConnectionSupervisor {
   }
 
   /** The incarnation's actor has stopped: reconnect now, later, or give up. */
-  private Behavior<ConnectionManager.Command> afterIncarnation(Phase.Running r) {
+  private Behavior<Command> afterIncarnation(Phase.Running r) {
     Outcome o = ended(r);
     if (r.reconnectRequested()) {
       reconnects++;
@@ -263,28 +270,28 @@ final class ConnectionSupervisor {
     return o;
   }
 
-  private Behavior<ConnectionManager.Command> reconnect(Phase p) {
+  private Behavior<Command> reconnect(Phase p) {
     reconnects++;
     return queued(next(p.incarnation()));
   }
 
-  private Behavior<ConnectionManager.Command> reconnectAndReply(Phase p, ActorRef<Optional<ConnectionView>> replyTo) {
+  private Behavior<Command> reconnectAndReply(Phase p, ActorRef<Optional<ConnectionView>> replyTo) {
     reconnects++;
     Phase.Queued q = next(p.incarnation());
     replyTo.tell(Optional.of(view(q, lastStats)));
     return queued(q);
   }
 
-  private Behavior<ConnectionManager.Command> removed(Phase.Removing p) {
+  private Behavior<Command> removed(Phase.Removing p) {
     return remove(ended(p.running()), p.waiters());
   }
 
   /** Closed while nothing was open: there is nothing to close on the wire. */
-  private Behavior<ConnectionManager.Command> removeNow(Phase p, ActorRef<ConnectionManager.CloseResult> replyTo) {
+  private Behavior<Command> removeNow(Phase p, ActorRef<ConnectionManager.CloseResult> replyTo) {
     return remove(Phase.closedBeforeRunning(p, Instant.now()), List.of(replyTo));
   }
 
-  private Behavior<ConnectionManager.Command> remove(Outcome o, List<ActorRef<ConnectionManager.CloseResult>> waiters) {
+  private Behavior<Command> remove(Outcome o, List<ActorRef<ConnectionManager.CloseResult>> waiters) {
     // The registry hears of the removal before anyone is answered, so the id is free again for
     // whoever reacts to the answer.
     publish(new ConnectionEvent.Removed(spec.id(), Instant.now()));
@@ -294,19 +301,19 @@ final class ConnectionSupervisor {
 
   // ---------------------------------------------------------------- views, history, events
 
-  private Behavior<ConnectionManager.Command> forward(Phase.Running r, Send m) {
+  private Behavior<Command> forward(Phase.Running r, Send m) {
     r.child().tell(new Connection.Send(m.bytes(), m.replyTo()));
     return Behaviors.same();
   }
 
-  private Behavior<ConnectionManager.Command> rejectNotOpen(Send m, Phase p) {
+  private Behavior<Command> rejectNotOpen(Send m, Phase p) {
     m.replyTo().tell(new SendResult.Rejected(spec.id(), SendResult.Reason.NOT_OPEN,
         "connection '" + spec.id() + "' is " + p.state().wireName() + ", not open"));
     return Behaviors.same();
   }
 
   /** Answers with a view; a live incarnation is asked for its counters first. */
-  private Behavior<ConnectionManager.Command> replyWithView(Phase p, ActorRef<Optional<ConnectionView>> replyTo) {
+  private Behavior<Command> replyWithView(Phase p, ActorRef<Optional<ConnectionView>> replyTo) {
     Optional<Phase.Running> live = p instanceof Phase.Running r ? Optional.of(r)
         : p instanceof Phase.Removing rm ? Optional.of(rm.running()) : Optional.empty();
     if (live.isEmpty() || live.get().ended().isPresent()) {

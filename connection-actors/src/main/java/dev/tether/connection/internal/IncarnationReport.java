@@ -1,13 +1,18 @@
 package dev.tether.connection.internal;
 
+import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.TlsInfo;
 import java.time.Instant;
 import java.util.Optional;
 
-/** INTERNAL API: what a {@link ConnectionSupervisor} hears from its incarnation: immutable facts, past tense. */
-sealed interface IncarnationReport {
+/**
+ * INTERNAL API: what a {@link ConnectionSupervisor} hears from its incarnation: immutable facts,
+ * past tense. They are supervisor messages themselves, so no message adapter (an extra object per
+ * connection) is needed.
+ */
+sealed interface IncarnationReport extends ConnectionManager.Command {
   long incarnation();
 
   /** The incarnation entered a state; {@code tls} is set from open on. */

@@ -2,9 +2,13 @@ package dev.tether.connection.internal;
 
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionState;
+import dev.tether.connection.Initiator;
 import dev.tether.connection.Outcome;
+import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.TlsInfo;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -109,7 +113,9 @@ sealed interface Phase {
     }
 
     Removing withWaiter(ActorRef<ConnectionManager.CloseResult> waiter) {
-      return new Removing(running, java.util.stream.Stream.concat(waiters.stream(), java.util.stream.Stream.of(waiter)).toList());
+      List<ActorRef<ConnectionManager.CloseResult>> all = new ArrayList<>(waiters);
+      all.add(waiter);
+      return new Removing(running, List.copyOf(all));
     }
   }
 
@@ -134,9 +140,9 @@ sealed interface Phase {
     }
   }
 
-  /** The last outcome of an incarnation that never ran because the connection was closed first. */
+  /** The outcome of a close while no incarnation was running: nothing was open on the wire. */
   static Outcome closedBeforeRunning(Phase p, Instant at) {
-    return new Outcome(dev.tether.connection.OutcomeKind.ABORTED, dev.tether.connection.Initiator.LOCAL,
-        "closed while " + p.state().wireName() + "; no transport was open", at, p.incarnation(), 0, 0, java.time.Duration.ZERO);
+    return new Outcome(OutcomeKind.ABORTED, Initiator.LOCAL,
+        "closed while " + p.state().wireName() + "; no transport was open", at, p.incarnation(), 0, 0, Duration.ZERO);
   }
 }
