@@ -18,6 +18,7 @@ import dev.tether.connection.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionView;
 import dev.tether.connection.SendResult;
 import dev.tether.connection.TlsProfile;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -199,11 +200,15 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     return this;
   }
 
+  /**
+   * A supervisor stops right after publishing {@code Removed}, which already dropped its route. One
+   * still routed here failed (a bug): forget it, give back any permit it held, and tell subscribers.
+   */
   private Behavior<ConnectionManager.Command> onSupervisorStopped(SupervisorStopped m) {
-    supervisors.remove(m.id(), m.supervisor());
-    if (!supervisors.containsKey(m.id())) {
-      latest.remove(m.id());
-      release(m.id()); // a supervisor that failed may have held a permit
+    if (supervisors.remove(m.id(), m.supervisor())) {
+      getContext().getLog().error("the supervisor of connection {} stopped unexpectedly; it is no longer managed", m.id());
+      release(m.id());
+      onPublished(new Published(new ConnectionEvent.Removed(m.id(), Instant.now())));
     }
     return this;
   }
