@@ -20,11 +20,12 @@ import javax.net.ssl.SSLSession;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.BehaviorBuilder;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.japi.function.Function2;
 import org.apache.pekko.stream.TLSProtocol;
 import org.apache.pekko.util.ByteString;
 
@@ -85,6 +86,7 @@ final class Connection {
   private final IncarnationCounters counters = new IncarnationCounters();
   private final WritePump writes;
   private final KeepaliveMonitor keepalive;
+  private final Function2<ActorContext<Command>, Signal, Behavior<Command>> onSignal;
 
   private Connection(ActorContext<Command> ctx, TimerScheduler<Command> timers, ConnectionSpec spec,
       ConnectionSettings settings, long incarnation, ActorRef<IncarnationReport> reportTo, TransportHandles transport) {
@@ -97,6 +99,10 @@ final class Connection {
     this.transport = transport;
     this.writes = new WritePump(spec.id(), settings.maxPendingWrites(), transport, counters);
     this.keepalive = new KeepaliveMonitor(settings.keepalive());
+    this.onSignal = (c, signal) -> {
+      if (signal == PostStop.instance()) transport.abort("connection actor stopped"); // a no-op once the stream has ended
+      return Behaviors.same();
+    };
   }
 
   private Behavior<Command> start() {
@@ -107,155 +113,161 @@ final class Connection {
   }
 
   // ---------------------------------------------------------------- the lifecycle, in order
+  // Each state is one receive function (not a BehaviorBuilder: a built behavior per state cost
+  // about a kilobyte of heap per open connection). Its if-chain is the list of what it accepts;
+  // anything else falls through to inAnyState.
 
   private Behavior<Command> connecting() {
-    return bookkeeping(Behaviors.receive(Command.class)
-        .onMessageEquals(Connected.INSTANCE, this::enterHandshaking)
-        .onMessage(ConnectFailed.class, m -> connectFailed(m.cause()))
-        // The connect future and the verifier report from different threads: the handshake may
-        // finish before this actor has heard that TCP is up.
-        .onMessage(HandshakeCompleted.class, m -> {
-          enterHandshaking();
-          return enterOpen(m.session());
-        })
-        .onMessage(NotTls.class, this::notTls)
-        .onMessageEquals(Timer.CONNECT, this::connectTimedOut)
-        .onMessage(Close.class, m -> abort(OutcomeKind.ABORTED, "close requested while connecting; TCP was reset at once"))
-        .onMessage(Send.class, m -> rejectNotOpen(m, CONNECTING))
-        .onMessage(Inbound.class, m -> receive(m, Behaviors::same))
-        .onMessage(StreamEnded.class, m -> awaitingConnectResult(m.failure())));
+    return Behaviors.receive((c, m) -> {
+      if (m == Connected.INSTANCE) return enterHandshaking();
+      if (m instanceof ConnectFailed f) return connectFailed(f.cause());
+      // The connect future and the verifier report from different threads: the handshake may
+      // finish before this actor has heard that TCP is up.
+      if (m instanceof HandshakeCompleted h) {
+        enterHandshaking();
+        return enterOpen(h.session());
+      }
+      if (m instanceof NotTls n) return notTls(n);
+      if (m == Timer.CONNECT) return abort(connectTimeout());
+      if (m instanceof Close) return abort(OutcomeKind.ABORTED, "close requested while connecting; TCP was reset at once");
+      if (m instanceof Send send) return rejectNotOpen(send, CONNECTING);
+      if (m instanceof Inbound in) return receive(in, Behaviors::same);
+      if (m instanceof StreamEnded e) return awaitingConnectResult(e.failure());
+      return inAnyState(m);
+    }, onSignal);
   }
 
   private Behavior<Command> handshaking() {
-    return bookkeeping(Behaviors.receive(Command.class)
-        .onMessage(HandshakeCompleted.class, m -> enterOpen(m.session()))
-        .onMessage(NotTls.class, this::notTls)
-        .onMessageEquals(Timer.HANDSHAKE, () -> abort(OutcomeKind.HANDSHAKE_TIMEOUT,
-            "TLS handshake did not finish within handshake-timeout " + Durations.format(settings.handshakeTimeout())))
-        .onMessage(Close.class, m -> abort(OutcomeKind.ABORTED, "close requested while handshaking; TCP was reset at once"))
-        .onMessage(Send.class, m -> rejectNotOpen(m, HANDSHAKING))
-        .onMessage(Inbound.class, m -> receive(m, Behaviors::same))
-        .onMessage(StreamEnded.class, m -> ended(EndSignals.endedIn(HANDSHAKING), m.failure())));
+    return Behaviors.receive((c, m) -> {
+      if (m instanceof HandshakeCompleted h) return enterOpen(h.session());
+      if (m instanceof NotTls n) return notTls(n);
+      if (m == Timer.HANDSHAKE) return abort(OutcomeKind.HANDSHAKE_TIMEOUT,
+          "TLS handshake did not finish within handshake-timeout " + Durations.format(settings.handshakeTimeout()));
+      if (m instanceof Close) return abort(OutcomeKind.ABORTED, "close requested while handshaking; TCP was reset at once");
+      if (m instanceof Send send) return rejectNotOpen(send, HANDSHAKING);
+      if (m instanceof Inbound in) return receive(in, Behaviors::same);
+      if (m instanceof StreamEnded e) return ended(EndSignals.endedIn(HANDSHAKING), e.failure());
+      return inAnyState(m);
+    }, onSignal);
   }
 
   /** @param truncated the TLS stage reported that the transport ended without the peer's close_notify */
   private Behavior<Command> open(boolean truncated) {
-    EndSignals signals = EndSignals.endedIn(OPEN).withTruncation(truncated);
-    return bookkeeping(Behaviors.receive(Command.class)
-        .onMessage(Send.class, m -> {
-          writes.send(m.bytes(), m.replyTo());
-          return Behaviors.same();
-        })
-        .onMessageEquals(WriteTaken.INSTANCE, this::writeTaken)
-        .onMessage(Close.class, m -> m.mode() == CloseMode.ABORT
-            ? abort(OutcomeKind.ABORTED, "closed on request with mode abort; TCP was reset")
-            : enterClosing(m.mode(), truncated))
-        .onMessage(Inbound.class, m -> receive(m, () -> open(true)))
-        .onMessageEquals(Timer.KEEPALIVE_IDLE, () -> ping(keepalive.onIdle(System.nanoTime())))
-        .onMessageEquals(Timer.PONG, this::pongTimeout)
-        .onMessage(HandshakeCompleted.class, m -> Behaviors.same()) // repeats: one per TLS 1.3 session ticket
-        .onMessageEquals(CloseNotifyFlushed.INSTANCE, Behaviors::same) // our answer to the peer's close_notify
-        .onMessage(StreamEnded.class, m -> ended(signals, m.failure())));
+    return Behaviors.receive((c, m) -> {
+      if (m instanceof Send send) {
+        writes.send(send.bytes(), send.replyTo());
+        return Behaviors.same();
+      }
+      if (m == WriteTaken.INSTANCE) return writeTaken();
+      if (m instanceof Close close) return close.mode() == CloseMode.ABORT
+          ? abort(OutcomeKind.ABORTED, "closed on request with mode abort; TCP was reset")
+          : enterClosing(close.mode(), truncated);
+      if (m instanceof Inbound in) return receive(in, () -> open(true));
+      if (m == Timer.KEEPALIVE_IDLE) return ping(keepalive.onIdle(System.nanoTime()));
+      if (m == Timer.PONG) return pongTimeout();
+      if (m instanceof StreamEnded e) return ended(EndSignals.endedIn(OPEN).withTruncation(truncated), e.failure());
+      // HandshakeCompleted repeats once per TLS 1.3 session ticket; CloseNotifyFlushed here is our
+      // answer to the peer's close_notify: both need nothing.
+      return inAnyState(m);
+    }, onSignal);
   }
 
   /** Our close_notify is queued behind the pending writes; waiting for it to reach TCP. */
   private Behavior<Command> closing(CloseMode mode, boolean truncated) {
-    EndSignals signals = EndSignals.endedIn(CLOSING).closing(mode, false).withTruncation(truncated);
-    return bookkeeping(Behaviors.receive(Command.class)
-        .onMessageEquals(WriteTaken.INSTANCE, this::writeTaken)
-        .onMessageEquals(CloseNotifyFlushed.INSTANCE, () -> enterAwaitingPeerClose(mode, truncated))
-        .onMessageEquals(Timer.CLOSE, () -> abort(OutcomeKind.CLOSE_TIMEOUT,
-            "our close_notify could not be flushed within close-timeout " + Durations.format(settings.closeTimeout())))
-        .onMessage(Close.class, m -> onlyAbortEscalates(m, CLOSING))
-        .onMessage(Send.class, m -> rejectNotOpen(m, CLOSING))
-        .onMessage(Inbound.class, m -> receive(m, () -> closing(mode, true)))
-        .onMessage(HandshakeCompleted.class, m -> Behaviors.same())
-        .onMessage(StreamEnded.class, m -> ended(signals, m.failure())));
+    return Behaviors.receive((c, m) -> {
+      if (m == WriteTaken.INSTANCE) return writeTaken();
+      if (m == CloseNotifyFlushed.INSTANCE) return enterAwaitingPeerClose(mode, truncated);
+      if (m == Timer.CLOSE) return abort(OutcomeKind.CLOSE_TIMEOUT,
+          "our close_notify could not be flushed within close-timeout " + Durations.format(settings.closeTimeout()));
+      if (m instanceof Close close) return onlyAbortEscalates(close, CLOSING);
+      if (m instanceof Send send) return rejectNotOpen(send, CLOSING);
+      if (m instanceof Inbound in) return receive(in, () -> closing(mode, true));
+      if (m instanceof StreamEnded e) {
+        return ended(EndSignals.endedIn(CLOSING).closing(mode, false).withTruncation(truncated), e.failure());
+      }
+      return inAnyState(m);
+    }, onSignal);
   }
 
   /** Our close_notify is in TCP's hands; graceful: waiting for the peer's; send-only: for TCP to close. */
   private Behavior<Command> awaitingPeerClose(CloseMode mode, boolean truncated) {
-    EndSignals signals = EndSignals.endedIn(AWAITING_PEER_CLOSE).closing(mode, true).withTruncation(truncated);
-    return bookkeeping(Behaviors.receive(Command.class)
-        .onMessageEquals(Timer.CLOSE, () -> abort(OutcomeKind.CLOSE_TIMEOUT,
-            "the peer did not answer our close_notify within close-timeout " + Durations.format(settings.closeTimeout())))
-        .onMessage(Close.class, m -> onlyAbortEscalates(m, AWAITING_PEER_CLOSE))
-        .onMessage(Send.class, m -> rejectNotOpen(m, AWAITING_PEER_CLOSE))
-        .onMessage(Inbound.class, m -> receive(m, () -> awaitingPeerClose(mode, true)))
-        .onMessage(HandshakeCompleted.class, m -> Behaviors.same())
-        .onMessageEquals(CloseNotifyFlushed.INSTANCE, Behaviors::same)
-        .onMessage(StreamEnded.class, m -> ended(signals, m.failure())));
+    return Behaviors.receive((c, m) -> {
+      if (m == Timer.CLOSE) return abort(OutcomeKind.CLOSE_TIMEOUT,
+          "the peer did not answer our close_notify within close-timeout " + Durations.format(settings.closeTimeout()));
+      if (m instanceof Close close) return onlyAbortEscalates(close, AWAITING_PEER_CLOSE);
+      if (m instanceof Send send) return rejectNotOpen(send, AWAITING_PEER_CLOSE);
+      if (m instanceof Inbound in) return receive(in, () -> awaitingPeerClose(mode, true));
+      if (m instanceof StreamEnded e) {
+        return ended(EndSignals.endedIn(AWAITING_PEER_CLOSE).closing(mode, true).withTruncation(truncated), e.failure());
+      }
+      return inAnyState(m);
+    }, onSignal);
   }
 
   /** TCP could not connect; the stream is about to end too. Waiting for it keeps its messages out of dead letters. */
   private Behavior<Command> connectFailed(Throwable cause) {
-    EndSignals signals = EndSignals.endedIn(CONNECTING).withConnectFailure(Optional.of(cause));
-    return bookkeeping(Behaviors.receive(Command.class)
-        .onMessage(StreamEnded.class, m -> ended(signals, m.failure()))
-        .onMessageEquals(Timer.CONNECT, this::connectTimedOut)
-        .onMessage(Close.class, m -> abort(OutcomeKind.ABORTED, "close requested while connecting; TCP was reset at once"))
-        .onMessage(Send.class, m -> rejectNotOpen(m, CONNECTING))
-        .onMessage(Inbound.class, m -> receive(m, Behaviors::same)));
+    return Behaviors.receive((c, m) -> {
+      if (m instanceof StreamEnded e) {
+        return ended(EndSignals.endedIn(CONNECTING).withConnectFailure(Optional.of(cause)), e.failure());
+      }
+      if (m == Timer.CONNECT) return abort(connectTimeout());
+      if (m instanceof Close) return abort(OutcomeKind.ABORTED, "close requested while connecting; TCP was reset at once");
+      if (m instanceof Send send) return rejectNotOpen(send, CONNECTING);
+      if (m instanceof Inbound in) return receive(in, Behaviors::same);
+      return inAnyState(m);
+    }, onSignal);
   }
 
   /** The stream ended before we heard whether TCP connected; that result always follows. */
   private Behavior<Command> awaitingConnectResult(Optional<Throwable> streamFailure) {
-    return bookkeeping(Behaviors.receive(Command.class)
-        .onMessageEquals(Connected.INSTANCE, () -> {
-          report(HANDSHAKING, Optional.empty());
-          return ended(EndSignals.endedIn(HANDSHAKING), streamFailure);
-        })
-        .onMessage(ConnectFailed.class, m ->
-            ended(EndSignals.endedIn(CONNECTING).withConnectFailure(Optional.of(m.cause())), streamFailure))
-        .onMessageEquals(Timer.CONNECT, () -> finish(connectTimeout()))
-        .onMessage(Close.class, m -> finish(Ending.local(OutcomeKind.ABORTED, "close requested while connecting")))
-        .onMessage(Send.class, m -> rejectNotOpen(m, CONNECTING)));
+    return Behaviors.receive((c, m) -> {
+      if (m == Connected.INSTANCE) {
+        report(HANDSHAKING, Optional.empty());
+        return ended(EndSignals.endedIn(HANDSHAKING), streamFailure);
+      }
+      if (m instanceof ConnectFailed f) {
+        return ended(EndSignals.endedIn(CONNECTING).withConnectFailure(Optional.of(f.cause())), streamFailure);
+      }
+      if (m == Timer.CONNECT) return finish(connectTimeout());
+      if (m instanceof Close) return finish(Ending.local(OutcomeKind.ABORTED, "close requested while connecting"));
+      if (m instanceof Send send) return rejectNotOpen(send, CONNECTING);
+      return inAnyState(m);
+    }, onSignal);
   }
 
   /** We reset TCP ourselves; the outcome is decided, waiting (bounded) for the stream to stop. */
   private Behavior<Command> aborting(Ending ending) {
-    return bookkeeping(Behaviors.receive(Command.class)
-        .onMessage(StreamEnded.class, m -> finish(ending))
-        .onMessageEquals(Timer.ABORT_GRACE, () -> finish(ending))
-        .onMessage(Inbound.class, m -> receive(m, Behaviors::same))
-        .onMessageEquals(WriteTaken.INSTANCE, () -> {
-          writes.answerTaken(); // but write no more
-          return Behaviors.same();
-        })
-        .onMessage(Send.class, m -> {
-          WritePump.reject(spec.id(), m.replyTo(), SendResult.Reason.ENDED, "the connection is ending: " + ending.detail());
-          return Behaviors.same();
-        })
-        .onMessage(Close.class, m -> Behaviors.same())
-        .onMessage(HandshakeCompleted.class, m -> Behaviors.same())
-        .onMessageEquals(CloseNotifyFlushed.INSTANCE, Behaviors::same));
+    return Behaviors.receive((c, m) -> {
+      if (m instanceof StreamEnded || m == Timer.ABORT_GRACE) return finish(ending);
+      if (m instanceof Inbound in) return receive(in, Behaviors::same);
+      if (m == WriteTaken.INSTANCE) {
+        writes.answerTaken(); // but write no more
+        return Behaviors.same();
+      }
+      if (m instanceof Send send) {
+        WritePump.reject(spec.id(), send.replyTo(), SendResult.Reason.ENDED, "the connection is ending: " + ending.detail());
+        return Behaviors.same();
+      }
+      return inAnyState(m); // a Close changes nothing now
+    }, onSignal);
   }
 
-  /** What every state does alike: acknowledge the sink's start, answer stats, ignore stale signals. */
-  private Behavior<Command> bookkeeping(BehaviorBuilder<Command> state) {
-    return state
-        .onMessage(StreamInit.class, m -> {
-          m.ackTo().tell(ConnectionTransport.Ack.INSTANCE);
-          return Behaviors.same();
-        })
-        .onMessage(GetStats.class, m -> {
-          m.replyTo().tell(counters.snapshot());
-          return Behaviors.same();
-        })
-        // Late signals of states already left: a connect result after the handshake, the record
-        // sniffer after the handshake (the TLS stage judges records then), a cancelled timer.
-        .onMessageEquals(Connected.INSTANCE, Behaviors::same)
-        .onMessage(ConnectFailed.class, m -> Behaviors.same())
-        .onMessage(NotTls.class, m -> Behaviors.same())
-        .onMessage(Timer.class, t -> Behaviors.same())
-        .onSignal(PostStop.class, s -> {
-          transport.abort("connection actor stopped"); // a no-op once the stream has ended
-          return Behaviors.same();
-        })
-        .build();
+  /**
+   * What every state does alike: acknowledge the sink's start, answer stats; and ignore what a state
+   * does not expect: late signals of states already left (a connect result after the handshake, the
+   * record sniffer after the handshake, a cancelled timer), handshake repeats, a close while aborting.
+   */
+  private Behavior<Command> inAnyState(Command m) {
+    if (m instanceof StreamInit init) init.ackTo().tell(ConnectionTransport.Ack.INSTANCE);
+    if (m instanceof GetStats get) get.replyTo().tell(counters.snapshot());
+    return Behaviors.same();
   }
 
   // ---------------------------------------------------------------- transitions
+
+  private void report(ConnectionState state, Optional<TlsInfo> tls) {
+    reportTo.tell(new IncarnationReport.StateEntered(incarnation, state, Instant.now(), tls));
+  }
 
   private Behavior<Command> enterHandshaking() {
     timers.cancel(Timer.CONNECT);
@@ -295,20 +307,13 @@ final class Connection {
         "TCP connect (with DNS) did not finish within connect-timeout " + Durations.format(settings.connectTimeout()));
   }
 
-  private Behavior<Command> connectTimedOut() {
-    return abort(connectTimeout());
-  }
-
   /** A second close while closing changes nothing, unless it asks to abort. */
   private Behavior<Command> onlyAbortEscalates(Close m, ConnectionState state) {
     if (m.mode() != CloseMode.ABORT) return Behaviors.same();
     return abort(OutcomeKind.ABORTED, "abort requested while " + state.wireName() + "; TCP was reset");
   }
 
-  /**
-   * Does not wait for the JDK, which may buffer a bogus record length for a long time (a plaintext
-   * answer read as a TLS header): ends the handshake at once, saying what the peer sent.
-   */
+  /** Ends the handshake at once, saying what the peer sent: the JDK may wait long on a bogus record length. */
   private Behavior<Command> notTls(NotTls m) {
     return abort(OutcomeKind.HANDSHAKE_FAILED, TlsRecordSniffer.describe(m.firstBytes()));
   }
@@ -390,11 +395,5 @@ final class Connection {
     writes.ping(bytes);
     timers.startSingleTimer(Timer.PONG, keepalive.timeout());
     return Behaviors.same();
-  }
-
-  // ---------------------------------------------------------------- reporting
-
-  private void report(ConnectionState state, Optional<TlsInfo> tls) {
-    reportTo.tell(new IncarnationReport.StateEntered(incarnation, state, Instant.now(), tls));
   }
 }
