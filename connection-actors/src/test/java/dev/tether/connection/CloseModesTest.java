@@ -113,6 +113,12 @@ class CloseModesTest {
       // Let the peer finish its side of the handshake first: s_server gives up without answering a
       // close_notify that arrives while it is still in SSL_accept.
       peer.awaitCount("CONNECTION ESTABLISHED", 2, PEER_MAX);
+      // And let our TLS stage read what the peer sent after its handshake (TLS 1.3 session tickets)
+      // before we close, as the other close tests do with their echo: a close_notify answer that
+      // arrives behind a ticket still in flight was seen (rarely) to be dropped by the TLS stage,
+      // and the close then reported as truncated. See README, Known limits.
+      assertInstanceOf(SendResult.Accepted.class, m.send("peer-close", "settled\n"));
+      TetherFixture.receiveText(listener, "delttes");
       Outcome second = assertInstanceOf(ConnectionManager.Closed.class,
           m.close("peer-close", Optional.of(CloseMode.GRACEFUL))).outcome();
       assertEquals(OutcomeKind.CLEAN, second.kind(), second + "\n" + peer.output());

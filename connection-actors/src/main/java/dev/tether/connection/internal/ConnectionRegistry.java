@@ -117,9 +117,11 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
           + "'; configured profiles: " + settings.tlsProfiles().keySet().stream().sorted().collect(Collectors.joining(", "))));
       return this;
     }
-    // A fresh name each time: a removed connection's supervisor may still be stopping when its id is reused.
+    // The first incarnation's permit is decided here, saving the supervisor a round trip. A fresh
+    // name each time: a removed connection's supervisor may still be stopping when its id is reused.
+    boolean admitted = admission.request(id, 1L);
     ActorRef<ConnectionManager.Command> supervisor = getContext().spawn(
-        ConnectionSupervisor.create(m.spec(), profile, settings, getContext().getSelf(), m.replyTo()),
+        ConnectionSupervisor.create(m.spec(), profile, settings, getContext().getSelf(), m.replyTo(), admitted),
         "connection-" + id + "-" + (++spawned));
     getContext().watchWith(supervisor, new SupervisorStopped(id, supervisor));
     supervisors.put(id, supervisor);

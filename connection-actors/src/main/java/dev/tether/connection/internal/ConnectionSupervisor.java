@@ -65,9 +65,10 @@ final class ConnectionSupervisor {
       TlsProfile profile,
       ConnectionManagerSettings managerSettings,
       ActorRef<Command> registry,
-      ActorRef<ConnectionManager.OpenResult> openedReplyTo) {
+      ActorRef<ConnectionManager.OpenResult> openedReplyTo,
+      boolean admitted) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new ConnectionSupervisor(ctx, timers, spec, profile, managerSettings, registry).start(openedReplyTo)));
+        new ConnectionSupervisor(ctx, timers, spec, profile, managerSettings, registry).start(openedReplyTo, admitted)));
   }
 
   private final ActorContext<Command> ctx;
@@ -96,10 +97,14 @@ final class ConnectionSupervisor {
     this.policy = new ReconnectPolicy(settings.reconnect(), () -> ThreadLocalRandom.current().nextDouble());
   }
 
-  private Behavior<Command> start(ActorRef<ConnectionManager.OpenResult> openedReplyTo) {
-    Phase.Queued first = next(0);
+  /**
+   * @param admitted the registry already decided on a handshake permit for the first incarnation:
+   *     granted, or queued (then {@link Admitted} follows); a round trip less per open
+   */
+  private Behavior<Command> start(ActorRef<ConnectionManager.OpenResult> openedReplyTo, boolean admitted) {
+    Phase.Queued first = announce(1);
     openedReplyTo.tell(new ConnectionManager.Opened(view(first, IncarnationStats.EMPTY)));
-    return queued(first);
+    return admitted ? spawn(first) : queued(first);
   }
 
   // ---------------------------------------------------------------- phases
@@ -210,10 +215,15 @@ final class ConnectionSupervisor {
 
   /** The next incarnation: shown as connecting at once, started when the registry grants a permit. */
   private Phase.Queued next(long previous) {
-    lastStats = IncarnationStats.EMPTY;
-    Phase.Queued q = new Phase.Queued(previous + 1, Instant.now());
-    publish(new ConnectionEvent.StateChanged(spec.id(), q.incarnation(), q.state(), q.since()));
+    Phase.Queued q = announce(previous + 1);
     registry.tell(new ConnectionRegistry.AdmissionRequested(spec.id(), q.incarnation(), ctx.getSelf()));
+    return q;
+  }
+
+  private Phase.Queued announce(long incarnation) {
+    lastStats = IncarnationStats.EMPTY;
+    Phase.Queued q = new Phase.Queued(incarnation, Instant.now());
+    publish(new ConnectionEvent.StateChanged(spec.id(), q.incarnation(), q.state(), q.since()));
     return q;
   }
 
