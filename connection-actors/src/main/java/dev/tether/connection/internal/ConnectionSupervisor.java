@@ -250,10 +250,7 @@ final class ConnectionSupervisor {
   /** The incarnation's actor has stopped: reconnect now, later, or give up. */
   private Behavior<Command> afterIncarnation(Phase.Running r) {
     Outcome o = ended(r);
-    if (r.reconnectRequested()) {
-      reconnects++;
-      return queued(next(r.incarnation()));
-    }
+    if (r.reconnectRequested()) return reconnect(r);
     ReconnectPolicy.Decision decision = policy.onEnded(r.openedAt(), o.at());
     if (decision instanceof ReconnectPolicy.GiveUp g) {
       ctx.getLog().warn("connection {} failed {} times within {}: giving up until a reconnect is requested",
