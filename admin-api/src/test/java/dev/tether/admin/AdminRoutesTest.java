@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.admin.json.JsonSupport;
 import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionId;
+import dev.tether.connection.Direction;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSettings;
@@ -410,18 +411,18 @@ class AdminRoutesTest extends JUnit5RouteTest {
   private static ConnectionView openView(String id) {
     return new ConnectionView(ConnectionId.of(id), "example.org:443", ConnectionState.OPEN, 1, T0,
         Optional.of(new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384", null)), 10, 20, 0, Optional.empty(), Optional.of(12L),
-        Optional.empty(), Optional.empty(), List.of(), ConnectionSpec.of(id, "example.org", 443), DEFAULTS);
+        Optional.empty(), Optional.empty(), List.of(), ConnectionSpec.of(id, "example.org", 443), DEFAULTS, Direction.OUTBOUND, Optional.empty());
   }
 
   private static ConnectionView backoffView(String id) {
     Outcome o = outcome(OutcomeKind.TRUNCATED, Initiator.PEER);
     return new ConnectionView(ConnectionId.of(id), "example.org:443", ConnectionState.BACKOFF, 2, T0, Optional.empty(), 0, 0, 1,
         Optional.of(T0.plusSeconds(1)), Optional.empty(), Optional.empty(), Optional.of(o), List.of(o),
-        ConnectionSpec.of(id, "example.org", 443), DEFAULTS);
+        ConnectionSpec.of(id, "example.org", 443), DEFAULTS, Direction.OUTBOUND, Optional.empty());
   }
 
   private static ConnectionView view(ConnectionSpec spec, ConnectionState state) {
     return new ConnectionView(spec.id(), spec.remote(), state, 1, T0, Optional.empty(), 0, 0, 0, Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), spec, DEFAULTS);
+        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), spec, DEFAULTS, Direction.OUTBOUND, Optional.empty());
   }
 }

@@ -75,8 +75,36 @@ public final class ConnectionManager {
 
   public record Unsubscribe(ActorRef<ConnectionEvent> subscriber) implements Command {}
 
-  /** Close every connection with its configured close mode; answered when all have ended. */
+  /**
+   * Close every connection, inbound and outbound, with its configured close mode; answered when all
+   * have ended. Listeners keep accepting: use {@link Shutdown} to stop them first.
+   */
   public record CloseAll(ActorRef<AllClosed> replyTo) implements Command {}
+
+  /**
+   * Stop accepting on every listener first, then close every connection, inbound and outbound, with
+   * its close mode; answered when all have ended (each close is bounded by its close-timeout, or
+   * its listener's linger-timeout).
+   */
+  public record Shutdown(ActorRef<AllClosed> replyTo) implements Command {}
+
+  // --- listeners ---
+
+  /**
+   * Bind a listener and accept TLS connections on it; each accepted connection is managed like an
+   * outbound one (never reconnected) and gets its own session handler.
+   */
+  public record StartListener(ListenerSpec spec, ActorRef<ListenerResult> replyTo) implements Command {}
+
+  /**
+   * Unbind a listener, then close its connections with {@code mode} (empty: each one's configured
+   * mode). Answered once all of them have ended, with their outcomes.
+   */
+  public record StopListener(String name, Optional<CloseMode> mode, ActorRef<ListenerStopResult> replyTo)
+      implements Command {}
+
+  /** All listeners, ordered by name. */
+  public record ListListeners(ActorRef<ListenerList> replyTo) implements Command {}
 
   // --- replies ---
 
@@ -107,6 +135,38 @@ public final class ConnectionManager {
   public record ConnectionList(List<ConnectionView> connections) {}
 
   public record AllClosed(List<Closed> closed) {}
+
+  /** The answer to {@link StartListener}. */
+  public sealed interface ListenerResult {}
+
+  public record ListenerStarted(ListenerInfo info) implements ListenerResult {}
+
+  public record ListenerRejected(ListenerRejection reason, String message) implements ListenerResult {}
+
+  public enum ListenerRejection {
+    /** A listener with that name exists. */
+    ALREADY_EXISTS,
+    /** The spec names a TLS profile that is not configured. */
+    UNKNOWN_TLS_PROFILE,
+    /** The TLS profile has no key-pem + cert-pem to serve with. */
+    NO_SERVER_IDENTITY,
+    /** The spec names a session handler that is not registered. */
+    UNKNOWN_HANDLER,
+    /** The address could not be bound (in use, not a local address, no permission). */
+    BIND_FAILED
+  }
+
+  /** The answer to {@link StopListener}. */
+  public sealed interface ListenerStopResult {
+    String name();
+  }
+
+  /** The listener no longer accepts; {@code closed} are its connections' outcomes. */
+  public record ListenerStopped(String name, List<Closed> closed) implements ListenerStopResult {}
+
+  public record UnknownListener(String name) implements ListenerStopResult {}
+
+  public record ListenerList(List<ListenerInfo> listeners) {}
 
   /** The manager's behavior, for a host application to spawn (once per actor system). */
   public static Behavior<Command> create(ConnectionManagerSettings settings) {

@@ -1,8 +1,14 @@
 package dev.tether.connection;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueType;
+import dev.tether.connection.handlers.EchoHandler;
+import dev.tether.connection.handlers.JobsHandler;
 import dev.tether.connection.internal.TlsProfiles;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -19,13 +25,22 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *     ({@code tether.max-concurrent-handshakes}); more wait in a queue, in {@code connecting}
  * @param streamDispatcher the dispatcher of the connections' TLS and TCP streams ({@code
  *     tether.stream-dispatcher}); empty means the materializer's default
+ * @param listeners {@code tether.listeners}, by name: started with the manager
+ * @param handlers session handler factories by name: the built-in {@code echo} and {@code jobs},
+ *     and any the host registers ({@link #withHandler})
  */
 public record ConnectionManagerSettings(
     ConnectionSettings defaults,
     Map<String, TlsProfile> tlsProfiles,
     int historySize,
     int maxConcurrentHandshakes,
-    Optional<String> streamDispatcher) {
+    Optional<String> streamDispatcher,
+    Map<String, ListenerSpec> listeners,
+    Map<String, SessionHandlerFactory> handlers) {
+
+  /** The handlers every manager has: {@code echo} and {@code jobs} (see {@link dev.tether.connection.handlers}). */
+  public static final Map<String, SessionHandlerFactory> BUILT_IN_HANDLERS =
+      Map.of("echo", EchoHandler::create, "jobs", JobsHandler::create);
 
   public ConnectionManagerSettings {
     Objects.requireNonNull(defaults, "defaults");
@@ -35,6 +50,16 @@ public record ConnectionManagerSettings(
       throw new IllegalArgumentException("tether.max-concurrent-handshakes must be >= 1, was " + maxConcurrentHandshakes);
     }
     streamDispatcher = streamDispatcher == null ? Optional.empty() : streamDispatcher.filter(d -> !d.isBlank());
+    listeners = Map.copyOf(listeners == null ? Map.of() : listeners);
+    Map<String, SessionHandlerFactory> h = new HashMap<>(BUILT_IN_HANDLERS);
+    if (handlers != null) h.putAll(handlers);
+    handlers = Map.copyOf(h);
+  }
+
+  /** Settings without listeners, with only the built-in handlers. */
+  public ConnectionManagerSettings(ConnectionSettings defaults, Map<String, TlsProfile> tlsProfiles, int historySize,
+      int maxConcurrentHandshakes, Optional<String> streamDispatcher) {
+    this(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher, Map.of(), Map.of());
   }
 
   /** Settings with the default handshake limit (256) and the materializer's default dispatcher. */
@@ -49,6 +74,14 @@ public record ConnectionManagerSettings(
 
   /** Reads the {@code tether} block of a full configuration (reference.conf included). */
   public static ConnectionManagerSettings create(Config root) {
+    return create(root, Map.of());
+  }
+
+  /**
+   * Reads the {@code tether} block, with the host's own session handlers (by name) in addition to the
+   * built-in ones; a configured listener may name any of them.
+   */
+  public static ConnectionManagerSettings create(Config root, Map<String, SessionHandlerFactory> hostHandlers) {
     Config t = root.getConfig("tether");
     ConnectionSettings defaults = ConnectionSettings.fromConfig(t.getConfig("connection-defaults"), "tether.connection-defaults");
     Map<String, TlsProfile> profiles = TlsProfiles.load(t.getConfig("tls-profiles"), "tether.tls-profiles");
@@ -59,21 +92,84 @@ public record ConnectionManagerSettings(
       throw new IllegalArgumentException("invalid configuration at tether.stream-dispatcher: no dispatcher configured at '"
           + dispatcher + "'");
     }
-    return new ConnectionManagerSettings(defaults, profiles, history, handshakes, Optional.of(dispatcher));
+    Map<String, SessionHandlerFactory> handlers = new HashMap<>(BUILT_IN_HANDLERS);
+    handlers.putAll(hostHandlers);
+    Map<String, ListenerSpec> listeners = listeners(t, profiles, handlers);
+    return new ConnectionManagerSettings(defaults, profiles, history, handshakes, Optional.of(dispatcher), listeners,
+        handlers);
+  }
+
+  private static Map<String, ListenerSpec> listeners(Config t, Map<String, TlsProfile> profiles,
+      Map<String, SessionHandlerFactory> handlers) {
+    Config all = Settings.wrap("tether.listeners", () -> t.getConfig("listeners"));
+    Config listenerDefaults = Settings.wrap("tether.listener-defaults", () -> t.getConfig("listener-defaults"));
+    Config connectionDefaults = t.getConfig("connection-defaults");
+    Map<String, ListenerSpec> result = new LinkedHashMap<>();
+    for (String name : new TreeSet<>(all.root().keySet())) {
+      String at = "tether.listeners." + name;
+      if (all.root().get(name).valueType() != ConfigValueType.OBJECT) {
+        throw new IllegalArgumentException("invalid configuration at " + at + ": a listener must be an object { ... }");
+      }
+      if (!ListenerSpec.NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("invalid configuration at " + at + ": a listener name must match "
+            + ListenerSpec.NAME.pattern());
+      }
+      ListenerSpec spec = ListenerSpec.fromConfig(name, all.getConfig("\"" + name + "\""), listenerDefaults,
+          connectionDefaults, at);
+      TlsProfile profile = profiles.get(spec.tlsProfile());
+      if (profile == null) {
+        throw new IllegalArgumentException("invalid configuration at " + at + ".tls-profile: unknown TLS profile '"
+            + spec.tlsProfile() + "'; configured profiles: " + new TreeSet<>(profiles.keySet()));
+      }
+      if (!profile.hasIdentity()) {
+        throw new IllegalArgumentException("invalid configuration at " + at + ".tls-profile: profile '" + spec.tlsProfile()
+            + "' has no key-pem and cert-pem, so it cannot serve as a server identity");
+      }
+      if (!handlers.containsKey(spec.handler())) {
+        throw new IllegalArgumentException("invalid configuration at " + at + ".handler: unknown handler '"
+            + spec.handler() + "'; registered handlers: " + new TreeSet<>(handlers.keySet()));
+      }
+      result.put(name, spec);
+    }
+    return result;
   }
 
   /** A copy with one more TLS profile (or a replaced one of the same name). */
   public ConnectionManagerSettings withTlsProfile(TlsProfile profile) {
-    Map<String, TlsProfile> profiles = new java.util.HashMap<>(tlsProfiles);
+    Map<String, TlsProfile> profiles = new HashMap<>(tlsProfiles);
     profiles.put(profile.name(), profile);
-    return new ConnectionManagerSettings(defaults, profiles, historySize, maxConcurrentHandshakes, streamDispatcher);
+    return new ConnectionManagerSettings(defaults, profiles, historySize, maxConcurrentHandshakes, streamDispatcher,
+        listeners, handlers);
   }
 
   public ConnectionManagerSettings withDefaults(ConnectionSettings d) {
-    return new ConnectionManagerSettings(d, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher);
+    return new ConnectionManagerSettings(d, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
+        listeners, handlers);
   }
 
   public ConnectionManagerSettings withMaxConcurrentHandshakes(int n) {
-    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, n, streamDispatcher);
+    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, n, streamDispatcher, listeners, handlers);
+  }
+
+  /** A copy with one more session handler factory (or a replaced one of the same name). */
+  public ConnectionManagerSettings withHandler(String name, SessionHandlerFactory factory) {
+    Map<String, SessionHandlerFactory> h = new HashMap<>(handlers);
+    h.put(name, factory);
+    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
+        listeners, h);
+  }
+
+  /** A copy with one more listener to start with the manager (or a replaced one of the same name). */
+  public ConnectionManagerSettings withListener(ListenerSpec spec) {
+    Map<String, ListenerSpec> l = new LinkedHashMap<>(listeners);
+    l.put(spec.name(), spec);
+    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
+        l, handlers);
+  }
+
+  /** A copy without configured listeners (for a host that starts its own with StartListener). */
+  public ConnectionManagerSettings withoutListeners() {
+    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
+        Map.of(), handlers);
   }
 }

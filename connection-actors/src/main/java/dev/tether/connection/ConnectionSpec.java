@@ -15,6 +15,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param listener receives the inbound bytes, in order, and the lifecycle of each incarnation; may
  *     be empty
  * @param settings per-connection settings; empty means {@code tether.connection-defaults}
+ * @param handler the name of a session handler to spawn for each incarnation once it is open (it
+ *     then receives the inbound bytes with flow control); may be empty
  */
 public record ConnectionSpec(
     ConnectionId id,
@@ -22,7 +24,8 @@ public record ConnectionSpec(
     int port,
     String tlsProfile,
     Optional<ActorRef<InboundEvent>> listener,
-    Optional<ConnectionSettings> settings) {
+    Optional<ConnectionSettings> settings,
+    Optional<String> handler) {
 
   public ConnectionSpec {
     Objects.requireNonNull(id, "id");
@@ -31,17 +34,24 @@ public record ConnectionSpec(
     if (tlsProfile == null || tlsProfile.isBlank()) tlsProfile = "default";
     if (listener == null) listener = Optional.empty();
     if (settings == null) settings = Optional.empty();
+    if (handler == null) handler = Optional.empty();
+  }
+
+  /** A spec without a session handler. */
+  public ConnectionSpec(ConnectionId id, String host, int port, String tlsProfile,
+      Optional<ActorRef<InboundEvent>> listener, Optional<ConnectionSettings> settings) {
+    this(id, host, port, tlsProfile, listener, settings, Optional.empty());
   }
 
   /** As the canonical constructor, with the id as text (checked by {@link ConnectionId#of}). */
   public ConnectionSpec(String id, String host, int port, String tlsProfile,
       Optional<ActorRef<InboundEvent>> listener, Optional<ConnectionSettings> settings) {
-    this(ConnectionId.of(id), host, port, tlsProfile, listener, settings);
+    this(ConnectionId.of(id), host, port, tlsProfile, listener, settings, Optional.empty());
   }
 
   /** A spec with the {@code default} TLS profile, no listener and the configured defaults. */
   public static ConnectionSpec of(String id, String host, int port) {
-    return new ConnectionSpec(ConnectionId.of(id), host, port, "default", Optional.empty(), Optional.empty());
+    return new ConnectionSpec(ConnectionId.of(id), host, port, "default", Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   /** {@code host:port}, with IPv6 literals in brackets. */
@@ -50,14 +60,19 @@ public record ConnectionSpec(
   }
 
   public ConnectionSpec withTlsProfile(String profile) {
-    return new ConnectionSpec(id, host, port, profile, listener, settings);
+    return new ConnectionSpec(id, host, port, profile, listener, settings, handler);
   }
 
   public ConnectionSpec withListener(ActorRef<InboundEvent> ref) {
-    return new ConnectionSpec(id, host, port, tlsProfile, Optional.of(ref), settings);
+    return new ConnectionSpec(id, host, port, tlsProfile, Optional.of(ref), settings, handler);
   }
 
   public ConnectionSpec withSettings(ConnectionSettings s) {
-    return new ConnectionSpec(id, host, port, tlsProfile, listener, Optional.of(s));
+    return new ConnectionSpec(id, host, port, tlsProfile, listener, Optional.of(s), handler);
+  }
+
+  /** A spec whose incarnations each get a session handler made by the factory registered as {@code name}. */
+  public ConnectionSpec withHandler(String name) {
+    return new ConnectionSpec(id, host, port, tlsProfile, listener, settings, Optional.of(name));
   }
 }

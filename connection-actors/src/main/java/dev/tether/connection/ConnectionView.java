@@ -8,7 +8,7 @@ import java.util.Optional;
  * A snapshot of one managed connection.
  *
  * @param id connection id
- * @param remote {@code host:port}
+ * @param remote {@code host:port}: the peer we connect to, or the client's address
  * @param state current state
  * @param incarnation number of the current (or last) incarnation, starting at 1
  * @param stateSince when the current state was entered
@@ -22,7 +22,10 @@ import java.util.Optional;
  * @param lastOutcome how the previous incarnation ended
  * @param history the most recent outcomes, oldest first
  * @param spec the spec this connection was opened with
- * @param settings the connection's effective settings (its spec's, or the manager's defaults)
+ * @param settings the connection's effective settings (its spec's, or the manager's defaults;
+ *     an inbound connection's are its listener's)
+ * @param direction outbound (we connected) or inbound (accepted by a listener)
+ * @param listener the listener that accepted an inbound connection
  */
 public record ConnectionView(
     ConnectionId id,
@@ -40,7 +43,9 @@ public record ConnectionView(
     Optional<Outcome> lastOutcome,
     List<Outcome> history,
     ConnectionSpec spec,
-    ConnectionSettings settings) {
+    ConnectionSettings settings,
+    Direction direction,
+    Optional<String> listener) {
 
   /** Recent keepalive round-trip times in milliseconds. */
   public record RttPercentiles(long p50, long p90, long p99, int samples) {}

@@ -335,7 +335,8 @@ final class ConnectionSupervisor {
   private ConnectionView view(Phase p, IncarnationStats stats) {
     return new ConnectionView(spec.id(), spec.remote(), p.state(), p.incarnation(), p.since(), p.tls(),
         stats.bytesIn(), stats.bytesOut(), reconnects, p.nextAttemptAt(), stats.lastPingRttMillis(),
-        stats.pingRttPercentiles(), Optional.ofNullable(history.peekLast()), List.copyOf(history), spec, settings);
+        stats.pingRttPercentiles(), Optional.ofNullable(history.peekLast()), List.copyOf(history), spec, settings,
+        dev.tether.connection.Direction.OUTBOUND, Optional.empty());
   }
 
   private void record(Outcome o) {

@@ -80,7 +80,7 @@ public final class TlsProfiles {
       KeyManagerFactory kmf = keyManagers(c, at);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-      return new TlsProfile(name, ctx, protocols, verifyHost);
+      return new TlsProfile(name, ctx, protocols, verifyHost, kmf != null);
     } catch (ConfigException e) {
       throw new IllegalArgumentException(at + ": " + e.getMessage(), e);
     } catch (GeneralSecurityException | IOException e) {
