@@ -165,6 +165,7 @@ public final class AdminRoutes {
       return switch (rejected.reason()) {
         case ALREADY_EXISTS -> error(ErrorCode.ALREADY_EXISTS, rejected.message());
         case UNKNOWN_TLS_PROFILE -> invalidRequest(List.of(new ErrorJson.FieldError("tlsProfile", rejected.message())));
+        case UNKNOWN_HANDLER -> invalidRequest(List.of(new ErrorJson.FieldError("handler", rejected.message())));
       };
     });
   }

@@ -119,7 +119,9 @@ public final class ConnectionManager {
     /** A connection with that id is already managed. */
     ALREADY_EXISTS,
     /** The spec names a TLS profile that is not configured. */
-    UNKNOWN_TLS_PROFILE
+    UNKNOWN_TLS_PROFILE,
+    /** The spec names a session handler that is not registered. */
+    UNKNOWN_HANDLER
   }
 
   /** The answer to {@link Close}. */

@@ -65,6 +65,20 @@ public final class TestCerts {
     return dir.resolve("throwaway-test-" + name + "-key.pem");
   }
 
+  /**
+   * A profile with the named certificate as its identity (a listener's server certificate, or a
+   * client certificate), trusting {@code trustedCertName} (for client certificates under mTLS).
+   */
+  public TlsProfile identityProfile(String profileName, String certName, String trustedCertName, List<String> protocols) {
+    var cfg = ConfigFactory.parseMap(Map.of(
+        profileName + ".key-pem", key(certName).toString(),
+        profileName + ".cert-pem", cert(certName).toString(),
+        profileName + ".trust-pem", cert(trustedCertName).toString(),
+        profileName + ".protocols", protocols,
+        "default.protocols", List.of()));
+    return TlsProfiles.load(cfg, "tether.tls-profiles").get(profileName);
+  }
+
   /** A client profile trusting only the named certificate. */
   public TlsProfile profileTrusting(String profileName, String certName, List<String> protocols, boolean verifyHost) {
     return loadOne(profileName, certName, protocols, verifyHost);

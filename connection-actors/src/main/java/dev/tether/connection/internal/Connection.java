@@ -10,11 +10,15 @@ import dev.tether.connection.InboundEvent;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.SendResult;
+import dev.tether.connection.Session;
+import dev.tether.connection.SessionCommand;
+import dev.tether.connection.SessionEvent;
 import dev.tether.connection.TlsInfo;
-import dev.tether.connection.TlsProfile;
 import dev.tether.connection.internal.ConnectionTransport.*; // the stream's signals
 import java.time.Instant;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLSession;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -39,8 +43,13 @@ import org.apache.pekko.util.ByteString;
  *        └─ connect-failed, awaiting-connect-result      aborting (after we reset TCP)
  * </pre>
  *
- * Each state is one method whose parameters are what that state knows, and whose builder lists the
- * messages it accepts. Messages from the stream go only to this actor, so a late one reaches a
+ * An inbound incarnation (accepted by a listener) starts in handshaking. Once open, a session
+ * handler may be spawned as a child; it reads with flow control ({@link InboundDelivery}) and writes
+ * and closes like any caller. When the incarnation has ended, it waits (bounded) for its handler to
+ * stop, so that no handler outlives its connection and the next incarnation never overlaps it.
+ *
+ * <p>Each state is one method whose parameters are what that state knows, and whose if-chain lists
+ * the messages it accepts. Messages from the stream go only to this actor, so a late one reaches a
  * stopped actor (dead letters), never a newer incarnation.
  */
 final class Connection {
@@ -59,23 +68,27 @@ final class Connection {
 
   private enum Connected implements Command { INSTANCE }
 
+  /** What the session handler asked, through its {@link Session}. */
+  private record FromHandler(SessionCommand command) implements Command {}
+
+  private enum HandlerStopped implements Command { INSTANCE }
+
   private record ConnectFailed(Throwable cause) implements Command {}
 
-  private enum Timer implements Command { CONNECT, HANDSHAKE, CLOSE, KEEPALIVE_IDLE, PONG, ABORT_GRACE }
+  private enum Timer implements Command { CONNECT, HANDSHAKE, CLOSE, KEEPALIVE_IDLE, PONG, ABORT_GRACE, HANDLER_STOP }
 
-  static Behavior<Command> create(ConnectionSpec spec, ConnectionSettings settings, TlsProfile profile,
-      long incarnation, ActorRef<IncarnationReport> reportTo, Optional<String> streamDispatcher) {
+  static Behavior<Command> create(ConnectionPlan plan, long incarnation, ActorRef<IncarnationReport> reportTo) {
     // A failure inside this actor stops it (the supervisor sees it terminate and reconnects); a
     // restart would lose the stream it owns.
     return Behaviors.supervise(Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers -> {
-      TransportHandles transport =
-          ConnectionTransport.start(ctx.getSystem(), ctx.getSelf(), spec, settings, profile, streamDispatcher);
-      return new Connection(ctx, timers, spec, settings, incarnation, reportTo, transport).start();
+      TransportHandles transport = ConnectionTransport.start(ctx.getSystem(), ctx.getSelf(), plan);
+      return new Connection(ctx, timers, plan, incarnation, reportTo, transport).start();
     }))).onFailure(SupervisorStrategy.stop());
   }
 
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
+  private final ConnectionPlan plan;
   private final ConnectionSpec spec;
   private final ConnectionSettings settings;
   private final long incarnation;
@@ -86,19 +99,22 @@ final class Connection {
   private final IncarnationCounters counters = new IncarnationCounters();
   private final WritePump writes;
   private final KeepaliveMonitor keepalive;
+  private final InboundDelivery delivery;
   private final Function2<ActorContext<Command>, Signal, Behavior<Command>> onSignal;
 
-  private Connection(ActorContext<Command> ctx, TimerScheduler<Command> timers, ConnectionSpec spec,
-      ConnectionSettings settings, long incarnation, ActorRef<IncarnationReport> reportTo, TransportHandles transport) {
+  private Connection(ActorContext<Command> ctx, TimerScheduler<Command> timers, ConnectionPlan plan,
+      long incarnation, ActorRef<IncarnationReport> reportTo, TransportHandles transport) {
     this.ctx = ctx;
     this.timers = timers;
-    this.spec = spec;
-    this.settings = settings;
+    this.plan = plan;
+    this.spec = plan.spec();
+    this.settings = plan.settings();
     this.incarnation = incarnation;
     this.reportTo = reportTo;
     this.transport = transport;
     this.writes = new WritePump(spec.id(), settings.maxPendingWrites(), transport, counters);
     this.keepalive = new KeepaliveMonitor(settings.keepalive());
+    this.delivery = new InboundDelivery(spec.id(), incarnation, spec.listener());
     this.onSignal = (c, signal) -> {
       if (signal == PostStop.instance()) transport.abort("connection actor stopped"); // a no-op once the stream has ended
       return Behaviors.same();
@@ -106,6 +122,7 @@ final class Connection {
   }
 
   private Behavior<Command> start() {
+    if (plan.inbound().isPresent()) return enterHandshaking(); // accepted: TCP is already up
     ctx.pipeToSelf(transport.connected(), (conn, err) -> err == null ? Connected.INSTANCE : new ConnectFailed(err));
     timers.startSingleTimer(Timer.CONNECT, settings.connectTimeout());
     report(CONNECTING, Optional.empty());
@@ -118,7 +135,7 @@ final class Connection {
   // anything else falls through to inAnyState.
 
   private Behavior<Command> connecting() {
-    return Behaviors.receive((c, m) -> {
+    return state(m -> {
       if (m == Connected.INSTANCE) return enterHandshaking();
       if (m instanceof ConnectFailed f) return connectFailed(f.cause());
       // The connect future and the verifier report from different threads: the handshake may
@@ -134,11 +151,11 @@ final class Connection {
       if (m instanceof Inbound in) return receive(in, Behaviors::same);
       if (m instanceof StreamEnded e) return awaitingConnectResult(e.failure());
       return inAnyState(m);
-    }, onSignal);
+    });
   }
 
   private Behavior<Command> handshaking() {
-    return Behaviors.receive((c, m) -> {
+    return state(m -> {
       if (m instanceof HandshakeCompleted h) return enterOpen(h.session());
       if (m instanceof NotTls n) return notTls(n);
       if (m == Timer.HANDSHAKE) return abort(OutcomeKind.HANDSHAKE_TIMEOUT,
@@ -148,12 +165,12 @@ final class Connection {
       if (m instanceof Inbound in) return receive(in, Behaviors::same);
       if (m instanceof StreamEnded e) return ended(EndSignals.endedIn(HANDSHAKING), e.failure());
       return inAnyState(m);
-    }, onSignal);
+    });
   }
 
   /** @param truncated the TLS stage reported that the transport ended without the peer's close_notify */
   private Behavior<Command> open(boolean truncated) {
-    return Behaviors.receive((c, m) -> {
+    return state(m -> {
       if (m instanceof Send send) {
         writes.send(send.bytes(), send.replyTo());
         return Behaviors.same();
@@ -162,6 +179,12 @@ final class Connection {
       if (m instanceof Close close) return close.mode() == CloseMode.ABORT
           ? abort(OutcomeKind.ABORTED, "closed on request with mode abort; TCP was reset")
           : enterClosing(close.mode(), truncated);
+      if (m == HandlerStopped.INSTANCE) {
+        ctx.getLog().info("connection {}: its session handler stopped; closing ({})", spec.id(), settings.closeMode());
+        return settings.closeMode() == CloseMode.ABORT
+            ? abort(OutcomeKind.ABORTED, "the session handler stopped; close mode abort: TCP was reset")
+            : enterClosing(settings.closeMode(), truncated);
+      }
       if (m instanceof Inbound in) return receive(in, () -> open(true));
       if (m == Timer.KEEPALIVE_IDLE) return ping(keepalive.onIdle(System.nanoTime()));
       if (m == Timer.PONG) return pongTimeout();
@@ -169,12 +192,12 @@ final class Connection {
       // HandshakeCompleted repeats once per TLS 1.3 session ticket; CloseNotifyFlushed here is our
       // answer to the peer's close_notify: both need nothing.
       return inAnyState(m);
-    }, onSignal);
+    });
   }
 
   /** Our close_notify is queued behind the pending writes; waiting for it to reach TCP. */
   private Behavior<Command> closing(CloseMode mode, boolean truncated) {
-    return Behaviors.receive((c, m) -> {
+    return state(m -> {
       if (m == WriteTaken.INSTANCE) return writeTaken();
       if (m == CloseNotifyFlushed.INSTANCE) return enterAwaitingPeerClose(mode, truncated);
       if (m == Timer.CLOSE) return abort(OutcomeKind.CLOSE_TIMEOUT,
@@ -186,14 +209,17 @@ final class Connection {
         return ended(EndSignals.endedIn(CLOSING).closing(mode, false).withTruncation(truncated), e.failure());
       }
       return inAnyState(m);
-    }, onSignal);
+    });
   }
 
   /** Our close_notify is in TCP's hands; graceful: waiting for the peer's; send-only: for TCP to close. */
   private Behavior<Command> awaitingPeerClose(CloseMode mode, boolean truncated) {
-    return Behaviors.receive((c, m) -> {
-      if (m == Timer.CLOSE) return abort(OutcomeKind.CLOSE_TIMEOUT,
-          "the peer did not answer our close_notify within close-timeout " + Durations.format(settings.closeTimeout()));
+    return state(m -> {
+      if (m == Timer.CLOSE) return abort(OutcomeKind.CLOSE_TIMEOUT, plan.inbound().isPresent() && mode == CloseMode.GRACEFUL
+          ? "the client did not send its close_notify within linger-timeout "
+              + Durations.format(plan.inbound().get().lingerTimeout())
+              + " after ours (what it sent meanwhile was read and discarded); TCP was reset"
+          : "the peer did not answer our close_notify within close-timeout " + Durations.format(settings.closeTimeout()));
       if (m instanceof Close close) return onlyAbortEscalates(close, AWAITING_PEER_CLOSE);
       if (m instanceof Send send) return rejectNotOpen(send, AWAITING_PEER_CLOSE);
       if (m instanceof Inbound in) return receive(in, () -> awaitingPeerClose(mode, true));
@@ -201,12 +227,12 @@ final class Connection {
         return ended(EndSignals.endedIn(AWAITING_PEER_CLOSE).closing(mode, true).withTruncation(truncated), e.failure());
       }
       return inAnyState(m);
-    }, onSignal);
+    });
   }
 
   /** TCP could not connect; the stream is about to end too. Waiting for it keeps its messages out of dead letters. */
   private Behavior<Command> connectFailed(Throwable cause) {
-    return Behaviors.receive((c, m) -> {
+    return state(m -> {
       if (m instanceof StreamEnded e) {
         return ended(EndSignals.endedIn(CONNECTING).withConnectFailure(Optional.of(cause)), e.failure());
       }
@@ -215,12 +241,12 @@ final class Connection {
       if (m instanceof Send send) return rejectNotOpen(send, CONNECTING);
       if (m instanceof Inbound in) return receive(in, Behaviors::same);
       return inAnyState(m);
-    }, onSignal);
+    });
   }
 
   /** The stream ended before we heard whether TCP connected; that result always follows. */
   private Behavior<Command> awaitingConnectResult(Optional<Throwable> streamFailure) {
-    return Behaviors.receive((c, m) -> {
+    return state(m -> {
       if (m == Connected.INSTANCE) {
         report(HANDSHAKING, Optional.empty());
         return ended(EndSignals.endedIn(HANDSHAKING), streamFailure);
@@ -232,12 +258,12 @@ final class Connection {
       if (m instanceof Close) return finish(Ending.local(OutcomeKind.ABORTED, "close requested while connecting"));
       if (m instanceof Send send) return rejectNotOpen(send, CONNECTING);
       return inAnyState(m);
-    }, onSignal);
+    });
   }
 
   /** We reset TCP ourselves; the outcome is decided, waiting (bounded) for the stream to stop. */
   private Behavior<Command> aborting(Ending ending) {
-    return Behaviors.receive((c, m) -> {
+    return state(m -> {
       if (m instanceof StreamEnded || m == Timer.ABORT_GRACE) return finish(ending);
       if (m instanceof Inbound in) return receive(in, Behaviors::same);
       if (m == WriteTaken.INSTANCE) {
@@ -249,7 +275,7 @@ final class Connection {
         return Behaviors.same();
       }
       return inAnyState(m); // a Close changes nothing now
-    }, onSignal);
+    });
   }
 
   /**
@@ -260,7 +286,32 @@ final class Connection {
   private Behavior<Command> inAnyState(Command m) {
     if (m instanceof StreamInit init) init.ackTo().tell(ConnectionTransport.Ack.INSTANCE);
     if (m instanceof GetStats get) get.replyTo().tell(counters.snapshot());
+    if (m instanceof FromHandler h && h.command() == SessionCommand.Ack.INSTANCE) delivery.handlerTook();
     return Behaviors.same();
+  }
+
+  /** A state's receive function; what the handler asks arrives as the caller's Send and Close would. */
+  private Behavior<Command> state(Function<Command, Behavior<Command>> body) {
+    return Behaviors.receive((c, m) -> body.apply(m instanceof FromHandler h ? fromHandler(h.command()) : m), onSignal);
+  }
+
+  private Command fromHandler(SessionCommand command) {
+    if (command instanceof SessionCommand.Write w) return new Send(w.bytes(), w.replyTo());
+    if (command instanceof SessionCommand.Close close) return new Close(close.mode());
+    return new FromHandler(command); // Ack: the same in every state
+  }
+
+  /** The outcome is reported; the session handler has been told and is given close-timeout to stop. */
+  private Behavior<Command> awaitingHandler() {
+    return Behaviors.receive((c, m) -> {
+      if (m == HandlerStopped.INSTANCE || m == Timer.HANDLER_STOP) return Behaviors.stopped();
+      if (m instanceof FromHandler h && h.command() instanceof SessionCommand.Write w) {
+        WritePump.reject(spec.id(), w.replyTo(), SendResult.Reason.ENDED, "the connection has ended");
+      }
+      if (m instanceof Send send) WritePump.reject(spec.id(), send.replyTo(), SendResult.Reason.ENDED, "the connection has ended");
+      if (m instanceof GetStats get) get.replyTo().tell(counters.snapshot());
+      return Behaviors.same();
+    }, onSignal);
   }
 
   // ---------------------------------------------------------------- transitions
@@ -281,11 +332,23 @@ final class Connection {
     TlsInfo tls = TlsSessions.info(session);
     report(OPEN, Optional.of(tls));
     spec.listener().ifPresent(l -> l.tell(new InboundEvent.Opened(spec.id(), incarnation, tls)));
+    plan.handler().ifPresent(factory -> startHandler(factory, tls));
     if (keepalive.start()) timers.startSingleTimer(Timer.KEEPALIVE_IDLE, keepalive.interval());
     return open(false);
   }
 
+  private void startHandler(dev.tether.connection.SessionHandlerFactory factory, TlsInfo tls) {
+    Session session = new Session(spec.id(), plan.direction(), plan.listener(), spec.remote(), tls, plan.handlerOptions(),
+        ctx.messageAdapter(SessionCommand.class, FromHandler::new));
+    // A handler that throws is stopped (not restarted with lost state); the watch below then closes.
+    ActorRef<SessionEvent> handler = ctx.spawn(
+        Behaviors.supervise(factory.create(session)).onFailure(SupervisorStrategy.stop()), "session");
+    ctx.watchWith(handler, HandlerStopped.INSTANCE);
+    delivery.handlerStarted(handler);
+  }
+
   private Behavior<Command> enterClosing(CloseMode mode, boolean truncated) {
+    delivery.discardFromNowOn();
     keepalive.stop();
     timers.cancel(Timer.KEEPALIVE_IDLE);
     timers.cancel(Timer.PONG);
@@ -297,6 +360,11 @@ final class Connection {
 
   private Behavior<Command> enterAwaitingPeerClose(CloseMode mode, boolean truncated) {
     report(AWAITING_PEER_CLOSE, Optional.empty());
+    // Inbound, graceful: linger. Keep reading (and discarding) the client's bytes until its
+    // close_notify, so that a client still writing gets our answer instead of a reset.
+    if (plan.inbound().isPresent() && mode == CloseMode.GRACEFUL) {
+      timers.startSingleTimer(Timer.CLOSE, plan.inbound().get().lingerTimeout());
+    }
     // send-only: close_notify is in TCP's hands, so close TCP (FIN after the flush) without waiting.
     if (mode == CloseMode.SEND_ONLY) transport.shutdown();
     return awaitingPeerClose(mode, truncated);
@@ -344,21 +412,23 @@ final class Connection {
     IncarnationStats stats = counters.snapshot();
     Outcome outcome = ending.toOutcome(incarnation, stats, startedAt, Instant.now());
     writes.rejectUnwritten(outcome);
-    spec.listener().ifPresent(l -> l.tell(new InboundEvent.Ended(spec.id(), incarnation, outcome)));
     reportTo.tell(new IncarnationReport.Ended(incarnation, outcome, stats));
-    return Behaviors.stopped();
+    if (!delivery.ended(outcome)) return Behaviors.stopped();
+    timers.startSingleTimer(Timer.HANDLER_STOP, settings.closeTimeout());
+    return awaitingHandler();
   }
 
   // ---------------------------------------------------------------- inbound bytes
 
   /** Acknowledges one element; delivers bytes, or moves to {@code onTruncated} on {@code SessionTruncated}. */
   private Behavior<Command> receive(Inbound m, Supplier<Behavior<Command>> onTruncated) {
-    m.ackTo().tell(ConnectionTransport.Ack.INSTANCE);
-    if (!(m.element() instanceof TLSProtocol.SessionBytes sb)) return onTruncated.get();
+    if (!(m.element() instanceof TLSProtocol.SessionBytes sb) || sb.bytes().isEmpty()) {
+      m.ackTo().tell(ConnectionTransport.Ack.INSTANCE);
+      return m.element() instanceof TLSProtocol.SessionBytes ? Behaviors.same() : onTruncated.get();
+    }
     var bytes = sb.bytes();
-    if (bytes.isEmpty()) return Behaviors.same();
     counters.addIn(bytes.size());
-    spec.listener().ifPresent(l -> l.tell(new InboundEvent.Received(spec.id(), incarnation, bytes)));
+    delivery.deliver(bytes, m.ackTo());
     KeepaliveMonitor.OnInbound decision = keepalive.onInbound(bytes, System.nanoTime());
     if (decision instanceof KeepaliveMonitor.PongReceived pong) {
       counters.recordRtt(pong.rttMillis());

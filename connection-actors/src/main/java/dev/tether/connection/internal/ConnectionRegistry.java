@@ -15,7 +15,20 @@ import dev.tether.connection.ConnectionManager.Send;
 import dev.tether.connection.ConnectionManager.Subscribe;
 import dev.tether.connection.ConnectionManager.Unsubscribe;
 import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionView;
+import dev.tether.connection.ConnectionManager.ListListeners;
+import dev.tether.connection.ConnectionManager.Shutdown;
+import dev.tether.connection.ConnectionManager.StartListener;
+import dev.tether.connection.ConnectionManager.StopListener;
+import dev.tether.connection.ListenerInfo;
+import dev.tether.connection.ListenerSpec;
+import dev.tether.connection.SessionHandlerFactory;
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.Tcp;
 import dev.tether.connection.SendResult;
 import dev.tether.connection.TlsProfile;
 import java.time.Instant;
@@ -58,6 +71,15 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   private record SupervisorStopped(ConnectionId id, ActorRef<ConnectionManager.Command> supervisor)
       implements ConnectionManager.Command {}
 
+  /** A listener accepted a TCP connection: manage it as {@code id}. */
+  record InboundAccepted(ListenerSpec spec, ConnectionId id, Tcp.IncomingConnection connection,
+      ActorRef<Listener.Command> listener) implements ConnectionManager.Command {}
+
+  /** A listener's counters or binding changed. */
+  record ListenerUpdated(ListenerInfo info) implements ConnectionManager.Command {}
+
+  private record ListenerTerminated(String name, ActorRef<Listener.Command> listener) implements ConnectionManager.Command {}
+
   private record SubscriberTerminated(ActorRef<ConnectionEvent> subscriber) implements ConnectionManager.Command {}
 
   @SuppressWarnings("unchecked")
@@ -74,12 +96,19 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   private final Map<ConnectionId, ConnectionEvent.StateChanged> latest = new LinkedHashMap<>();
   private final Set<ActorRef<ConnectionEvent>> subscribers = new HashSet<>();
   private final HandshakeAdmission<Long> admission;
+  private final Map<String, ActorRef<Listener.Command>> listeners = new HashMap<>();
+  /** The latest info of each listener, as it published it. */
+  private final Map<String, ListenerInfo> listenerInfos = new HashMap<>();
   private long spawned;
 
   private ConnectionRegistry(ActorContext<ConnectionManager.Command> ctx, ConnectionManagerSettings settings) {
     super(ctx);
     this.settings = settings;
     this.admission = new HandshakeAdmission<>(settings.maxConcurrentHandshakes());
+    // Configured listeners start with the manager; one that cannot bind stays, showing why.
+    for (ListenerSpec spec : settings.listeners().values()) {
+      startListener(spec, ctx.getSystem().ignoreRef(), true);
+    }
   }
 
   @Override
@@ -100,6 +129,13 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(AdmissionRequested.class, this::onAdmissionRequested)
         .onMessage(AdmissionReleased.class, m -> release(m.id()))
         .onMessage(SupervisorStopped.class, this::onSupervisorStopped)
+        .onMessage(Shutdown.class, this::onShutdown)
+        .onMessage(StartListener.class, this::onStartListener)
+        .onMessage(StopListener.class, this::onStopListener)
+        .onMessage(ListListeners.class, this::onListListeners)
+        .onMessage(InboundAccepted.class, this::onInboundAccepted)
+        .onMessage(ListenerUpdated.class, this::onListenerUpdated)
+        .onMessage(ListenerTerminated.class, this::onListenerTerminated)
         .build();
   }
 
@@ -114,18 +150,36 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     TlsProfile profile = settings.tlsProfiles().get(m.spec().tlsProfile());
     if (profile == null) {
       m.replyTo().tell(new OpenRejected(OpenRejection.UNKNOWN_TLS_PROFILE, "unknown TLS profile '" + m.spec().tlsProfile()
-          + "'; configured profiles: " + settings.tlsProfiles().keySet().stream().sorted().collect(Collectors.joining(", "))));
+          + "'; configured profiles: " + profileNames()));
       return this;
     }
-    // The first incarnation's permit is decided here, saving the supervisor a round trip. A fresh
-    // name each time: a removed connection's supervisor may still be stopping when its id is reused.
+    Optional<SessionHandlerFactory> handler = m.spec().handler().map(settings.handlers()::get);
+    if (m.spec().handler().isPresent() && handler.isEmpty()) {
+      m.replyTo().tell(new OpenRejected(OpenRejection.UNKNOWN_HANDLER, "unknown session handler '"
+          + m.spec().handler().get() + "'; registered handlers: " + handlerNames()));
+      return this;
+    }
+    ConnectionPlan plan = new ConnectionPlan(m.spec(), m.spec().settings().orElse(settings.defaults()), profile,
+        settings.streamDispatcher(), Optional.empty(), handler, ConfigFactory.empty());
+    // The first incarnation's permit is decided here, saving the supervisor a round trip.
     boolean admitted = admission.request(id, 1L);
-    ActorRef<ConnectionManager.Command> supervisor = getContext().spawn(
-        ConnectionSupervisor.create(m.spec(), profile, settings, getContext().getSelf(), m.replyTo(), admitted),
-        "connection-" + id + "-" + (++spawned));
+    register(id, ConnectionSupervisor.create(plan, settings, getContext().getSelf(), m.replyTo(), admitted));
+    return this;
+  }
+
+  /** Spawns and routes to a supervisor. A fresh name each time: a removed connection's supervisor may still be stopping when its id is reused. */
+  private void register(ConnectionId id, Behavior<ConnectionManager.Command> behavior) {
+    ActorRef<ConnectionManager.Command> supervisor = getContext().spawn(behavior, "connection-" + id + "-" + (++spawned));
     getContext().watchWith(supervisor, new SupervisorStopped(id, supervisor));
     supervisors.put(id, supervisor);
-    return this;
+  }
+
+  private String profileNames() {
+    return settings.tlsProfiles().keySet().stream().sorted().collect(Collectors.joining(", "));
+  }
+
+  private String handlerNames() {
+    return settings.handlers().keySet().stream().sorted().collect(Collectors.joining(", "));
   }
 
   private Behavior<ConnectionManager.Command> route(ConnectionId id, ConnectionManager.Command m, Runnable unknown) {
@@ -166,6 +220,93 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
 
   private Behavior<ConnectionManager.Command> onSubscriberGone(ActorRef<ConnectionEvent> s) {
     if (subscribers.remove(s)) getContext().unwatch(s);
+    return this;
+  }
+
+  private Behavior<ConnectionManager.Command> onShutdown(Shutdown m) {
+    getContext().spawnAnonymous(ShutdownSequence.create(List.copyOf(listeners.values()), getContext().getSelf(),
+        m.replyTo()));
+    return this;
+  }
+
+  // ---------------------------------------------------------------- listeners
+
+  private Behavior<ConnectionManager.Command> onStartListener(StartListener m) {
+    ListenerSpec spec = m.spec();
+    TlsProfile profile = settings.tlsProfiles().get(spec.tlsProfile());
+    ConnectionManager.ListenerRejected rejected = null;
+    if (listeners.containsKey(spec.name())) {
+      rejected = new ConnectionManager.ListenerRejected(ConnectionManager.ListenerRejection.ALREADY_EXISTS,
+          "a listener named '" + spec.name() + "' already exists");
+    } else if (profile == null) {
+      rejected = new ConnectionManager.ListenerRejected(ConnectionManager.ListenerRejection.UNKNOWN_TLS_PROFILE,
+          "unknown TLS profile '" + spec.tlsProfile() + "'; configured profiles: " + profileNames());
+    } else if (!profile.hasIdentity()) {
+      rejected = new ConnectionManager.ListenerRejected(ConnectionManager.ListenerRejection.NO_SERVER_IDENTITY,
+          "TLS profile '" + spec.tlsProfile() + "' has no key-pem and cert-pem, so it cannot serve as a server identity");
+    } else if (!settings.handlers().containsKey(spec.handler())) {
+      rejected = new ConnectionManager.ListenerRejected(ConnectionManager.ListenerRejection.UNKNOWN_HANDLER,
+          "unknown session handler '" + spec.handler() + "'; registered handlers: " + handlerNames());
+    }
+    if (rejected != null) {
+      m.replyTo().tell(rejected);
+    } else {
+      startListener(spec, m.replyTo(), false);
+    }
+    return this;
+  }
+
+  private void startListener(ListenerSpec spec, ActorRef<ConnectionManager.ListenerResult> replyTo, boolean configured) {
+    ActorRef<Listener.Command> listener = getContext().spawn(
+        Listener.create(spec, getContext().getSelf(), settings.streamDispatcher(), replyTo, configured),
+        "listener-" + spec.name() + "-" + (++spawned));
+    getContext().watchWith(listener, new ListenerTerminated(spec.name(), listener));
+    listeners.put(spec.name(), listener);
+  }
+
+  private Behavior<ConnectionManager.Command> onStopListener(StopListener m) {
+    ActorRef<Listener.Command> listener = listeners.get(m.name());
+    if (listener == null) {
+      m.replyTo().tell(new ConnectionManager.UnknownListener(m.name()));
+    } else {
+      listener.tell(new Listener.Stop(m.mode(), m.replyTo()));
+    }
+    return this;
+  }
+
+  private Behavior<ConnectionManager.Command> onListListeners(ListListeners m) {
+    m.replyTo().tell(new ConnectionManager.ListenerList(listenerInfos.values().stream()
+        .sorted(Comparator.comparing(ListenerInfo::name)).toList()));
+    return this;
+  }
+
+  private Behavior<ConnectionManager.Command> onListenerUpdated(ListenerUpdated m) {
+    if (listeners.containsKey(m.info().name())) listenerInfos.put(m.info().name(), m.info());
+    return this;
+  }
+
+  private Behavior<ConnectionManager.Command> onListenerTerminated(ListenerTerminated m) {
+    if (listeners.remove(m.name(), m.listener())) listenerInfos.remove(m.name());
+    return this;
+  }
+
+  private Behavior<ConnectionManager.Command> onInboundAccepted(InboundAccepted m) {
+    ListenerSpec spec = m.spec();
+    java.net.InetSocketAddress remote = m.connection().remoteAddress();
+    if (supervisors.containsKey(m.id())) { // an outbound connection was opened with this id
+      getContext().getLog().error("listener {}: id {} is taken by another connection; refusing {}", spec.name(), m.id(),
+          remote);
+      m.connection().flow().runWith(Source.empty(), Sink.cancelled(), Materializer.matFromSystem(getContext().getSystem()));
+      m.listener().tell(new Listener.ConnectionEnded(m.id(), null));
+      return this;
+    }
+    ConnectionSpec connectionSpec = new ConnectionSpec(m.id(), remote.getAddress().getHostAddress(), remote.getPort(),
+        spec.tlsProfile(), Optional.empty(), Optional.of(spec.settings()), Optional.of(spec.handler()));
+    ConnectionPlan plan = new ConnectionPlan(connectionSpec, spec.settings(), settings.tlsProfiles().get(spec.tlsProfile()),
+        settings.streamDispatcher(),
+        Optional.of(new InboundOrigin(spec.name(), m.connection(), spec.clientAuth(), spec.lingerTimeout(), m.listener())),
+        Optional.ofNullable(settings.handlers().get(spec.handler())), spec.options());
+    register(m.id(), ConnectionSupervisor.createInbound(plan, settings, getContext().getSelf()));
     return this;
   }
 

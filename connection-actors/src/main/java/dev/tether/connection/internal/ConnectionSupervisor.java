@@ -42,6 +42,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *                       │   └─too many failures─► failed ─Reconnect─► queued
  *                       └─Close─► removing ─ended─► (stopped: Closed, Removed)
  * </pre>
+ *
+ * An inbound connection (accepted by a listener) has exactly one incarnation, started at once
+ * without a handshake permit (its listener's max-connections bounds it): when it ends, the
+ * connection is removed and its listener told.
  */
 final class ConnectionSupervisor {
 
@@ -60,22 +64,29 @@ final class ConnectionSupervisor {
   /** How long a view waits for the live incarnation's counters; it answers on the actor thread, so this is a bug guard. */
   private static final Duration STATS_TIMEOUT = Duration.ofSeconds(3);
 
+  /** An outbound connection: reconnected by its policy until closed. */
   static Behavior<Command> create(
-      ConnectionSpec spec,
-      TlsProfile profile,
+      ConnectionPlan plan,
       ConnectionManagerSettings managerSettings,
       ActorRef<Command> registry,
       ActorRef<ConnectionManager.OpenResult> openedReplyTo,
       boolean admitted) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new ConnectionSupervisor(ctx, timers, spec, profile, managerSettings, registry).start(openedReplyTo, admitted)));
+        new ConnectionSupervisor(ctx, timers, plan, managerSettings, registry).start(openedReplyTo, admitted)));
+  }
+
+  /** An inbound connection: its one incarnation starts now; removed when it has ended. */
+  static Behavior<Command> createInbound(ConnectionPlan plan, ConnectionManagerSettings managerSettings,
+      ActorRef<Command> registry) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+        new ConnectionSupervisor(ctx, timers, plan, managerSettings, registry).accepted()));
   }
 
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
+  private final ConnectionPlan plan;
   private final ConnectionSpec spec;
   private final ConnectionSettings settings;
-  private final TlsProfile profile;
   private final ConnectionManagerSettings managerSettings;
   private final ActorRef<Command> registry;
   private final ReconnectPolicy policy;
@@ -85,13 +96,12 @@ final class ConnectionSupervisor {
   private IncarnationStats lastStats = IncarnationStats.EMPTY;
 
   private ConnectionSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers,
-      ConnectionSpec spec, TlsProfile profile, ConnectionManagerSettings managerSettings,
-      ActorRef<Command> registry) {
+      ConnectionPlan plan, ConnectionManagerSettings managerSettings, ActorRef<Command> registry) {
     this.ctx = ctx;
     this.timers = timers;
-    this.spec = spec;
-    this.settings = spec.settings().orElse(managerSettings.defaults());
-    this.profile = profile;
+    this.plan = plan;
+    this.spec = plan.spec();
+    this.settings = plan.settings();
     this.managerSettings = managerSettings;
     this.registry = registry;
     this.policy = new ReconnectPolicy(settings.reconnect(), () -> ThreadLocalRandom.current().nextDouble());
@@ -105,6 +115,15 @@ final class ConnectionSupervisor {
     Phase.Queued first = announce(1);
     openedReplyTo.tell(new ConnectionManager.Opened(view(first, IncarnationStats.EMPTY)));
     return admitted ? spawn(first) : queued(first);
+  }
+
+  private Behavior<Command> accepted() {
+    Instant now = Instant.now();
+    ActorRef<Connection.Command> child = ctx.spawn(Connection.create(plan, 1, ctx.getSelf().narrow()), "incarnation-1");
+    ctx.watchWith(child, new IncarnationTerminated(1));
+    Phase.Running r = Phase.Running.accepted(1, child, now);
+    publish(new ConnectionEvent.StateChanged(spec.id(), r.incarnation(), r.state(), r.since()));
+    return running(r);
   }
 
   // ---------------------------------------------------------------- phases
@@ -139,6 +158,7 @@ final class ConnectionSupervisor {
         r.child().tell(new Connection.Close(close.mode().orElse(settings.closeMode())));
         return removing(new Phase.Removing(r, List.of(close.replyTo())));
       }
+      if (m instanceof Reconnect reconnect && plan.inbound().isPresent()) return replyWithView(r, reconnect.replyTo());
       if (m instanceof Reconnect reconnect) {
         policy.reset();
         if (r.ended().isEmpty()) r.child().tell(new Connection.Close(CloseMode.GRACEFUL));
@@ -229,8 +249,7 @@ final class ConnectionSupervisor {
 
   private Behavior<Command> spawn(Phase.Queued q) {
     ActorRef<Connection.Command> child = ctx.spawn(
-        Connection.create(spec, settings, profile, q.incarnation(), ctx.getSelf().narrow(), managerSettings.streamDispatcher()),
-        "incarnation-" + q.incarnation());
+        Connection.create(plan, q.incarnation(), ctx.getSelf().narrow()), "incarnation-" + q.incarnation());
     ctx.watchWith(child, new IncarnationTerminated(q.incarnation()));
     return running(Phase.Running.started(q.incarnation(), child, q.since()));
   }
@@ -250,6 +269,7 @@ final class ConnectionSupervisor {
   /** The incarnation's actor has stopped: reconnect now, later, or give up. */
   private Behavior<Command> afterIncarnation(Phase.Running r) {
     Outcome o = ended(r);
+    if (plan.inbound().isPresent()) return remove(o, List.of()); // never reconnected
     if (r.reconnectRequested()) return reconnect(r);
     ReconnectPolicy.Decision decision = policy.onEnded(r.openedAt(), o.at());
     if (decision instanceof ReconnectPolicy.GiveUp g) {
@@ -302,6 +322,7 @@ final class ConnectionSupervisor {
     // The registry hears of the removal before anyone is answered, so the id is free again for
     // whoever reacts to the answer.
     publish(new ConnectionEvent.Removed(spec.id(), Instant.now()));
+    plan.inbound().ifPresent(in -> in.listenerRef().tell(new Listener.ConnectionEnded(spec.id(), o)));
     for (ActorRef<ConnectionManager.CloseResult> w : waiters) w.tell(new ConnectionManager.Closed(spec.id(), o));
     return Behaviors.stopped();
   }
@@ -336,7 +357,7 @@ final class ConnectionSupervisor {
     return new ConnectionView(spec.id(), spec.remote(), p.state(), p.incarnation(), p.since(), p.tls(),
         stats.bytesIn(), stats.bytesOut(), reconnects, p.nextAttemptAt(), stats.lastPingRttMillis(),
         stats.pingRttPercentiles(), Optional.ofNullable(history.peekLast()), List.copyOf(history), spec, settings,
-        dev.tether.connection.Direction.OUTBOUND, Optional.empty());
+        plan.direction(), plan.listener());
   }
 
   private void record(Outcome o) {

@@ -1,10 +1,10 @@
 package dev.tether.connection.internal;
 
-import dev.tether.connection.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.TlsProfile;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLEngine;
@@ -37,6 +37,7 @@ import org.apache.pekko.util.ByteString;
  * <pre>
  *   actor ─ Write ─► [plaintext source] ─► TLS.create ─► CipherOutWatch ─► kill switch ─► Tcp.outgoingConnection
  *   actor ◄─ Inbound ─ [actor sink] ◄──── TLS.create ◄─ TlsRecordSniffer ◄─ kill switch ◄─ (failure → completion)
+ *                                       (server role for an accepted connection)               or the accepted flow
  * </pre>
  *
  * Each stage reports to the owning actor only by {@code tell}, with the {@link Signal}s below. The
@@ -93,20 +94,18 @@ final class ConnectionTransport {
     }
   }
 
-  /** Materializes a fresh TLS + TCP stream (new SSLEngine, new TCP connection) reporting to {@code actor}. */
-  static TransportHandles start(
-      ActorSystem<?> system,
-      ActorRef<Connection.Command> actor,
-      ConnectionSpec spec,
-      ConnectionSettings settings,
-      TlsProfile profile,
-      Optional<String> streamDispatcher) {
+  /** Materializes the stream of one incarnation: connects for an outbound plan, serves the accepted connection for an inbound one. */
+  static TransportHandles start(ActorSystem<?> system, ActorRef<Connection.Command> actor, ConnectionPlan plan) {
     AtomicReference<SSLEngine> engine = new AtomicReference<>();
     AtomicReference<Throwable> transportFailure = new AtomicReference<>();
+    ConnectionSpec spec = plan.spec();
+    TlsProfile profile = plan.profile();
 
     var tls = TLS.create(
         () -> {
-          SSLEngine e = profile.createClientEngine(spec.host(), spec.port());
+          SSLEngine e = plan.inbound().isPresent()
+              ? profile.createServerEngine(plan.inbound().get().clientAuth())
+              : profile.createClientEngine(spec.host(), spec.port());
           engine.set(e);
           return e;
         },
@@ -120,14 +119,7 @@ final class ConnectionTransport {
     // A transport failure (RST, I/O error) would overtake bytes still inside the pipeline. Turn it
     // into a completion, and remember it for the outcome: the TLS stage then delivers what it has,
     // reports the missing close_notify, and completes.
-    var tcp = Tcp.get(system)
-        .outgoingConnection(
-            InetSocketAddress.createUnresolved(spec.host(), spec.port()),
-            Optional.empty(),
-            TransportOptions.of(settings.keepalive().tcp()),
-            true,
-            Optional.empty(),
-            Optional.empty())
+    Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> tcp = transport(system, plan)
         .mapError(Throwable.class, ex -> {
           transportFailure.compareAndSet(null, ex);
           return ex;
@@ -148,8 +140,31 @@ final class ConnectionTransport {
             .map(o -> (TLSProtocol.SslTlsOutbound) new TLSProtocol.SendBytes(((Write) o).bytes()))
             .viaMat(pipeline, Keep.both())
             .to(sink);
-    if (streamDispatcher.isPresent()) graph = graph.withAttributes(ActorAttributes.dispatcher(streamDispatcher.get()));
+    if (plan.streamDispatcher().isPresent()) {
+      graph = graph.withAttributes(ActorAttributes.dispatcher(plan.streamDispatcher().get()));
+    }
     var mat = graph.run(Materializer.matFromSystem(system));
     return new TransportHandles(mat.first(), mat.second().first(), mat.second().second(), engine, transportFailure);
+  }
+
+  /**
+   * The TCP side: a new outgoing connection, or the accepted one (already connected: its
+   * materialized value is a completed stage, so both directions look alike to the actor).
+   */
+  private static Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> transport(
+      ActorSystem<?> system, ConnectionPlan plan) {
+    if (plan.inbound().isPresent()) {
+      Tcp.IncomingConnection incoming = plan.inbound().get().incoming();
+      CompletionStage<Tcp.OutgoingConnection> connected = CompletableFuture.completedFuture(null);
+      return incoming.flow().mapMaterializedValue(notUsed -> connected);
+    }
+    ConnectionSpec spec = plan.spec();
+    return Tcp.get(system).outgoingConnection(
+        InetSocketAddress.createUnresolved(spec.host(), spec.port()),
+        Optional.empty(),
+        TransportOptions.of(plan.settings().keepalive().tcp()),
+        true,
+        Optional.empty(),
+        Optional.empty());
   }
 }

@@ -66,6 +66,12 @@ sealed interface Phase {
           Optional.empty(), false);
     }
 
+    /** An accepted (inbound) connection: handshaking at once, holding no handshake permit. */
+    static Running accepted(long incarnation, ActorRef<Connection.Command> child, Instant since) {
+      return new Running(incarnation, child, ConnectionState.HANDSHAKING, since, Optional.empty(), Optional.empty(), false,
+          Optional.empty(), false);
+    }
+
     Running entered(IncarnationReport.StateEntered s) {
       boolean handshaking = s.state() == ConnectionState.CONNECTING || s.state() == ConnectionState.HANDSHAKING;
       return new Running(incarnation, child, s.state(), s.state() == state ? since : s.at(), s.tls().or(() -> tls),

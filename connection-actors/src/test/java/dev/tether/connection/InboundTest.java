@@ -1,0 +1,163 @@
+package dev.tether.connection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.testing.OpenSslServer;
+import dev.tether.testing.ParameterizedLogCapturing;
+import dev.tether.testing.PeerProcess;
+import dev.tether.testing.TetherFixture;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Listeners and inbound connections against real TLS clients ({@code openssl s_client}): the same
+ * lifecycle and close modes as outbound, on TLS 1.2 and 1.3, with the client's own output as the
+ * evidence of what went over the wire.
+ */
+@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class, ParameterizedLogCapturing.class})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InboundTest {
+  private static final Duration PEER_MAX = Duration.ofSeconds(15);
+  final TetherFixture fx = new TetherFixture("InboundTest");
+  @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
+
+  /** The throwaway "localhost" certificate as server identity, trusting "other" as a client certificate. */
+  private TetherFixture.Manager manager() {
+    return fx.manager(fx.settings()
+        .withTlsProfile(fx.certs().identityProfile("server", "localhost", "other", List.of("TLSv1.3", "TLSv1.2"))));
+  }
+
+  private ListenerInfo start(TetherFixture.Manager m, ListenerSpec spec) {
+    TestProbe<ConnectionManager.ListenerResult> reply = testKit.createTestProbe();
+    m.ref.tell(new ConnectionManager.StartListener(spec, reply.getRef()));
+    return assertInstanceOf(ConnectionManager.ListenerStarted.class, reply.receiveMessage(TetherFixture.MAX)).info();
+  }
+
+  private ListenerSpec echo(String name) {
+    return ListenerSpec.of(name, "127.0.0.1", 0, "server", "echo", fx.fastSettings());
+  }
+
+  private PeerProcess sClient(int port, String protocol, String... extra) {
+    List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port,
+        "-CAfile", fx.certs().cert("localhost").toString(), "-verify_return_error", "-ign_eof", "-msg",
+        protocol.equals("TLSv1.2") ? "-tls1_2" : "-tls1_3"));
+    cmd.addAll(List.of(extra));
+    return PeerProcess.start(cmd);
+  }
+
+  private List<ConnectionView> inbound(TetherFixture.Manager m) {
+    TestProbe<ConnectionManager.ConnectionList> reply = testKit.createTestProbe();
+    m.ref.tell(new ConnectionManager.ListConnections(reply.getRef()));
+    return reply.receiveMessage().connections().stream().filter(v -> v.direction() == Direction.INBOUND).toList();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+  void anAcceptedConnectionIsManagedAndAnAdminCloseIsACloseNotify(String protocol) {
+    var m = manager();
+    ListenerInfo info = start(m, echo("echo"));
+    assertTrue(info.bound());
+    try (PeerProcess client = sClient(info.port(), protocol)) {
+      client.awaitOutput("Verify return code: 0 (ok)", PEER_MAX);
+      m.awaitState("echo-1", ConnectionState.OPEN);
+      client.typeLine("hello inbound");
+      client.awaitOutput("\nhello inbound", PEER_MAX); // s_client prints what it receives, not what is typed
+
+      ConnectionView v = m.get("echo-1");
+      assertEquals(Direction.INBOUND, v.direction());
+      assertEquals(Optional.of("echo"), v.listener());
+      assertEquals(protocol, v.tls().orElseThrow().protocol());
+      assertTrue(v.remote().startsWith("127.0.0.1:"), v.remote());
+      assertEquals(List.of("echo-1"), inbound(m).stream().map(c -> c.id().value()).toList());
+
+      Outcome outcome = assertInstanceOf(ConnectionManager.Closed.class, m.close("echo-1", Optional.of(CloseMode.GRACEFUL)))
+          .outcome();
+      client.awaitOutput(OpenSslServer.closeNotifyReceived(protocol), PEER_MAX);
+      assertEquals(Initiator.LOCAL, outcome.initiator());
+      assertEquals(14, outcome.bytesIn());
+      assertEquals(14, outcome.bytesOut());
+      assertTrue(inbound(m).isEmpty());
+    }
+  }
+
+  @Test
+  void aClientBeyondMaxConnectionsIsRefusedAtOnceAndCounted() {
+    var m = manager();
+    ListenerInfo info = start(m, echo("one").withMaxConnections(1));
+    try (PeerProcess first = sClient(info.port(), "TLSv1.3");
+        PeerProcess second = sClient(info.port(), "TLSv1.3")) {
+      first.awaitOutput("Verify return code: 0 (ok)", PEER_MAX);
+      m.awaitState("one-1", ConnectionState.OPEN);
+      // The second is accepted by the kernel, then closed before any TLS: s_client cannot handshake.
+      assertTrue(second.awaitExit(PEER_MAX) != 0, second.output());
+      ListenerInfo after = listeners(m).get(0);
+      assertEquals(1, after.openConnections());
+      assertEquals(1, after.acceptedTotal());
+      assertEquals(1, after.rejectedTotal());
+    }
+  }
+
+  private List<ListenerInfo> listeners(TetherFixture.Manager m) {
+    TestProbe<ConnectionManager.ListenerList> reply = testKit.createTestProbe();
+    m.ref.tell(new ConnectionManager.ListListeners(reply.getRef()));
+    return reply.receiveMessage().listeners();
+  }
+
+  @Test
+  void stoppingAListenerUnbindsAndClosesItsConnections() {
+    var m = manager();
+    ListenerInfo info = start(m, echo("drain"));
+    try (PeerProcess a = sClient(info.port(), "TLSv1.3"); PeerProcess b = sClient(info.port(), "TLSv1.2")) {
+      a.awaitOutput("Verify return code: 0 (ok)", PEER_MAX);
+      b.awaitOutput("Verify return code: 0 (ok)", PEER_MAX);
+      m.awaitState("drain-1", ConnectionState.OPEN);
+      m.awaitState("drain-2", ConnectionState.OPEN);
+      TestProbe<ConnectionManager.ListenerStopResult> reply = testKit.createTestProbe();
+      m.ref.tell(new ConnectionManager.StopListener("drain", Optional.of(CloseMode.GRACEFUL), reply.getRef()));
+      var stopped = assertInstanceOf(ConnectionManager.ListenerStopped.class, reply.receiveMessage(TetherFixture.MAX));
+      assertEquals(2, stopped.closed().size());
+      a.awaitOutput(OpenSslServer.closeNotifyReceived("TLSv1.3"), PEER_MAX);
+      b.awaitOutput(OpenSslServer.closeNotifyReceived("TLSv1.2"), PEER_MAX);
+      testKit.createTestProbe().awaitAssert(TetherFixture.MAX, () -> {
+        assertTrue(listeners(m).isEmpty());
+        return null;
+      });
+    }
+    // Unbound: a new client is refused by the kernel.
+    try (PeerProcess late = sClient(info.port(), "TLSv1.3")) {
+      assertTrue(late.awaitExit(PEER_MAX) != 0);
+      late.awaitOutput("connect", PEER_MAX);
+    }
+  }
+
+  @Test
+  void mutualTlsNeedRejectsAClientWithoutCertificateAndNamesTheSubjectOfOneWithIt() {
+    var m = manager();
+    ListenerInfo info = start(m, echo("mtls").withClientAuth(ClientAuth.NEED));
+    try (PeerProcess anonymous = sClient(info.port(), "TLSv1.3")) {
+      Outcome o = m.awaitOutcome("mtls-1");
+      assertEquals(OutcomeKind.HANDSHAKE_FAILED, o.kind());
+      anonymous.awaitExit(PEER_MAX);
+    }
+    try (PeerProcess withCert = sClient(info.port(), "TLSv1.3",
+        "-cert", fx.certs().cert("other").toString(), "-key", fx.certs().key("other").toString())) {
+      withCert.awaitOutput("Verify return code: 0 (ok)", PEER_MAX);
+      m.awaitState("mtls-2", ConnectionState.OPEN);
+      assertEquals("CN=wrong.example", m.get("mtls-2").tls().orElseThrow().peerSubject());
+    }
+  }
+}
