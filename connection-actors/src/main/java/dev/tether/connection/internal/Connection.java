@@ -100,6 +100,9 @@ final class Connection {
   private final WritePump writes;
   private final KeepaliveMonitor keepalive;
   private final InboundDelivery delivery;
+  // What an accepted client revealed, for the outcome's detail if it then fails.
+  private java.util.List<String> offered = java.util.List.of();
+  private String negotiated;
   private final Function2<ActorContext<Command>, Signal, Behavior<Command>> onSignal;
 
   private Connection(ActorContext<Command> ctx, TimerScheduler<Command> timers, ConnectionPlan plan,
@@ -158,6 +161,7 @@ final class Connection {
     return state(m -> {
       if (m instanceof HandshakeCompleted h) return enterOpen(h.session());
       if (m instanceof NotTls n) return notTls(n);
+      if (m instanceof Found f) return found(f.finding());
       if (m == Timer.HANDSHAKE) return abort(OutcomeKind.HANDSHAKE_TIMEOUT,
           "TLS handshake did not finish within handshake-timeout " + Durations.format(settings.handshakeTimeout()));
       if (m instanceof Close) return abort(OutcomeKind.ABORTED, "close requested while handshaking; TCP was reset at once");
@@ -330,6 +334,7 @@ final class Connection {
   private Behavior<Command> enterOpen(SSLSession session) {
     timers.cancel(Timer.HANDSHAKE);
     TlsInfo tls = TlsSessions.info(session);
+    negotiated = tls.protocol();
     report(OPEN, Optional.of(tls));
     spec.listener().ifPresent(l -> l.tell(new InboundEvent.Opened(spec.id(), incarnation, tls)));
     plan.handler().ifPresent(factory -> startHandler(factory, tls));
@@ -381,6 +386,31 @@ final class Connection {
     return abort(OutcomeKind.ABORTED, "abort requested while " + state.wireName() + "; TCP was reset");
   }
 
+  /** The guard's verdict on an accepted client's first bytes. */
+  private Behavior<Command> found(InboundFinding finding) {
+    if (finding instanceof InboundFinding.NotTls n) return notTls(new NotTls(n.firstBytes()));
+    if (finding instanceof InboundFinding.ClientHello hello) {
+      offered = hello.offeredVersions();
+      return Behaviors.same();
+    }
+    return answeredPlaintext((InboundFinding.PlaintextHttp) finding);
+  }
+
+  /**
+   * A plaintext HTTP client got a 400 and our FIN from the guard, which reads until the client
+   * closes; the handshake timer bounds that. No reset, so that the client can read the answer.
+   */
+  private Behavior<Command> answeredPlaintext(InboundFinding.PlaintextHttp http) {
+    Ending ending = Ending.peer(OutcomeKind.HANDSHAKE_FAILED, http.describe());
+    return state(m -> {
+      if (m instanceof StreamEnded) return finish(ending);
+      if (m == Timer.HANDSHAKE || m instanceof Close) return abort(ending);
+      if (m instanceof Inbound in) return receive(in, Behaviors::same);
+      if (m instanceof Send send) return rejectNotOpen(send, HANDSHAKING);
+      return inAnyState(m);
+    });
+  }
+
   /** Ends the handshake at once, saying what the peer sent: the JDK may wait long on a bogus record length. */
   private Behavior<Command> notTls(NotTls m) {
     return abort(OutcomeKind.HANDSHAKE_FAILED, TlsRecordSniffer.describe(m.firstBytes()));
@@ -401,10 +431,26 @@ final class Connection {
 
   /** The stream ended on its own: classify what was observed. */
   private Behavior<Command> ended(EndSignals signals, Optional<Throwable> streamFailure) {
-    return finish(EndClassifier.classify(signals
+    Ending ending = EndClassifier.classify(signals
         .withStreamFailure(streamFailure)
         .withTransportFailure(transport.transportFailure())
-        .withPeerCloseNotify(transport.peerCloseNotifyReceived())));
+        .withPeerCloseNotify(transport.peerCloseNotifyReceived()));
+    return finish(withDiagnosis(ending, streamFailure));
+  }
+
+  /**
+   * An accepted client's failure, explained from what the guard saw: versions it offered that we
+   * refuse, or the record that was not valid after the handshake (the seed's "wrong version number").
+   */
+  private Ending withDiagnosis(Ending ending, Optional<Throwable> streamFailure) {
+    if (plan.inbound().isEmpty() || streamFailure.isEmpty()) return ending;
+    Optional<String> why = Optional.empty();
+    if (ending.kind() == OutcomeKind.HANDSHAKE_FAILED && !offered.isEmpty()) {
+      why = ClientHellos.describeRefusal(offered, plan.profile().protocols());
+    } else if (negotiated != null && transport.lastRecord().isPresent()) {
+      why = Optional.of(RecordHeaders.describeUnexpected(transport.lastRecord().get(), negotiated, streamFailure.get()));
+    }
+    return why.map(w -> new Ending(ending.kind(), ending.initiator(), ending.detail() + "; " + w)).orElse(ending);
   }
 
   private Behavior<Command> finish(Ending ending) {

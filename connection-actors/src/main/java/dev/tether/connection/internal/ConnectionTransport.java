@@ -77,6 +77,9 @@ final class ConnectionTransport {
   /** The peer's first bytes are not a TLS record: it is not speaking TLS. */
   record NotTls(ByteString firstBytes) implements Signal {}
 
+  /** What the {@link InboundGuard} found out about an accepted client's first bytes. */
+  record Found(InboundFinding finding) implements Signal {}
+
   /** The acknowledgement the actor sink waits for. */
   enum Ack { INSTANCE }
 
@@ -111,9 +114,15 @@ final class ConnectionTransport {
         },
         session -> actor.tell(new HandshakeCompleted(session)),
         TLSClosing.eagerClose());
-    BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> watch = BidiFlow.fromFlows(
-        Flow.fromGraph(new CipherOutWatch(engine, () -> actor.tell(CloseNotifyFlushed.INSTANCE))),
-        Flow.<ByteString>create().map(new TlsRecordSniffer(first -> actor.tell(new NotTls(first)))));
+    var cipherOut = Flow.fromGraph(new CipherOutWatch(engine, () -> actor.tell(CloseNotifyFlushed.INSTANCE)));
+    AtomicReference<RecordHeaders.RecordHeader> lastRecord = new AtomicReference<>();
+    // Outbound: a sniffer names a peer that is not TLS. Inbound: the guard also answers plaintext
+    // HTTP with a 400, names the versions a ClientHello offered, and keeps the last record header.
+    BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> watch = plan.inbound().isPresent()
+        ? BidiFlow.fromFlows(cipherOut, Flow.<ByteString>create())
+            .atop(InboundGuard.create(finding -> actor.tell(new Found(finding)), lastRecord))
+        : BidiFlow.fromFlows(cipherOut,
+            Flow.<ByteString>create().map(new TlsRecordSniffer(first -> actor.tell(new NotTls(first)))));
     BidiFlow<ByteString, ByteString, ByteString, ByteString, UniqueKillSwitch> kill =
         BidiFlow.fromGraph(KillSwitches.<ByteString, ByteString>singleBidi());
     // A transport failure (RST, I/O error) would overtake bytes still inside the pipeline. Turn it
@@ -144,7 +153,8 @@ final class ConnectionTransport {
       graph = graph.withAttributes(ActorAttributes.dispatcher(plan.streamDispatcher().get()));
     }
     var mat = graph.run(Materializer.matFromSystem(system));
-    return new TransportHandles(mat.first(), mat.second().first(), mat.second().second(), engine, transportFailure);
+    return new TransportHandles(mat.first(), mat.second().first(), mat.second().second(), engine, transportFailure,
+        lastRecord);
   }
 
   /**

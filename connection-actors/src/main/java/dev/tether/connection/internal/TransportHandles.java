@@ -20,13 +20,16 @@ final class TransportHandles {
   private final CompletionStage<Tcp.OutgoingConnection> connected;
   private final AtomicReference<SSLEngine> engine;
   private final AtomicReference<Throwable> transportFailure;
+  private final AtomicReference<RecordHeaders.RecordHeader> lastRecord;
 
   TransportHandles(
       ActorRef<ConnectionTransport.Outbound> outbound,
       UniqueKillSwitch killSwitch,
       CompletionStage<Tcp.OutgoingConnection> connected,
       AtomicReference<SSLEngine> engine,
-      AtomicReference<Throwable> transportFailure) {
+      AtomicReference<Throwable> transportFailure,
+      AtomicReference<RecordHeaders.RecordHeader> lastRecord) {
+    this.lastRecord = lastRecord;
     this.outbound = outbound;
     this.killSwitch = killSwitch;
     this.connected = connected;
@@ -63,6 +66,11 @@ final class TransportHandles {
   boolean peerCloseNotifyReceived() {
     SSLEngine e = engine.get();
     return e != null && e.isInboundDone();
+  }
+
+  /** The last complete TLS record header an accepted client sent (tracked for inbound connections only). */
+  Optional<RecordHeaders.RecordHeader> lastRecord() {
+    return Optional.ofNullable(lastRecord.get());
   }
 
   /** The TCP stage's own failure, if it failed (the stream sees a completion instead). */
