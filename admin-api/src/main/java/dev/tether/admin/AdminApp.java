@@ -1,9 +1,13 @@
 package dev.tether.admin;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.tether.admin.demo.DemoTlsProfile;
+import dev.tether.connection.ConnectionManagerSettings;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
@@ -12,8 +16,11 @@ import sun.misc.Signal;
  *
  * <p>Configuration is the usual Typesafe Config stack (system properties, then {@code
  * -Dconfig.file} or {@code application.conf}, then the service defaults in {@code
- * tether-service.conf}, then every {@code reference.conf}). Invalid configuration, or a public
- * binding without a token, stops the start with exit code 2 and a message that says why.
+ * tether-service.conf}, then every {@code reference.conf}). With the demo on, the demo's TLS
+ * profile is layered on it (see {@link DemoTlsProfile}) before anything reads the connection
+ * manager's settings. Invalid configuration, or a public binding without a token, stops the start
+ * with exit code 2 and a message that says why; a configured listener that cannot be bound stops
+ * the service with exit code 3 (see {@link Guardian}).
  */
 public final class AdminApp {
   private AdminApp() {}
@@ -22,22 +29,27 @@ public final class AdminApp {
   private record SignalReason(String signal) implements CoordinatedShutdown.Reason {}
 
   public static void main(String[] args) {
-    // Both must be set before the first TLS class or logger initializes, so before anything else.
-    // The demo peer is a JDK SSLEngine server; this makes it answer a TLS 1.3 close_notify.
-    setIfAbsent("jdk.tls.acknowledgeCloseNotify", "true");
+    // Must be set before the first logger initializes, so before anything else.
     setIfAbsent("logback.configurationFile", "tether-logback.xml");
+    Logger log = LoggerFactory.getLogger(AdminApp.class);
 
     Config config = loadConfig();
     ServiceSettings settings;
+    ConnectionManagerSettings managerSettings;
     try {
       settings = ServiceSettings.create(config);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      LoggerFactory.getLogger(AdminApp.class).error("not starting: {}", e.getMessage());
+      DemoTlsProfile.Layered layered = DemoTlsProfile.layer(config, settings.demo().enabled());
+      layered.notes().forEach(log::info);
+      config = layered.config();
+      // Builds every TLS profile and checks each listener's profile: the demo's must exist by now.
+      managerSettings = ConnectionManagerSettings.create(config);
+    } catch (IllegalArgumentException | IllegalStateException | ConfigException e) {
+      log.error("not starting: {}", e.getMessage());
       System.err.println("tether: not starting: " + e.getMessage());
       System.exit(2);
       return;
     }
-    ActorSystem<Void> system = ActorSystem.create(Guardian.create(settings), "tether", config);
+    ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(settings, managerSettings), "tether", config);
     handleTermination(system);
   }
 
@@ -52,7 +64,7 @@ public final class AdminApp {
    * by a signal exits with 143 whatever the hook does. Handling SIGTERM ourselves lets the shutdown
    * complete and {@code exit-jvm} exit with 0, as an orchestrator expects of a clean stop.
    */
-  private static void handleTermination(ActorSystem<Void> system) {
+  private static void handleTermination(ActorSystem<?> system) {
     for (String name : new String[] {"TERM", "INT"}) {
       try {
         Signal.handle(new Signal(name), s -> CoordinatedShutdown.get(system).runAll(new SignalReason("SIG" + s.getName())));

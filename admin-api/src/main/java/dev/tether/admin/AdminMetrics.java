@@ -4,122 +4,310 @@ import dev.tether.connection.ConnectionEvent;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionState;
+import dev.tether.connection.ConnectionView;
+import dev.tether.connection.Direction;
+import dev.tether.connection.ListenerInfo;
 import dev.tether.connection.OutcomeKind;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Prometheus metrics of one connection manager, fed by its event stream: connections by state
- * ({@code tether_connections{state}}), outcomes by kind ({@code tether_outcomes_total{kind}}),
- * reconnects ({@code tether_reconnects_total}) and handshake duration ({@code
- * tether_handshake_duration_seconds}, from entering handshaking to open).
+ * Prometheus metrics of one connection manager. Fed by its event stream, each labelled with the
+ * connection's {@code direction} ({@code inbound} or {@code outbound}): connections by state ({@code
+ * tether_connections{direction,state}}), outcomes by kind ({@code
+ * tether_outcomes_total{direction,kind}}), reconnects ({@code tether_reconnects_total{direction}})
+ * and handshake duration ({@code tether_handshake_duration_seconds{direction}}, from entering
+ * handshaking to open). Polled from the manager on each scrape, per listener: {@code
+ * tether_listener_open_connections{listener}}, {@code tether_listener_accepted_total{listener}},
+ * {@code tether_listener_rejected_total{listener}} and {@code tether_listener_bound{listener}} (1 or 0).
  */
 public final class AdminMetrics {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** Added to a scrape's poll timeout for the round trip through the recorder. */
+  private static final Duration RECORDER_MARGIN = Duration.ofSeconds(1);
 
   private final PrometheusMeterRegistry registry;
+  private final ActorRef<Recorder.Command> recorder;
+  private final Scheduler scheduler;
 
-  private AdminMetrics(PrometheusMeterRegistry registry) {
+  private AdminMetrics(PrometheusMeterRegistry registry, ActorRef<Recorder.Command> recorder, Scheduler scheduler) {
     this.registry = registry;
+    this.recorder = recorder;
+    this.scheduler = scheduler;
   }
 
   /** Starts a subscriber of {@code manager}'s events as a system actor, and its registry. */
   public static AdminMetrics start(ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    system.systemActorOf(Recorder.create(manager, registry), "tether-admin-metrics-" + INSTANCES.incrementAndGet(), Props.empty());
-    return new AdminMetrics(registry);
+    ActorRef<Recorder.Command> recorder = system.systemActorOf(Recorder.create(manager, registry),
+        "tether-admin-metrics-" + INSTANCES.incrementAndGet(), Props.empty());
+    return new AdminMetrics(registry, recorder, system.scheduler());
   }
 
-  /** The Prometheus text exposition of every metric. */
-  public String scrape() {
+  /**
+   * The Prometheus text exposition of every metric, after asking the manager for its listeners
+   * (bounded by {@code timeout}). If the manager does not answer in time, the listener metrics keep
+   * the values of the last answer; the event-fed metrics are current either way.
+   */
+  public CompletionStage<String> scrape(Duration timeout) {
+    return AskPattern.<Recorder.Command, Done>ask(recorder, replyTo -> new Recorder.PollListeners(timeout, replyTo),
+            timeout.plus(RECORDER_MARGIN), scheduler)
+        .thenApply(done -> registry.scrape());
+  }
+
+  /** Every metric as it is now, without asking the manager. */
+  String scrapeNow() {
     return registry.scrape();
   }
 
-  /** Subscribes to the manager and turns its events into meters. Its state is its own. */
-  static final class Recorder extends AbstractBehavior<ConnectionEvent> {
+  /** Subscribes to the manager and turns its events and listener listings into meters. Its state is its own. */
+  static final class Recorder extends AbstractBehavior<Recorder.Command> {
+    /** Bound on asking the manager for one connection's view, or for its listeners. */
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(5);
+    /** The reply type of {@code Get}, for {@code ask}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static final Class<Optional<ConnectionView>> VIEW = (Class) Optional.class;
+
+    interface Command {}
+
+    /** Poll the listeners now; answered once their meters are up to date (or the manager did not answer). */
+    record PollListeners(Duration timeout, ActorRef<Done> replyTo) implements Command {}
+
+    private record Observed(ConnectionEvent event) implements Command {}
+
+    /** The answer to {@code Get}: the connection's direction, or empty if it is already gone (or no answer). */
+    private record DirectionFound(ConnectionId id, Optional<Direction> direction) implements Command {}
+
+    /** The listeners, to judge a gone connection's direction by its id. */
+    private record ListenersForGuess(ConnectionId id, Optional<List<ListenerInfo>> listeners) implements Command {}
+
+    private record ListenersPolled(Optional<List<ListenerInfo>> listeners, ActorRef<Done> replyTo) implements Command {}
+
     private record Incarnation(long incarnation, ConnectionState state, Instant since) {}
 
-    private final Map<ConnectionState, AtomicLong> byState = new EnumMap<>(ConnectionState.class);
-    private final Map<OutcomeKind, Counter> outcomes = new EnumMap<>(OutcomeKind.class);
-    private final Counter reconnects;
-    private final Timer handshakes;
+    private final ActorRef<ConnectionManager.Command> manager;
+    private final MeterRegistry registry;
+    private final Map<Direction, Map<ConnectionState, AtomicLong>> byState = new EnumMap<>(Direction.class);
+    private final Map<Direction, Map<OutcomeKind, Counter>> outcomes = new EnumMap<>(Direction.class);
+    private final Map<Direction, Counter> reconnects = new EnumMap<>(Direction.class);
+    private final Map<Direction, Timer> handshakes = new EnumMap<>(Direction.class);
+    /** The direction of every connection seen, until it is removed. */
+    private final Map<ConnectionId, Direction> directions = new HashMap<>();
     private final Map<ConnectionId, Incarnation> current = new HashMap<>();
+    /** Events of connections whose direction is being looked up, in arrival order. */
+    private final Map<ConnectionId, List<ConnectionEvent>> awaitingDirection = new HashMap<>();
+    /** Every listener name ever listed (a stopped listener's connections keep their ids). */
+    private final Set<String> listenerNames = new HashSet<>();
+    private final Map<String, ListenerMeters> listeners = new HashMap<>();
 
-    static Behavior<ConnectionEvent> create(ActorRef<ConnectionManager.Command> manager, PrometheusMeterRegistry registry) {
+    static Behavior<Command> create(ActorRef<ConnectionManager.Command> manager, MeterRegistry registry) {
       return Behaviors.setup(ctx -> {
-        manager.tell(new ConnectionManager.Subscribe(ctx.getSelf()));
-        return new Recorder(ctx, registry);
+        manager.tell(new ConnectionManager.Subscribe(ctx.messageAdapter(ConnectionEvent.class, Observed::new)));
+        return new Recorder(ctx, manager, registry);
       });
     }
 
-    private Recorder(ActorContext<ConnectionEvent> ctx, PrometheusMeterRegistry registry) {
+    private Recorder(ActorContext<Command> ctx, ActorRef<ConnectionManager.Command> manager, MeterRegistry registry) {
       super(ctx);
-      for (ConnectionState s : ConnectionState.values()) {
-        AtomicLong n = new AtomicLong();
-        byState.put(s, n);
-        Gauge.builder("tether.connections", n, AtomicLong::get)
-            .description("Managed connections by state").tag("state", s.wireName()).register(registry);
+      this.manager = manager;
+      this.registry = registry;
+      for (Direction d : Direction.values()) {
+        String direction = d.wireName();
+        Map<ConnectionState, AtomicLong> states = new EnumMap<>(ConnectionState.class);
+        for (ConnectionState s : ConnectionState.values()) {
+          AtomicLong n = new AtomicLong();
+          states.put(s, n);
+          Gauge.builder("tether.connections", n, AtomicLong::get).description("Managed connections by state")
+              .tag("direction", direction).tag("state", s.wireName()).register(registry);
+        }
+        byState.put(d, states);
+        Map<OutcomeKind, Counter> kinds = new EnumMap<>(OutcomeKind.class);
+        for (OutcomeKind k : OutcomeKind.values()) {
+          kinds.put(k, Counter.builder("tether.outcomes").description("Ended incarnations by outcome kind")
+              .tag("direction", direction).tag("kind", k.wireName()).register(registry));
+        }
+        outcomes.put(d, kinds);
+        reconnects.put(d, Counter.builder("tether.reconnects").description("Incarnations started after the first")
+            .tag("direction", direction).register(registry));
+        handshakes.put(d, Timer.builder("tether.handshake.duration").description("From TCP connected (handshaking) to open")
+            .tag("direction", direction).register(registry));
       }
-      for (OutcomeKind k : OutcomeKind.values()) {
-        outcomes.put(k, Counter.builder("tether.outcomes")
-            .description("Ended incarnations by outcome kind").tag("kind", k.wireName()).register(registry));
-      }
-      reconnects = Counter.builder("tether.reconnects").description("Incarnations started after the first").register(registry);
-      handshakes = Timer.builder("tether.handshake.duration")
-          .description("From TCP connected (handshaking) to open").register(registry);
     }
 
     @Override
-    public Receive<ConnectionEvent> createReceive() {
+    public Receive<Command> createReceive() {
       return newReceiveBuilder()
-          .onMessage(ConnectionEvent.StateChanged.class, this::onStateChanged)
-          .onMessage(ConnectionEvent.OutcomeReported.class, this::onOutcome)
-          .onMessage(ConnectionEvent.Removed.class, this::onRemoved)
+          .onMessage(Observed.class, m -> onEvent(m.event()))
+          .onMessage(DirectionFound.class, this::onDirectionFound)
+          .onMessage(ListenersForGuess.class, this::onListenersForGuess)
+          .onMessage(PollListeners.class, this::onPollListeners)
+          .onMessage(ListenersPolled.class, this::onListenersPolled)
           .build();
     }
 
-    private Behavior<ConnectionEvent> onStateChanged(ConnectionEvent.StateChanged e) {
+    // ---------------------------------------------------------------- connections
+
+    /**
+     * Events carry only the connection's id, so its direction is learned once, when it first
+     * appears: by asking the manager for its view (authoritative), holding its events meanwhile.
+     * Judging by the id alone ({@code <listener>-<n>}) is only the fallback for a connection that is
+     * already gone by then, such as a client that failed its handshake at once: an outbound
+     * connection may be given such an id too.
+     */
+    private Behavior<Command> onEvent(ConnectionEvent e) {
+      ConnectionId id = e.connectionId();
+      Direction known = directions.get(id);
+      if (known != null) {
+        apply(known, e);
+        return this;
+      }
+      List<ConnectionEvent> waiting = awaitingDirection.get(id);
+      if (waiting != null) {
+        waiting.add(e);
+        return this;
+      }
+      awaitingDirection.put(id, new ArrayList<>(List.of(e)));
+      getContext().ask(VIEW, manager, LOOKUP_TIMEOUT, replyTo -> new ConnectionManager.Get(id, replyTo),
+          (view, failure) -> new DirectionFound(id, view == null ? Optional.empty() : view.map(ConnectionView::direction)));
+      return this;
+    }
+
+    private Behavior<Command> onDirectionFound(DirectionFound m) {
+      if (m.direction().isPresent()) return resolve(m.id(), m.direction().get());
+      getContext().ask(ConnectionManager.ListenerList.class, manager, LOOKUP_TIMEOUT, ConnectionManager.ListListeners::new,
+          (list, failure) -> new ListenersForGuess(m.id(),
+              Optional.ofNullable(list).map(ConnectionManager.ListenerList::listeners)));
+      return this;
+    }
+
+    private Behavior<Command> onListenersForGuess(ListenersForGuess m) {
+      m.listeners().ifPresent(this::rememberNames);
+      return resolve(m.id(), InboundIds.guess(m.id(), listenerNames));
+    }
+
+    private Behavior<Command> resolve(ConnectionId id, Direction direction) {
+      List<ConnectionEvent> events = awaitingDirection.remove(id);
+      if (events == null) return this;
+      directions.put(id, direction);
+      for (ConnectionEvent e : events) apply(direction, e);
+      return this;
+    }
+
+    private void apply(Direction d, ConnectionEvent e) {
+      if (e instanceof ConnectionEvent.StateChanged s) onStateChanged(d, s);
+      else if (e instanceof ConnectionEvent.OutcomeReported o) outcomes.get(d).get(o.outcome().kind()).increment();
+      else if (e instanceof ConnectionEvent.Removed r) onRemoved(d, r);
+    }
+
+    private void onStateChanged(Direction d, ConnectionEvent.StateChanged e) {
       Incarnation before = current.put(e.connectionId(), new Incarnation(e.incarnation(), e.state(), e.at()));
-      if (before != null) byState.get(before.state()).decrementAndGet();
-      byState.get(e.state()).incrementAndGet();
+      if (before != null) byState.get(d).get(before.state()).decrementAndGet();
+      byState.get(d).get(e.state()).incrementAndGet();
       if (e.state() == ConnectionState.CONNECTING && e.incarnation() > 1
           && (before == null || before.incarnation() != e.incarnation())) {
-        reconnects.increment();
+        reconnects.get(d).increment();
       }
       if (e.state() == ConnectionState.OPEN && before != null && before.incarnation() == e.incarnation()
           && before.state() == ConnectionState.HANDSHAKING) {
-        handshakes.record(Duration.between(before.since(), e.at()));
+        handshakes.get(d).record(Duration.between(before.since(), e.at()));
       }
-      return this;
     }
 
-    private Behavior<ConnectionEvent> onOutcome(ConnectionEvent.OutcomeReported e) {
-      outcomes.get(e.outcome().kind()).increment();
-      return this;
-    }
-
-    private Behavior<ConnectionEvent> onRemoved(ConnectionEvent.Removed e) {
+    private void onRemoved(Direction d, ConnectionEvent.Removed e) {
+      directions.remove(e.connectionId());
       Incarnation before = current.remove(e.connectionId());
-      if (before != null) byState.get(before.state()).decrementAndGet();
+      if (before != null) byState.get(d).get(before.state()).decrementAndGet();
+    }
+
+    // ---------------------------------------------------------------- listeners
+
+    private Behavior<Command> onPollListeners(PollListeners m) {
+      getContext().ask(ConnectionManager.ListenerList.class, manager, m.timeout(), ConnectionManager.ListListeners::new,
+          (list, failure) -> new ListenersPolled(Optional.ofNullable(list).map(ConnectionManager.ListenerList::listeners),
+              m.replyTo()));
       return this;
+    }
+
+    private Behavior<Command> onListenersPolled(ListenersPolled m) {
+      m.listeners().ifPresent(this::updateListeners);
+      m.replyTo().tell(Done.getInstance());
+      return this;
+    }
+
+    private void updateListeners(List<ListenerInfo> listed) {
+      rememberNames(listed);
+      Set<String> gone = new HashSet<>(listeners.keySet());
+      for (ListenerInfo i : listed) {
+        gone.remove(i.name());
+        listeners.computeIfAbsent(i.name(), n -> new ListenerMeters(n, registry)).update(i);
+      }
+      for (String name : gone) listeners.remove(name).remove(registry);
+    }
+
+    private void rememberNames(List<ListenerInfo> listed) {
+      for (ListenerInfo i : listed) listenerNames.add(i.name());
+    }
+  }
+
+  /** One listener's meters, set from its latest {@link ListenerInfo}. */
+  private static final class ListenerMeters {
+    private final AtomicLong open = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong bound = new AtomicLong();
+    private final List<Meter> meters;
+
+    ListenerMeters(String name, MeterRegistry registry) {
+      meters = List.of(
+          Gauge.builder("tether.listener.open.connections", open, AtomicLong::get)
+              .description("The listener's connections that have not ended yet").tag("listener", name).register(registry),
+          FunctionCounter.builder("tether.listener.accepted", accepted, AtomicLong::get)
+              .description("Connections the listener accepted since it started").tag("listener", name).register(registry),
+          FunctionCounter.builder("tether.listener.rejected", rejected, AtomicLong::get)
+              .description("Clients refused because max-connections was reached").tag("listener", name).register(registry),
+          Gauge.builder("tether.listener.bound", bound, AtomicLong::get)
+              .description("1 while the listener accepts, else 0").tag("listener", name).register(registry));
+    }
+
+    void update(ListenerInfo i) {
+      open.set(i.openConnections());
+      accepted.set(i.acceptedTotal());
+      rejected.set(i.rejectedTotal());
+      bound.set(i.bound() ? 1 : 0);
+    }
+
+    void remove(MeterRegistry registry) {
+      meters.forEach(registry::remove);
     }
   }
 }

@@ -12,6 +12,9 @@ import dev.tether.admin.json.ErrorJson;
 import dev.tether.admin.json.EventJson;
 import dev.tether.admin.json.HealthJson;
 import dev.tether.admin.json.JsonSupport;
+import dev.tether.admin.json.ListenerJson;
+import dev.tether.admin.json.ListenerListJson;
+import dev.tether.admin.json.ListenerStoppedJson;
 import dev.tether.admin.json.OpenRequestReader;
 import dev.tether.admin.json.OutcomeJson;
 import dev.tether.admin.json.SentJson;
@@ -23,6 +26,8 @@ import dev.tether.connection.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
+import dev.tether.connection.Direction;
+import dev.tether.connection.ListenerSpec;
 import dev.tether.connection.SendResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -118,6 +123,7 @@ public final class AdminRoutes {
   private Route routes() {
     return concat(
         pathPrefix("connections", () -> guarded(this::connectionRoutes)),
+        pathPrefix("listeners", () -> guarded(this::listenerRoutes)),
         path("events", () -> guarded(() -> get(this::events))),
         path("health", () -> guarded(() -> get(() -> json(StatusCodes.OK, HealthJson.UP)))),
         path("metrics", () -> guarded(() -> get(this::metricsText))));
@@ -126,7 +132,8 @@ public final class AdminRoutes {
   private Route connectionRoutes() {
     return concat(
         pathEndOrSingleSlash(() -> concat(
-            get(() -> parameterOptional("state", this::list)),
+            get(() -> parameterOptional("state", state ->
+                parameterOptional("direction", direction -> list(state, direction)))),
             post(() -> entity(JsonSupport.treeUnmarshaller(), this::open)))),
         pathPrefix(segment(), id -> concat(
             pathEndOrSingleSlash(() -> concat(
@@ -136,18 +143,32 @@ public final class AdminRoutes {
             path("send", () -> post(() -> entity(Unmarshaller.entityToByteString(), bytes -> send(id, bytes)))))));
   }
 
+  private Route listenerRoutes() {
+    return concat(
+        pathEndOrSingleSlash(() -> get(this::listListeners)),
+        pathPrefix(segment(), name -> pathEndOrSingleSlash(() ->
+            delete(() -> parameterOptional("mode", mode -> stopListener(name, mode))))));
+  }
+
   // ---------------------------------------------------------------- handlers
 
-  private Route list(Optional<String> stateParam) {
-    Optional<ConnectionState> filter;
+  private Route list(Optional<String> stateParam, Optional<String> directionParam) {
+    Optional<ConnectionState> state;
     try {
-      filter = stateParam.map(ConnectionState::fromWireName);
+      state = stateParam.map(ConnectionState::fromWireName);
     } catch (IllegalArgumentException e) {
       return error(ErrorCode.INVALID_PARAMETER, "state: " + e.getMessage());
     }
+    Optional<Direction> direction;
+    try {
+      direction = directionParam.map(Direction::fromWireName);
+    } catch (IllegalArgumentException e) {
+      return error(ErrorCode.INVALID_PARAMETER, "direction: " + e.getMessage());
+    }
     return onSuccess(listAll(), list -> json(StatusCodes.OK, new ConnectionListJson(
         list.connections().stream()
-            .filter(v -> filter.map(s -> v.state() == s).orElse(true))
+            .filter(v -> state.map(s -> v.state() == s).orElse(true))
+            .filter(v -> direction.map(d -> v.direction() == d).orElse(true))
             .map(ConnectionJson::of)
             .toList())));
   }
@@ -216,6 +237,28 @@ public final class AdminRoutes {
     }));
   }
 
+  private Route listListeners() {
+    return onSuccess(listenersAll(), list -> json(StatusCodes.OK, new ListenerListJson(
+        list.listeners().stream().map(ListenerJson::of).toList())));
+  }
+
+  private Route stopListener(String name, Optional<String> modeParam) {
+    Optional<CloseMode> mode;
+    try {
+      mode = modeParam.map(CloseMode::fromWireName);
+    } catch (IllegalArgumentException e) {
+      return error(ErrorCode.INVALID_PARAMETER, "mode: " + e.getMessage());
+    }
+    // No listener can have an invalid name: answered without asking the manager.
+    if (!ListenerSpec.NAME.matcher(name).matches()) return unknownListener(name);
+    return onSuccess(stopListenerNamed(name, mode), result -> {
+      if (result instanceof ConnectionManager.ListenerStopped stopped) {
+        return json(StatusCodes.OK, ListenerStoppedJson.of(stopped));
+      }
+      return unknownListener(result.name());
+    });
+  }
+
   private Route events() {
     Source<ServerSentEvent, NotUsed> events = ActorSource.<ConnectionEvent>actorRef(
             e -> false, e -> Optional.empty(), 256, OverflowStrategy.dropHead())
@@ -239,7 +282,8 @@ public final class AdminRoutes {
   }
 
   private Route metricsText() {
-    return complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, metrics.scrape()));
+    return onSuccess(metrics.scrape(settings.askTimeout()),
+        text -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, text)));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -273,6 +317,16 @@ public final class AdminRoutes {
 
   private CompletionStage<ConnectionManager.ConnectionList> listAll() {
     return AskPattern.ask(manager, ConnectionManager.ListConnections::new, settings.askTimeout(), system.scheduler());
+  }
+
+  private CompletionStage<ConnectionManager.ListenerList> listenersAll() {
+    return AskPattern.ask(manager, ConnectionManager.ListListeners::new, settings.askTimeout(), system.scheduler());
+  }
+
+  /** Bounded by {@code listener-stop-timeout}: its connections close first, each within its own close-timeout. */
+  private CompletionStage<ConnectionManager.ListenerStopResult> stopListenerNamed(String name, Optional<CloseMode> mode) {
+    return AskPattern.ask(manager, replyTo -> new ConnectionManager.StopListener(name, mode, replyTo),
+        settings.listenerStopTimeout(), system.scheduler());
   }
 
   private CompletionStage<Optional<ConnectionView>> view(ConnectionId id) {
@@ -328,6 +382,10 @@ public final class AdminRoutes {
 
   private static Route unknown(String id) {
     return error(ErrorCode.NOT_FOUND, "no connection with id '" + id + "'");
+  }
+
+  private static Route unknownListener(String name) {
+    return error(ErrorCode.NOT_FOUND, "no listener named '" + name + "'");
   }
 
   private static byte[] sha256(String s) {

@@ -20,6 +20,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param shutdownCloseTimeout bound on closing every connection at shutdown
  * @param terminationDeadline at shutdown, how long requests in flight (and event streams) may run
  *     after the port was unbound
+ * @param listenerStopTimeout bound on {@code DELETE /listeners/{name}}: unbinding, then closing every
+ *     connection of the listener
+ * @param listenerStartTimeout the standalone service's bound on its configured listeners all being
+ *     bound (or reporting why not) at start
  */
 public record AdminSettings(
     String iface,
@@ -29,7 +33,9 @@ public record AdminSettings(
     Duration closeAskMargin,
     long maxRequestBody,
     Duration shutdownCloseTimeout,
-    Duration terminationDeadline) {
+    Duration terminationDeadline,
+    Duration listenerStopTimeout,
+    Duration listenerStartTimeout) {
 
   public AdminSettings {
     Objects.requireNonNull(iface, "interface");
@@ -53,19 +59,24 @@ public record AdminSettings(
         c.getDuration("close-ask-margin"),
         c.getBytes("max-request-body"),
         c.getDuration("shutdown-close-timeout"),
-        c.getDuration("termination-deadline"));
+        c.getDuration("termination-deadline"),
+        c.getDuration("listener-stop-timeout"),
+        c.getDuration("listener-start-timeout"));
   }
 
   public AdminSettings withPort(int p) {
-    return new AdminSettings(iface, p, token, askTimeout, closeAskMargin, maxRequestBody, shutdownCloseTimeout, terminationDeadline);
+    return new AdminSettings(iface, p, token, askTimeout, closeAskMargin, maxRequestBody, shutdownCloseTimeout,
+        terminationDeadline, listenerStopTimeout, listenerStartTimeout);
   }
 
   public AdminSettings withToken(Optional<String> t) {
-    return new AdminSettings(iface, port, t, askTimeout, closeAskMargin, maxRequestBody, shutdownCloseTimeout, terminationDeadline);
+    return new AdminSettings(iface, port, t, askTimeout, closeAskMargin, maxRequestBody, shutdownCloseTimeout,
+        terminationDeadline, listenerStopTimeout, listenerStartTimeout);
   }
 
   public AdminSettings withInterface(String i) {
-    return new AdminSettings(i, port, token, askTimeout, closeAskMargin, maxRequestBody, shutdownCloseTimeout, terminationDeadline);
+    return new AdminSettings(i, port, token, askTimeout, closeAskMargin, maxRequestBody, shutdownCloseTimeout,
+        terminationDeadline, listenerStopTimeout, listenerStartTimeout);
   }
 
   /**

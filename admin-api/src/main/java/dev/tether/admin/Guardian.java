@@ -1,22 +1,25 @@
 package dev.tether.admin;
 
-import dev.tether.admin.demo.DemoPeer;
 import dev.tether.admin.demo.DemoSettings;
+import dev.tether.admin.demo.DemoTlsProfile;
 import dev.tether.admin.demo.DemoTraffic;
-import dev.tether.admin.demo.ThrowawayCertificate;
+import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
-import dev.tether.connection.Outcome;
-import dev.tether.connection.TlsProfile;
-import java.net.InetSocketAddress;
+import dev.tether.connection.ConnectionView;
+import dev.tether.connection.Direction;
+import dev.tether.connection.ListenerInfo;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.pekko.Done;
@@ -27,66 +30,105 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service's root actor: starts the connection manager, the admin server, the configured
- * connections and (if enabled) the demo, and registers the shutdown task that closes every
- * connection with its close mode and logs one summary line.
+ * The service's root actor: starts the connection manager (which starts the configured listeners),
+ * the admin server and the configured connections; waits until every configured listener is bound,
+ * stopping the service if one cannot be; then starts the demo, if enabled. It registers the shutdown
+ * task that stops the listeners, closes every connection with its close mode and logs one summary
+ * line.
  */
 public final class Guardian {
   private static final Logger log = LoggerFactory.getLogger(Guardian.class);
-  /** The TLS profile of the demo connections: trusts the demo peer's throwaway certificate only. */
-  static final String DEMO_PROFILE = "tether-demo";
+  /** How often the start-up check asks the manager for its listeners. */
+  private static final Duration LISTENER_POLL_INTERVAL = Duration.ofMillis(100);
+  /** The demo connections' keepalive: the jobs protocol answers {@code PING} with {@code PONG}. */
+  private static final ByteString DEMO_PING = ByteString.fromString("PING\n", StandardCharsets.US_ASCII);
+  private static final ByteString DEMO_PONG = ByteString.fromString("PONG", StandardCharsets.US_ASCII);
 
   private Guardian() {}
 
-  public static Behavior<Void> create(ServiceSettings settings) {
+  public interface Command {}
+
+  private record ListenersChecked(ListenerStartup.Result result) implements Command {}
+
+  /**
+   * Why the service stopped itself: a configured listener cannot accept. tether-service.conf maps
+   * this reason to a non-zero exit code ({@code pekko.coordinated-shutdown.reason-overrides}).
+   */
+  record StartFailed(String message) implements CoordinatedShutdown.Reason {}
+
+  /**
+   * @param settings the service's own settings
+   * @param managerSettings the connection manager's, read from the configuration with the demo's
+   *     TLS profile already layered on it (see {@link DemoTlsProfile})
+   */
+  public static Behavior<Command> create(ServiceSettings settings, ConnectionManagerSettings managerSettings) {
     return Behaviors.setup(ctx -> {
       ActorSystem<?> system = ctx.getSystem();
-      ConnectionManagerSettings configured = ConnectionManagerSettings.create(system);
-      Optional<ThrowawayCertificate> demoCert = settings.demo().enabled()
-          ? Optional.of(ThrowawayCertificate.generate()) : Optional.empty();
-      ConnectionManagerSettings managerSettings = demoCert.map(c -> withDemoProfile(configured, c)).orElse(configured);
-
       ActorRef<ConnectionManager.Command> manager = ctx.spawn(ConnectionManager.create(managerSettings), "connections");
-      registerShutdown(manager, system, settings.admin());
+      registerShutdown(manager, system, settings.admin(), managerSettings.listeners().keySet());
       AdminMetrics metrics = AdminMetrics.start(manager, system);
-      AdminHttpServer.start(AdminRoutes.create(manager, system, settings.admin(), configured.defaults(), metrics),
+      AdminHttpServer.start(AdminRoutes.create(manager, system, settings.admin(), managerSettings.defaults(), metrics),
           system, settings.admin());
       openAll(settings.connections(), manager, system, settings.admin());
-      demoCert.ifPresent(cert -> startDemo(ctx, cert, settings, configured.defaults(), manager));
-      return Behaviors.empty();
+      ActorRef<ListenerStartup.Result> checked = ctx.messageAdapter(ListenerStartup.Result.class, ListenersChecked::new);
+      ctx.spawn(ListenerStartup.create(manager, managerSettings.listeners().values(), LISTENER_POLL_INTERVAL,
+          settings.admin().listenerStartTimeout(), checked), "listener-startup");
+      return Behaviors.receive(Command.class)
+          .onMessage(ListenersChecked.class, m -> onListenersChecked(ctx, m.result(), settings, managerSettings, manager))
+          .build();
     });
   }
 
-  private static ConnectionManagerSettings withDemoProfile(ConnectionManagerSettings s, ThrowawayCertificate cert) {
-    return s.withTlsProfile(new TlsProfile(DEMO_PROFILE, cert.clientContext(), List.of("TLSv1.3"), true));
+  private static Behavior<Command> onListenersChecked(ActorContext<Command> ctx, ListenerStartup.Result result,
+      ServiceSettings settings, ConnectionManagerSettings managerSettings, ActorRef<ConnectionManager.Command> manager) {
+    if (result instanceof ListenerStartup.Failed failed) {
+      log.error("not starting: {}", failed.message());
+      System.err.println("tether: not starting: " + failed.message());
+      CoordinatedShutdown.get(ctx.getSystem()).runAll(new StartFailed(failed.message()));
+      return Behaviors.empty();
+    }
+    List<ListenerInfo> listeners = ((ListenerStartup.Ready) result).listeners();
+    if (!listeners.isEmpty()) {
+      log.info("all configured listeners bound: {}", listeners.stream()
+          .map(i -> i.name() + " on " + i.iface() + ":" + i.port()).collect(Collectors.joining(", ")));
+    }
+    if (settings.demo().enabled()) startDemo(ctx, listeners, settings, managerSettings.defaults(), manager);
+    return Behaviors.empty();
   }
 
-  /** Starts the echo peer, then opens the demo connections to it once it is bound. */
-  private static void startDemo(ActorContext<Void> ctx, ThrowawayCertificate cert, ServiceSettings settings,
+  /** Opens the demo connections to the demo's listener, which is bound by now, and keeps them busy. */
+  private static void startDemo(ActorContext<Command> ctx, List<ListenerInfo> listeners, ServiceSettings settings,
       ConnectionSettings defaults, ActorRef<ConnectionManager.Command> manager) {
-    ActorSystem<?> system = ctx.getSystem();
     DemoSettings demo = settings.demo();
+    Optional<ListenerInfo> target = listeners.stream().filter(i -> i.name().equals(demo.listener())).findFirst();
+    if (target.isEmpty()) {
+      log.warn("demo: no listener '{}' under tether.listeners (tether.demo.listener); the demo opens no connections",
+          demo.listener());
+      return;
+    }
+    if (!target.get().tlsProfile().equals(DemoTlsProfile.NAME)) {
+      log.warn("demo: listener '{}' serves tls-profile '{}', but the demo connections trust only profile '{}'",
+          demo.listener(), target.get().tlsProfile(), DemoTlsProfile.NAME);
+    }
     ConnectionSettings demoSettings = defaults.withKeepalive(defaults.keepalive()
-        .withEnabled(true).withInterval(demo.keepaliveInterval()).withTimeout(demo.keepaliveTimeout()));
+        .withEnabled(true).withInterval(demo.keepaliveInterval()).withTimeout(demo.keepaliveTimeout())
+        .withPing(DEMO_PING).withPong(Optional.of(DEMO_PONG)));
     List<String> ids = IntStream.rangeClosed(1, demo.connections()).mapToObj(i -> "demo-" + i).toList();
     // The last demo connection stays quiet, so its keepalive pings run and show lastPingRttMillis.
     List<String> busy = ids.size() > 1 ? ids.subList(0, ids.size() - 1) : ids;
+    int port = target.get().port();
+    List<ConnectionSpec> specs = ids.stream()
+        .map(id -> new ConnectionSpec(id, "127.0.0.1", port, DemoTlsProfile.NAME, Optional.empty(),
+            Optional.of(demoSettings)))
+        .toList();
+    log.info("demo: opening {} connections to listener '{}' on 127.0.0.1:{}: {}", specs.size(), demo.listener(), port, ids);
+    openSpecs(specs, manager, ctx.getSystem(), settings.admin().askTimeout());
     ctx.spawn(DemoTraffic.create(manager, busy, demo.sendInterval()), "demo-traffic");
-    DemoPeer.start(system, cert.serverContext()).whenComplete((InetSocketAddress address, Throwable failure) -> {
-      if (failure != null) {
-        log.error("demo: cannot start the TLS echo peer: {}", failure.toString());
-        return;
-      }
-      List<ConnectionSpec> specs = ids.stream()
-          .map(id -> new ConnectionSpec(id, "127.0.0.1", address.getPort(), DEMO_PROFILE, Optional.empty(), Optional.of(demoSettings)))
-          .toList();
-      log.info("demo: opening {} connections to the echo peer: {}", specs.size(), ids);
-      openSpecs(specs, manager, system, settings.admin().askTimeout());
-    });
   }
 
   private static void openAll(List<ConnectionSpec> specs, ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system,
@@ -111,26 +153,53 @@ public final class Guardian {
   }
 
   /**
-   * At {@code service-stop} (after the admin port is unbound and requests in flight are done):
-   * close every connection with its close mode and log one summary line.
+   * At {@code service-stop} (after the admin port is unbound and requests in flight are done): stop
+   * every listener, then close every connection, inbound and outbound, with its close mode
+   * ({@link ConnectionManager.Shutdown}), and log one summary line.
    */
-  private static void registerShutdown(ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system, AdminSettings admin) {
+  private static void registerShutdown(ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system,
+      AdminSettings admin, Set<String> listenerNames) {
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "tether-close-connections", () ->
-        AskPattern.<ConnectionManager.Command, ConnectionManager.AllClosed>ask(
-                manager, ConnectionManager.CloseAll::new, admin.shutdownCloseTimeout(), system.scheduler())
-            .handle((all, failure) -> {
-              if (all != null) log.info(summary(all.closed().stream().map(ConnectionManager.Closed::outcome).toList()));
-              else log.warn("shutdown: connections not all closed within {}: {}", admin.shutdownCloseTimeout(), failure.toString());
-              return Done.getInstance();
-            }));
+        directionsNow(manager, system, admin.askTimeout()).thenCompose(directions ->
+            AskPattern.<ConnectionManager.Command, ConnectionManager.AllClosed>ask(
+                    manager, ConnectionManager.Shutdown::new, admin.shutdownCloseTimeout(), system.scheduler())
+                .handle((all, failure) -> {
+                  // A connection accepted after the listing (before the listeners stopped) is judged by its id.
+                  if (all != null) {
+                    log.info(summary(all.closed(), id -> directions.getOrDefault(id, InboundIds.guess(id, listenerNames))));
+                  } else {
+                    log.warn("shutdown: connections not all closed within {}: {}", admin.shutdownCloseTimeout(),
+                        failure.toString());
+                  }
+                  return Done.getInstance();
+                })));
   }
 
-  /** For example {@code shutdown: closed 3 connections: clean=2 close-timeout=1}. */
-  static String summary(List<Outcome> outcomes) {
-    Map<String, Long> byKind = outcomes.stream()
-        .collect(Collectors.groupingBy(o -> o.kind().wireName(), TreeMap::new, Collectors.counting()));
+  /**
+   * Each connection's direction, listed just before the shutdown: its results carry only ids and
+   * outcomes. Empty if the manager does not answer in time (the shutdown goes on regardless).
+   */
+  private static CompletionStage<Map<ConnectionId, Direction>> directionsNow(ActorRef<ConnectionManager.Command> manager,
+      ActorSystem<?> system, Duration timeout) {
+    return AskPattern.<ConnectionManager.Command, ConnectionManager.ConnectionList>ask(
+            manager, ConnectionManager.ListConnections::new, timeout, system.scheduler())
+        .thenApply(list -> list.connections().stream()
+            .collect(Collectors.toMap(ConnectionView::id, ConnectionView::direction, (a, b) -> a)))
+        .exceptionally(failure -> {
+          log.warn("shutdown: no list of connections within {} ({}); directions are judged by id", timeout,
+              failure.toString());
+          return Map.of();
+        });
+  }
+
+  /** For example {@code shutdown: closed 3 connections (inbound 1, outbound 2): clean=2 close-timeout=1}. */
+  static String summary(List<ConnectionManager.Closed> closed, Function<ConnectionId, Direction> directionOf) {
+    Map<String, Long> byKind = closed.stream()
+        .collect(Collectors.groupingBy(c -> c.outcome().kind().wireName(), TreeMap::new, Collectors.counting()));
     String kinds = byKind.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
-    return "shutdown: closed " + outcomes.size() + (outcomes.size() == 1 ? " connection" : " connections")
+    long inbound = closed.stream().filter(c -> directionOf.apply(c.id()) == Direction.INBOUND).count();
+    return "shutdown: closed " + closed.size() + (closed.size() == 1 ? " connection" : " connections")
+        + " (inbound " + inbound + ", outbound " + (closed.size() - inbound) + ")"
         + (kinds.isEmpty() ? "" : ": " + kinds);
   }
 }

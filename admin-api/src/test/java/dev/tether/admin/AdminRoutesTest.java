@@ -6,16 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.admin.json.JsonSupport;
+import dev.tether.connection.ClientAuth;
 import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionId;
-import dev.tether.connection.Direction;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
+import dev.tether.connection.Direction;
 import dev.tether.connection.Initiator;
+import dev.tether.connection.ListenerInfo;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.SendResult;
@@ -63,6 +65,8 @@ class AdminRoutesTest extends JUnit5RouteTest {
     JsonNode a = body.get("connections").get(0);
     assertEquals("a", a.get("id").asText());
     assertEquals("example.org:443", a.get("remote").asText());
+    assertEquals("outbound", a.get("direction").asText());
+    assertTrue(a.get("listener").isNull());
     assertEquals("open", a.get("state").asText());
     assertEquals("2026-01-02T03:04:05Z", a.get("stateSince").asText());
     assertEquals("TLSv1.3", a.get("tls").get("protocol").asText());
@@ -70,7 +74,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
     assertTrue(a.get("nextAttemptAt").isNull());
     assertEquals(12, a.get("lastPingRttMillis").asLong());
     assertTrue(a.get("lastOutcome").isNull());
-    assertEquals(List.of("id", "remote", "state", "incarnation", "stateSince", "tls", "bytesIn", "bytesOut", "reconnects",
+    assertEquals(List.of("id", "remote", "direction", "listener", "state", "incarnation", "stateSince", "tls", "bytesIn", "bytesOut", "reconnects",
         "nextAttemptAt", "lastPingRttMillis", "lastOutcome"), fieldNames(a));
     JsonNode b = body.get("connections").get(1);
     assertEquals("backoff", b.get("state").asText());
@@ -95,6 +99,44 @@ class AdminRoutesTest extends JUnit5RouteTest {
   @Test
   void rejectsAnUnknownStateFilter() {
     assertError(route.run(HttpRequest.GET("/connections?state=sleeping")), 400, "invalid-parameter");
+  }
+
+  @Test
+  void showsAnInboundConnectionsDirectionListenerAndClientCertificate() throws Exception {
+    var result = async(HttpRequest.GET("/connections/jobs-1"));
+    manager.expectMessageClass(ConnectionManager.Get.class).replyTo().tell(Optional.of(inboundView("jobs-1")));
+    JsonNode c = json(result.get(5, TimeUnit.SECONDS).assertStatusCode(200));
+    assertEquals("inbound", c.get("direction").asText());
+    assertEquals("jobs", c.get("listener").asText());
+    assertEquals("127.0.0.1:50412", c.get("remote").asText());
+    assertEquals("CN=client", c.get("tls").get("peerSubject").asText());
+  }
+
+  @Test
+  void filtersByDirectionAndByStateAndDirection() throws Exception {
+    List<ConnectionView> all = List.of(openView("a"), backoffView("b"), inboundView("jobs-1"));
+    var inbound = async(HttpRequest.GET("/connections?direction=inbound"));
+    manager.expectMessageClass(ConnectionManager.ListConnections.class).replyTo().tell(new ConnectionManager.ConnectionList(all));
+    assertEquals(List.of("jobs-1"), ids(json(inbound.get(5, TimeUnit.SECONDS).assertStatusCode(200))));
+
+    var outbound = async(HttpRequest.GET("/connections?direction=outbound"));
+    manager.expectMessageClass(ConnectionManager.ListConnections.class).replyTo().tell(new ConnectionManager.ConnectionList(all));
+    assertEquals(List.of("a", "b"), ids(json(outbound.get(5, TimeUnit.SECONDS).assertStatusCode(200))));
+
+    var openOutbound = async(HttpRequest.GET("/connections?state=open&direction=outbound"));
+    manager.expectMessageClass(ConnectionManager.ListConnections.class).replyTo().tell(new ConnectionManager.ConnectionList(all));
+    assertEquals(List.of("a"), ids(json(openOutbound.get(5, TimeUnit.SECONDS).assertStatusCode(200))));
+  }
+
+  @Test
+  void rejectsAnUnknownDirectionNamingTheAcceptedValues() {
+    JsonNode body = assertError(route.run(HttpRequest.GET("/connections?direction=sideways")), 400, "invalid-parameter");
+    String message = body.get("message").asText();
+    assertTrue(message.startsWith("direction: ") && message.contains("'sideways'") && message.contains("inbound")
+        && message.contains("outbound"), message);
+    // Wire names only, as everywhere in the API.
+    assertError(route.run(HttpRequest.GET("/connections?direction=INBOUND")), 400, "invalid-parameter");
+    manager.expectNoMessage(Duration.ofMillis(100));
   }
 
   @Test
@@ -321,17 +363,121 @@ class AdminRoutesTest extends JUnit5RouteTest {
     assertError(missing.get(5, TimeUnit.SECONDS), 404, "not-found");
   }
 
+  // ---------------------------------------------------------------- listeners
+
+  @Test
+  void listsListenersWithNullForNoProblem() throws Exception {
+    var result = async(HttpRequest.GET("/listeners"));
+    manager.expectMessageClass(ConnectionManager.ListListeners.class).replyTo().tell(new ConnectionManager.ListenerList(
+        List.of(listener("jobs", true, Optional.empty()), listener("mtls", false, Optional.of("Address already in use")))));
+    JsonNode body = json(result.get(5, TimeUnit.SECONDS).assertStatusCode(200));
+    assertEquals(List.of("listeners"), fieldNames(body));
+    JsonNode jobs = body.get("listeners").get(0);
+    assertEquals(List.of("name", "interface", "port", "tlsProfile", "clientAuth", "handler", "bound", "openConnections",
+        "maxConnections", "acceptedTotal", "rejectedTotal", "problem"), fieldNames(jobs));
+    assertEquals("jobs", jobs.get("name").asText());
+    assertEquals("127.0.0.1", jobs.get("interface").asText());
+    assertEquals(8443, jobs.get("port").asInt());
+    assertEquals("demo", jobs.get("tlsProfile").asText());
+    assertEquals("need", jobs.get("clientAuth").asText());
+    assertEquals("jobs", jobs.get("handler").asText());
+    assertTrue(jobs.get("bound").asBoolean());
+    assertEquals(2, jobs.get("openConnections").asInt());
+    assertEquals(1024, jobs.get("maxConnections").asInt());
+    assertEquals(7, jobs.get("acceptedTotal").asLong());
+    assertEquals(1, jobs.get("rejectedTotal").asLong());
+    assertTrue(jobs.get("problem").isNull());
+    JsonNode mtls = body.get("listeners").get(1);
+    assertFalse(mtls.get("bound").asBoolean());
+    assertEquals("Address already in use", mtls.get("problem").asText());
+  }
+
+  @Test
+  void listsNoListeners() throws Exception {
+    var result = async(HttpRequest.GET("/listeners/"));
+    manager.expectMessageClass(ConnectionManager.ListListeners.class).replyTo()
+        .tell(new ConnectionManager.ListenerList(List.of()));
+    assertEquals("{\"listeners\":[]}", result.get(5, TimeUnit.SECONDS).assertStatusCode(200).entityString());
+  }
+
+  @Test
+  void deleteListenerStopsItWithTheModeAndCountsOutcomesByKind() throws Exception {
+    var result = async(HttpRequest.DELETE("/listeners/jobs?mode=graceful"));
+    var stop = manager.expectMessageClass(ConnectionManager.StopListener.class);
+    assertEquals("jobs", stop.name());
+    assertEquals(Optional.of(CloseMode.GRACEFUL), stop.mode());
+    stop.replyTo().tell(new ConnectionManager.ListenerStopped("jobs", List.of(
+        new ConnectionManager.Closed(ConnectionId.of("jobs-3"), outcome(OutcomeKind.CLEAN, Initiator.LOCAL)),
+        new ConnectionManager.Closed(ConnectionId.of("jobs-1"), outcome(OutcomeKind.TRUNCATED, Initiator.PEER)),
+        new ConnectionManager.Closed(ConnectionId.of("jobs-2"), outcome(OutcomeKind.CLEAN, Initiator.LOCAL)))));
+    JsonNode body = json(result.get(5, TimeUnit.SECONDS).assertStatusCode(200));
+    assertEquals(List.of("name", "closed", "outcomes", "connections"), fieldNames(body));
+    assertEquals("jobs", body.get("name").asText());
+    assertEquals(3, body.get("closed").asInt());
+    assertEquals("{\"clean\":2,\"truncated\":1}", body.get("outcomes").toString());
+    assertEquals(List.of("jobs-1", "jobs-2", "jobs-3"), ids(body));
+    JsonNode first = body.get("connections").get(0);
+    assertEquals(List.of("id", "outcome"), fieldNames(first));
+    assertEquals("truncated", first.get("outcome").get("kind").asText());
+    assertEquals("peer", first.get("outcome").get("initiator").asText());
+  }
+
+  @Test
+  void deleteListenerWithoutModeUsesEachConnectionsModeAndMayCloseNone() throws Exception {
+    var result = async(HttpRequest.DELETE("/listeners/idle"));
+    var stop = manager.expectMessageClass(ConnectionManager.StopListener.class);
+    assertEquals(Optional.empty(), stop.mode());
+    stop.replyTo().tell(new ConnectionManager.ListenerStopped("idle", List.of()));
+    assertEquals("{\"name\":\"idle\",\"closed\":0,\"outcomes\":{},\"connections\":[]}",
+        result.get(5, TimeUnit.SECONDS).assertStatusCode(200).entityString());
+  }
+
+  @Test
+  void deleteListenerAnswers404ForAnUnknownOrInvalidNameAnd400ForABadMode() throws Exception {
+    var result = async(HttpRequest.DELETE("/listeners/nope?mode=abort"));
+    var stop = manager.expectMessageClass(ConnectionManager.StopListener.class);
+    assertEquals(Optional.of(CloseMode.ABORT), stop.mode());
+    stop.replyTo().tell(new ConnectionManager.UnknownListener("nope"));
+    JsonNode unknown = assertError(result.get(5, TimeUnit.SECONDS), 404, "not-found");
+    assertEquals("no listener named 'nope'", unknown.get("message").asText());
+
+    // No listener can have these names: answered without asking the manager.
+    assertError(route.run(HttpRequest.DELETE("/listeners/" + "x".repeat(41))), 404, "not-found");
+    assertError(route.run(HttpRequest.DELETE("/listeners/not%20ok")), 404, "not-found");
+    JsonNode badMode = assertError(route.run(HttpRequest.DELETE("/listeners/jobs?mode=politely")), 400, "invalid-parameter");
+    assertTrue(badMode.get("message").asText().startsWith("mode: "), badMode.toString());
+    // As for DELETE /connections, the mode is checked first.
+    assertError(route.run(HttpRequest.DELETE("/listeners/not%20ok?mode=politely")), 400, "invalid-parameter");
+    manager.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void listenerPathsAnswerOtherMethodsAndPathsWithJsonErrors() {
+    assertError(route.run(HttpRequest.POST("/listeners")), 405, "method-not-allowed");
+    assertError(route.run(HttpRequest.GET("/listeners/jobs")), 405, "method-not-allowed");
+    assertError(route.run(HttpRequest.DELETE("/listeners/jobs/connections")), 404, "not-found");
+    manager.expectNoMessage(Duration.ofMillis(100));
+  }
+
   // ---------------------------------------------------------------- misc
 
   @Test
-  void healthAndMetrics() {
+  void healthAndMetrics() throws Exception {
     JsonNode health = json(route.run(HttpRequest.GET("/health")).assertStatusCode(200));
     assertEquals("up", health.get("status").asText());
-    String metrics = route.run(HttpRequest.GET("/metrics")).assertStatusCode(200).entityString();
-    assertTrue(metrics.contains("tether_connections{state=\"open\"}"), metrics);
-    assertTrue(metrics.contains("tether_outcomes_total{kind=\"clean\"}"), metrics);
-    assertTrue(metrics.contains("tether_reconnects_total"), metrics);
-    assertTrue(metrics.contains("tether_handshake_duration_seconds"), metrics);
+    var result = async(HttpRequest.GET("/metrics"));
+    manager.expectMessageClass(ConnectionManager.ListListeners.class).replyTo()
+        .tell(new ConnectionManager.ListenerList(List.of(listener("jobs", true, Optional.empty()))));
+    String metrics = result.get(5, TimeUnit.SECONDS).assertStatusCode(200).entityString();
+    assertTrue(metrics.contains("tether_connections{direction=\"outbound\",state=\"open\"} 0"), metrics);
+    assertTrue(metrics.contains("tether_connections{direction=\"inbound\",state=\"open\"} 0"), metrics);
+    assertTrue(metrics.contains("tether_outcomes_total{direction=\"inbound\",kind=\"clean\"}"), metrics);
+    assertTrue(metrics.contains("tether_reconnects_total{direction=\"outbound\"}"), metrics);
+    assertTrue(metrics.contains("tether_handshake_duration_seconds_count{direction=\"inbound\"}"), metrics);
+    assertTrue(metrics.contains("tether_listener_open_connections{listener=\"jobs\"} 2"), metrics);
+    assertTrue(metrics.contains("tether_listener_accepted_total{listener=\"jobs\"} 7"), metrics);
+    assertTrue(metrics.contains("tether_listener_rejected_total{listener=\"jobs\"} 1"), metrics);
+    assertTrue(metrics.contains("tether_listener_bound{listener=\"jobs\"} 1"), metrics);
   }
 
   @Test
@@ -351,6 +497,10 @@ class AdminRoutesTest extends JUnit5RouteTest {
         401, "unauthorized");
     assertError(guarded.run(HttpRequest.GET("/connections").addHeader(RawHeader.create("Authorization", "Bearer wrong!"))),
         401, "unauthorized");
+    assertError(guarded.run(HttpRequest.GET("/listeners")), 401, "unauthorized");
+    assertError(guarded.run(HttpRequest.DELETE("/listeners/jobs")
+        .addHeader(RawHeader.create("Authorization", "Bearer wrong!"))), 401, "unauthorized");
+    assertError(guarded.run(HttpRequest.GET("/connections?direction=inbound")), 401, "unauthorized");
     guarded.run(HttpRequest.GET("/health").addHeader(RawHeader.create("Authorization", "Bearer s3cret"))).assertStatusCode(200);
     manager.expectNoMessage(Duration.ofMillis(100));
   }
@@ -395,6 +545,13 @@ class AdminRoutesTest extends JUnit5RouteTest {
     throw new AssertionError("no field " + field + " in " + errorBody);
   }
 
+  /** The ids of a connection list, or of a stopped listener's connections. */
+  private static List<String> ids(JsonNode body) {
+    List<String> ids = new java.util.ArrayList<>();
+    body.get("connections").forEach(c -> ids.add(c.get("id").asText()));
+    return ids;
+  }
+
   private static List<String> fieldNames(JsonNode n) {
     List<String> names = new java.util.ArrayList<>();
     n.fieldNames().forEachRemaining(names::add);
@@ -419,6 +576,18 @@ class AdminRoutesTest extends JUnit5RouteTest {
     return new ConnectionView(ConnectionId.of(id), "example.org:443", ConnectionState.BACKOFF, 2, T0, Optional.empty(), 0, 0, 1,
         Optional.of(T0.plusSeconds(1)), Optional.empty(), Optional.empty(), Optional.of(o), List.of(o),
         ConnectionSpec.of(id, "example.org", 443), DEFAULTS, Direction.OUTBOUND, Optional.empty());
+  }
+
+  private static ConnectionView inboundView(String id) {
+    return new ConnectionView(ConnectionId.of(id), "127.0.0.1:50412", ConnectionState.OPEN, 1, T0,
+        Optional.of(new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384", "CN=client")), 5, 6, 0, Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), ConnectionSpec.of(id, "127.0.0.1", 50412),
+        DEFAULTS, Direction.INBOUND, Optional.of("jobs"));
+  }
+
+  private static ListenerInfo listener(String name, boolean bound, Optional<String> problem) {
+    return new ListenerInfo(name, "127.0.0.1", 8443, "demo", ClientAuth.NEED, "jobs", bound, bound ? 2 : 0, 1024,
+        bound ? 7 : 0, bound ? 1 : 0, problem);
   }
 
   private static ConnectionView view(ConnectionSpec spec, ConnectionState state) {

@@ -20,6 +20,8 @@ class AdminSettingsTest {
     assertEquals(Optional.empty(), defaults.token());
     assertEquals(1024 * 1024, defaults.maxRequestBody());
     assertEquals(Duration.ofSeconds(5), defaults.askTimeout());
+    assertEquals(Duration.ofSeconds(15), defaults.listenerStopTimeout());
+    assertEquals(Duration.ofSeconds(10), defaults.listenerStartTimeout());
     assertDoesNotThrow(defaults::requireSafeBinding);
     assertDoesNotThrow(defaults.withInterface("localhost")::requireSafeBinding);
     assertDoesNotThrow(defaults.withInterface("::1")::requireSafeBinding);

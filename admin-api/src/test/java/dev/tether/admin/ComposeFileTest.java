@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigResolveOptions;
+import dev.tether.admin.demo.DemoTlsProfile;
 import dev.tether.connection.ConnectionSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,6 +112,12 @@ class ComposeFileTest {
     assertEquals("0.0.0.0", settings.admin().iface());
     assertTrue(settings.admin().token().isPresent());
     assertFalse(settings.demo().enabled());
+    // application.conf's jobs listener serves the demo's profile, so with the demo off it is left out
+    // (else the start would fail: no TLS profile 'demo').
+    DemoTlsProfile.Layered layered = DemoTlsProfile.layer(config, settings.demo().enabled());
+    assertTrue(config.hasPath("tether.listeners.jobs"));
+    assertFalse(layered.config().hasPath("tether.listeners.jobs"), layered.notes().toString());
+    assertTrue(layered.config().getObject("tether.listeners").isEmpty());
     assertEquals(1, settings.connections().size());
     ConnectionSpec spec = settings.connections().get(0);
 

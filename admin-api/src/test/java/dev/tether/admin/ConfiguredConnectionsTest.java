@@ -9,11 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
-import dev.tether.connection.Initiator;
-import dev.tether.connection.Outcome;
-import dev.tether.connection.OutcomeKind;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -75,14 +71,5 @@ class ConfiguredConnectionsTest {
     var duplicate = assertThrows(IllegalArgumentException.class, () -> ConfiguredConnections.read(with(
         "tether.connections = [ { id = a, host = h, port = 1 }, { id = a, host = h, port = 2 } ]")));
     assertTrue(duplicate.getMessage().contains("duplicate id 'a'"), duplicate.getMessage());
-  }
-
-  @Test
-  void shutdownSummaryCountsOutcomesByKind() {
-    Outcome clean = new Outcome(OutcomeKind.CLEAN, Initiator.LOCAL, "x", Instant.EPOCH, 1, 0, 0, Duration.ZERO);
-    Outcome timeout = new Outcome(OutcomeKind.CLOSE_TIMEOUT, Initiator.LOCAL, "x", Instant.EPOCH, 1, 0, 0, Duration.ZERO);
-    assertEquals("shutdown: closed 3 connections: clean=2 close-timeout=1", Guardian.summary(List.of(clean, timeout, clean)));
-    assertEquals("shutdown: closed 1 connection: clean=1", Guardian.summary(List.of(clean)));
-    assertEquals("shutdown: closed 0 connections", Guardian.summary(List.of()));
   }
 }

@@ -1,21 +1,25 @@
 package dev.tether.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.admin.json.JsonSupport;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,12 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The service end to end: its main class in a child JVM, configured with a file that points at a
  * real {@code openssl s_server -rev -msg} (TLS 1.3), driven only through HTTP. The peer's own output
- * is the oracle for close_notify, on DELETE and on SIGTERM.
+ * is the oracle for close_notify, on DELETE and on SIGTERM. Then the repository's application.conf:
+ * the demo's jobs listener, with {@code openssl s_client} as a client, and a port that is taken.
  */
 class ServiceEndToEndTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String CLOSE_NOTIFY_RECEIVED = "<<< TLS 1.3, Alert [length 0002], warning close_notify";
   private static final Pattern LISTENING = Pattern.compile("admin API listening on http://127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern DEMO_CERT = Pattern.compile("openssl s_client -CAfile (\\S+throwaway-cert\\.pem)");
 
   private final List<Process> processes = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -107,7 +113,135 @@ class ServiceEndToEndTest {
     assertTrue(service.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the service did not exit:\n" + serviceOut);
     assertEquals(0, service.exitValue(), serviceOut.toString());
     peerOut.await(l -> l.contains(CLOSE_NOTIFY_RECEIVED), 2, WAIT);
-    serviceOut.await(l -> l.contains("shutdown: closed 1 connection: clean=1"), WAIT);
+    serviceOut.await(l -> l.contains("shutdown: closed 1 connection (inbound 0, outbound 1): clean=1"), WAIT);
+  }
+
+  /**
+   * The repository's application.conf: the demo's jobs listener is bound with the throwaway
+   * certificate, the demo connections go to it (so both directions are live), openssl s_client
+   * speaks the jobs protocol to it trusting that certificate, and the listener can be stopped.
+   */
+  @Test
+  void theDemoServesTheJobsListenerAndConnectsToIt() throws Exception {
+    dev.tether.testing.Processes.requireTools("openssl");
+    int jobsPort = freePort();
+    Process service = startService(Map.of("TETHER_JOBS_PORT", String.valueOf(jobsPort)));
+    LineCollector serviceOut = LineCollector.of("tether service", service.getInputStream());
+    String base = adminBase(serviceOut);
+    serviceOut.await(l -> l.contains("all configured listeners bound: jobs on 127.0.0.1:" + jobsPort), WAIT);
+    Matcher cert = DEMO_CERT.matcher(serviceOut.await(l -> DEMO_CERT.matcher(l).find(), WAIT));
+    assertTrue(cert.find());
+
+    JsonNode listeners = getJson(base + "/listeners").get("listeners");
+    assertEquals(1, listeners.size(), listeners.toString());
+    JsonNode jobs = listeners.get(0);
+    assertEquals("jobs", jobs.get("name").asText());
+    assertEquals(jobsPort, jobs.get("port").asInt());
+    assertEquals("demo", jobs.get("tlsProfile").asText());
+    assertTrue(jobs.get("bound").asBoolean(), jobs.toString());
+    assertTrue(jobs.get("problem").isNull(), jobs.toString());
+
+    // Both ends of each demo connection are managed here: demo-N outbound, jobs-N inbound.
+    LineCollector events = LineCollector.of("GET /events", http.send(
+        HttpRequest.newBuilder(URI.create(base + "/events")).GET().build(), HttpResponse.BodyHandlers.ofLines()).body());
+    for (String id : List.of("demo-1", "demo-2", "demo-3")) awaitOpen(base, id, events);
+    JsonNode inbound = getJson(base + "/connections?direction=inbound").get("connections");
+    assertTrue(inbound.size() >= 3, inbound.toString());
+    for (JsonNode c : inbound) {
+      assertEquals("inbound", c.get("direction").asText());
+      assertEquals("jobs", c.get("listener").asText());
+      assertTrue(c.get("id").asText().startsWith("jobs-"), c.toString());
+    }
+    JsonNode outbound = getJson(base + "/connections?direction=outbound").get("connections");
+    assertEquals(List.of("demo-1", "demo-2", "demo-3"), ids(outbound));
+    outbound.forEach(c -> assertTrue(c.get("listener").isNull(), c.toString()));
+
+    // A client of our own, trusting exactly the throwaway certificate (-verify_return_error).
+    Process client = start("openssl", "s_client", "-quiet", "-verify_return_error", "-CAfile", cert.group(1),
+        "-connect", "127.0.0.1:" + jobsPort);
+    LineCollector clientOut = LineCollector.of("openssl s_client", client.getInputStream());
+    client.getOutputStream().write("PING\nQUIT\n".getBytes(StandardCharsets.US_ASCII));
+    client.getOutputStream().flush();
+    clientOut.await(l -> l.equals("PONG"), WAIT);
+    clientOut.await(l -> l.equals("BYE"), WAIT);
+
+    String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(metrics.contains("tether_listener_bound{listener=\"jobs\"} 1"), metrics);
+    assertTrue(metrics.contains("tether_connections{direction=\"outbound\",state=\"open\"} 3"), metrics);
+    assertTrue(Pattern.compile("tether_listener_accepted_total\\{listener=\"jobs\"} ([4-9]|\\d\\d)").matcher(metrics).find(),
+        metrics);
+
+    // Stopping the listener closes its connections and answers their outcomes.
+    HttpResponse<String> stopped = http.send(HttpRequest.newBuilder(URI.create(base + "/listeners/jobs?mode=graceful"))
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, stopped.statusCode(), stopped.body());
+    JsonNode body = JsonSupport.mapper().readTree(stopped.body());
+    assertEquals("jobs", body.get("name").asText());
+    assertEquals(body.get("connections").size(), body.get("closed").asInt());
+    long counted = 0;
+    for (JsonNode n : body.get("outcomes")) counted += n.asLong();
+    assertEquals(body.get("closed").asLong(), counted, stopped.body());
+    // A stopped listener is no longer bound (or no longer listed).
+    for (JsonNode l : getJson(base + "/listeners").get("listeners")) assertFalse(l.get("bound").asBoolean(), l.toString());
+    assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/listeners/nope")).DELETE().build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
+
+    // SIGTERM: the demo connections (backing off now) are closed; the summary counts both directions.
+    assertTrue(service.toHandle().destroy(), "SIGTERM not sent");
+    assertTrue(service.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the service did not exit:\n" + serviceOut);
+    assertEquals(0, service.exitValue(), serviceOut.toString());
+    serviceOut.await(l -> l.contains("shutdown: closed 3 connections (inbound 0, outbound 3)"), WAIT);
+  }
+
+  /** A listener that cannot bind stops the service at start, naming the listener and its address. */
+  @Test
+  void aTakenJobsPortStopsTheServiceNamingTheListenerAndAddress() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Process service = startService(Map.of("TETHER_JOBS_PORT", String.valueOf(taken.getLocalPort())));
+      LineCollector serviceOut = LineCollector.of("tether service", service.getInputStream());
+      assertTrue(service.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the service did not exit:\n" + serviceOut);
+      assertEquals(3, service.exitValue(), serviceOut.toString());
+      serviceOut.await(l -> l.contains("tether: not starting: listener 'jobs' cannot accept on 127.0.0.1:"
+          + taken.getLocalPort() + ": "), WAIT);
+      assertEquals(0, serviceOut.count(l -> l.contains("demo: opening")), serviceOut.toString());
+    }
+  }
+
+  /** The service with the repository's application.conf, the admin API on a free port, and {@code env}. */
+  private Process startService(Map<String, String> env) throws IOException {
+    Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    while (!Files.exists(root.resolve("application.conf")) || !Files.exists(root.resolve("admin-api"))) {
+      root = root.getParent();
+      assertTrue(root != null, "application.conf not found above " + System.getProperty("user.dir"));
+    }
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "-Dconfig.file=" + root.resolve("application.conf"),
+        AdminApp.class.getName()).redirectErrorStream(true);
+    for (String name : List.of("TETHER_ADMIN_HOST", "TETHER_ADMIN_TOKEN", "TETHER_DEMO")) pb.environment().remove(name);
+    pb.environment().put("TETHER_ADMIN_PORT", "0");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  private static String adminBase(LineCollector serviceOut) throws InterruptedException {
+    Matcher m = LISTENING.matcher(serviceOut.await(l -> LISTENING.matcher(l).find(), WAIT));
+    assertTrue(m.find());
+    return "http://127.0.0.1:" + m.group(1);
+  }
+
+  private JsonNode getJson(String uri) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), uri + ": " + r.body());
+    return JsonSupport.mapper().readTree(r.body());
+  }
+
+  private static List<String> ids(JsonNode connections) {
+    List<String> ids = new ArrayList<>();
+    connections.forEach(c -> ids.add(c.get("id").asText()));
+    return ids;
   }
 
   /** Waits for the connection to be open: the SSE stream says so, or it already was. */

@@ -4,7 +4,6 @@ import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.SendResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -14,7 +13,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.util.ByteString;
 
-/** Keeps the demo connections busy: every interval, one line on each of them, through the manager. */
+/**
+ * Keeps the demo connections busy: every interval, one {@code STATUS} line of the jobs protocol on
+ * each of them, through the manager. The listener answers each with a line.
+ */
 public final class DemoTraffic extends AbstractBehavior<DemoTraffic.Command> {
 
   public interface Command {}
@@ -23,10 +25,11 @@ public final class DemoTraffic extends AbstractBehavior<DemoTraffic.Command> {
 
   private record WrappedSendResult(SendResult result) implements Command {}
 
+  private static final ByteString STATUS = ByteString.fromString("STATUS\n", StandardCharsets.US_ASCII);
+
   private final ActorRef<ConnectionManager.Command> manager;
   private final List<String> ids;
   private final ActorRef<SendResult> sendResultAdapter;
-  private long sequence;
 
   public static Behavior<Command> create(ActorRef<ConnectionManager.Command> manager, List<String> ids, Duration interval) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -51,12 +54,7 @@ public final class DemoTraffic extends AbstractBehavior<DemoTraffic.Command> {
   }
 
   private Behavior<Command> onTick() {
-    sequence++;
-    for (String id : ids) {
-      ByteString line = ByteString.fromString("hello " + sequence + " from " + id + " at " + Instant.now() + "\n",
-          StandardCharsets.UTF_8);
-      manager.tell(new ConnectionManager.Send(id, line, sendResultAdapter));
-    }
+    for (String id : ids) manager.tell(new ConnectionManager.Send(id, STATUS, sendResultAdapter));
     return this;
   }
 

@@ -1,19 +1,16 @@
 package dev.tether.admin.demo;
 
 import java.math.BigInteger;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -26,12 +23,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * THROWAWAY DEMO MATERIAL: a self-signed certificate for {@code localhost} / {@code 127.0.0.1},
- * generated in memory at start, valid for one day, never written anywhere. It exists only so the
- * embedded demo peer can speak TLS to the demo connections, which trust exactly this certificate.
+ * generated at start and valid for one day. It exists only so that the demo's listener can serve
+ * TLS to the demo connections, which trust exactly this certificate; {@link DemoTlsProfile} writes
+ * it as PEM files into an owner-only temporary directory that is deleted when the JVM exits.
  */
 public final class ThrowawayCertificate {
-  private static final char[] IN_MEMORY_ONLY = "throwaway".toCharArray();
-
   private final KeyPair keyPair;
   private final X509Certificate certificate;
 
@@ -65,35 +61,22 @@ public final class ThrowawayCertificate {
     return certificate;
   }
 
-  /** A server context presenting this certificate. */
-  public SSLContext serverContext() {
+  /** The private key as unencrypted PKCS#8 PEM ({@code BEGIN PRIVATE KEY}), as TLS profiles read it. */
+  public String privateKeyPem() {
+    return pem("PRIVATE KEY", keyPair.getPrivate().getEncoded());
+  }
+
+  /** The certificate as PEM ({@code BEGIN CERTIFICATE}). */
+  public String certificatePem() {
     try {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      ks.setKeyEntry("demo", keyPair.getPrivate(), IN_MEMORY_ONLY, new X509Certificate[] {certificate});
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(ks, IN_MEMORY_ONLY);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
-      return ctx;
-    } catch (GeneralSecurityException | java.io.IOException e) {
-      throw new IllegalStateException("cannot build the demo server's TLS context", e);
+      return pem("CERTIFICATE", certificate.getEncoded());
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("cannot encode the demo's throwaway certificate", e);
     }
   }
 
-  /** A client context that trusts this certificate and nothing else. */
-  public SSLContext clientContext() {
-    try {
-      KeyStore ts = KeyStore.getInstance("PKCS12");
-      ts.load(null, null);
-      ts.setCertificateEntry("demo", certificate);
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(ts);
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, tmf.getTrustManagers(), new SecureRandom());
-      return ctx;
-    } catch (GeneralSecurityException | java.io.IOException e) {
-      throw new IllegalStateException("cannot build the demo client's TLS context", e);
-    }
+  private static String pem(String type, byte[] der) {
+    String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+    return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
   }
 }

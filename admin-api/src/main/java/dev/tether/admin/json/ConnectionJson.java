@@ -7,7 +7,9 @@ import java.time.Instant;
  * One connection as the REST API shows it. Fields documented as "or null" are null, never absent.
  *
  * @param id connection id
- * @param remote {@code host:port}
+ * @param remote {@code host:port}: the peer we connect to, or the client's address
+ * @param direction {@code outbound} (we connected) or {@code inbound} (accepted by a listener)
+ * @param listener the listener that accepted an inbound connection, or null for an outbound one
  * @param state the state's wire name
  * @param incarnation current (or last) incarnation, from 1
  * @param stateSince ISO-8601 UTC
@@ -22,6 +24,8 @@ import java.time.Instant;
 public record ConnectionJson(
     String id,
     String remote,
+    String direction,
+    String listener,
     String state,
     long incarnation,
     String stateSince,
@@ -37,6 +41,8 @@ public record ConnectionJson(
     return new ConnectionJson(
         v.id().value(),
         v.remote(),
+        v.direction().wireName(),
+        v.listener().orElse(null),
         v.state().wireName(),
         v.incarnation(),
         v.stateSince().toString(),

@@ -17,7 +17,7 @@ public enum ErrorCode {
   INVALID_REQUEST("invalid-request", StatusCodes.BAD_REQUEST),
   /** A query parameter with a value the API does not know. */
   INVALID_PARAMETER("invalid-parameter", StatusCodes.BAD_REQUEST),
-  /** No connection with the id in the path (or that field of the body) is managed. */
+  /** No connection with the id in the path (or that field of the body) is managed; or no listener of that name. */
   NOT_FOUND("not-found", StatusCodes.NOT_FOUND),
   /** A connection with the requested id is already managed. */
   ALREADY_EXISTS("already-exists", StatusCodes.CONFLICT),

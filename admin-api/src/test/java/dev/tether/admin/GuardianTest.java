@@ -1,0 +1,76 @@
+package dev.tether.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.Config;
+import dev.tether.connection.ConnectionId;
+import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.Direction;
+import dev.tether.connection.Initiator;
+import dev.tether.connection.Outcome;
+import dev.tether.connection.OutcomeKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** The service's pure decisions at shutdown and start: the summary line, directions by id, the exit code. */
+class GuardianTest {
+  private static final Outcome CLEAN = outcome(OutcomeKind.CLEAN);
+  private static final Outcome TIMEOUT = outcome(OutcomeKind.CLOSE_TIMEOUT);
+
+  @Test
+  void shutdownSummaryCountsDirectionsAndOutcomesByKind() {
+    Map<ConnectionId, Direction> directions = Map.of(
+        ConnectionId.of("jobs-1"), Direction.INBOUND, ConnectionId.of("a"), Direction.OUTBOUND,
+        ConnectionId.of("b"), Direction.OUTBOUND);
+    Function<ConnectionId, Direction> of = directions::get;
+    assertEquals("shutdown: closed 3 connections (inbound 1, outbound 2): clean=2 close-timeout=1",
+        Guardian.summary(List.of(closed("jobs-1", CLEAN), closed("a", TIMEOUT), closed("b", CLEAN)), of));
+    assertEquals("shutdown: closed 1 connection (inbound 0, outbound 1): clean=1",
+        Guardian.summary(List.of(closed("a", CLEAN)), of));
+    assertEquals("shutdown: closed 0 connections (inbound 0, outbound 0)", Guardian.summary(List.of(), of));
+  }
+
+  @Test
+  void theSummaryKeepsThePrefixThatLogGrepsLookFor() {
+    String line = Guardian.summary(List.of(closed("a", CLEAN), closed("b", CLEAN), closed("c", CLEAN)), id -> Direction.OUTBOUND);
+    assertEquals(true, line.startsWith("shutdown: closed 3 connections"), line);
+  }
+
+  @Test
+  void aGoneConnectionsDirectionIsGuessedFromItsIdOnlyForAKnownListener() {
+    Set<String> listeners = Set.of("jobs", "mtls-api");
+    assertEquals(Direction.INBOUND, InboundIds.guess(ConnectionId.of("jobs-1"), listeners));
+    assertEquals(Direction.INBOUND, InboundIds.guess(ConnectionId.of("jobs-12345"), listeners));
+    assertEquals(Direction.INBOUND, InboundIds.guess(ConnectionId.of("mtls-api-7"), listeners));
+    assertEquals(Direction.OUTBOUND, InboundIds.guess(ConnectionId.of("jobs"), listeners));
+    assertEquals(Direction.OUTBOUND, InboundIds.guess(ConnectionId.of("jobs-"), listeners));
+    assertEquals(Direction.OUTBOUND, InboundIds.guess(ConnectionId.of("jobs-x"), listeners));
+    assertEquals(Direction.OUTBOUND, InboundIds.guess(ConnectionId.of("mtls-1"), listeners));
+    assertEquals(Direction.OUTBOUND, InboundIds.guess(ConnectionId.of("demo-1"), listeners));
+    assertEquals(Direction.OUTBOUND, InboundIds.guess(ConnectionId.of("jobs-1"), Set.of()));
+  }
+
+  @Test
+  void aListenerThatCannotBindMakesTheServiceExitNonZero() {
+    // The lookup CoordinatedShutdown makes for its reason (reason-overrides."<class name>").
+    Config shutdown = AdminApp.loadConfig().getConfig("pekko.coordinated-shutdown");
+    String reason = new Guardian.StartFailed("x").getClass().getName();
+    assertEquals("dev.tether.admin.Guardian$StartFailed", reason);
+    assertEquals(3, shutdown.getConfig("reason-overrides.\"" + reason + "\"").getInt("exit-code"));
+    assertEquals(0, shutdown.getInt("exit-code"), "a requested stop (SIGTERM) still exits 0");
+    assertEquals(true, shutdown.getBoolean("exit-jvm"));
+  }
+
+  private static ConnectionManager.Closed closed(String id, Outcome o) {
+    return new ConnectionManager.Closed(ConnectionId.of(id), o);
+  }
+
+  private static Outcome outcome(OutcomeKind kind) {
+    return new Outcome(kind, Initiator.LOCAL, "x", Instant.EPOCH, 1, 0, 0, Duration.ZERO);
+  }
+}
