@@ -162,4 +162,58 @@ class InboundTest {
       assertEquals("CN=wrong.example", m.get("mtls-2").tls().orElseThrow().peerSubject());
     }
   }
+
+  @Test
+  void mutualTlsWantAcceptsAClientWithoutCertificateAndNamesOneWithIt() {
+    var m = manager();
+    ListenerInfo info = start(m, echo("want").withClientAuth(ClientAuth.WANT));
+    try (PeerProcess anonymous = sClient(info.port(), "TLSv1.2")) {
+      anonymous.awaitOutput("Verify return code: 0 (ok)", PEER_MAX);
+      m.awaitState("want-1", ConnectionState.OPEN);
+      assertEquals(null, m.get("want-1").tls().orElseThrow().peerSubject());
+    }
+    try (PeerProcess withCert = sClient(info.port(), "TLSv1.2",
+        "-cert", fx.certs().cert("other").toString(), "-key", fx.certs().key("other").toString())) {
+      withCert.awaitOutput("Verify return code: 0 (ok)", PEER_MAX);
+      m.awaitState("want-2", ConnectionState.OPEN);
+      assertEquals("CN=wrong.example", m.get("want-2").tls().orElseThrow().peerSubject());
+    }
+  }
+
+  /** A handler on an outbound connection: it reads with flow control like an inbound one. */
+  static org.apache.pekko.actor.typed.Behavior<SessionEvent> greetAndForward(Session session,
+      org.apache.pekko.actor.typed.ActorRef<String> received) {
+    return org.apache.pekko.actor.typed.javadsl.Behaviors.<Object>setup(ctx -> {
+      session.write(org.apache.pekko.util.ByteString.fromString("hello from a handler\n"), ctx.getSelf().narrow());
+      return org.apache.pekko.actor.typed.javadsl.Behaviors.receiveMessage(msg -> {
+        if (msg instanceof SessionEvent.Received r) {
+          received.tell(session.direction() + ":" + r.bytes().utf8String());
+          session.ack();
+        }
+        if (msg instanceof SessionEvent.Ended) return org.apache.pekko.actor.typed.javadsl.Behaviors.stopped();
+        return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
+      });
+    }).narrow();
+  }
+
+  @Test
+  void anOutboundSpecMayNameAHandler() {
+    TestProbe<String> received = testKit.createTestProbe();
+    var m = fx.manager(fx.settings()
+        .withTlsProfile(fx.certs().identityProfile("server", "localhost", "other", List.of("TLSv1.3", "TLSv1.2")))
+        .withHandler("greeter", session -> greetAndForward(session, received.getRef())));
+    ListenerInfo info = start(m, echo("loop"));
+    TestProbe<ConnectionManager.OpenResult> reply = testKit.createTestProbe();
+    m.ref.tell(new ConnectionManager.Open(ConnectionSpec.of("out", "localhost", info.port()).withTlsProfile("test")
+        .withSettings(fx.fastSettings()).withHandler("greeter"), reply.getRef()));
+    assertInstanceOf(ConnectionManager.Opened.class, reply.receiveMessage(TetherFixture.MAX));
+    StringBuilder echoed = new StringBuilder();
+    while (!echoed.toString().contains("hello from a handler\n")) echoed.append(received.receiveMessage(TetherFixture.MAX));
+    assertTrue(echoed.toString().startsWith("outbound:"), echoed.toString());
+    TestProbe<ConnectionManager.OpenResult> unknown = testKit.createTestProbe();
+    m.ref.tell(new ConnectionManager.Open(ConnectionSpec.of("bad", "localhost", info.port()).withHandler("nope"),
+        unknown.getRef()));
+    var rejected = assertInstanceOf(ConnectionManager.OpenRejected.class, unknown.receiveMessage(TetherFixture.MAX));
+    assertEquals(ConnectionManager.OpenRejection.UNKNOWN_HANDLER, rejected.reason());
+  }
 }
