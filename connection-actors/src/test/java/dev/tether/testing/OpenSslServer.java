@@ -1,7 +1,6 @@
 package dev.tether.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,7 @@ public final class OpenSslServer implements AutoCloseable {
   private final String protocol;
   private final List<String> extraArgs;
   private final int port;
-  private final StringBuffer output = new StringBuffer();
+  private final ProcessOutput output = new ProcessOutput("openssl s_server");
   private Process process;
   private OutputStream stdin;
 
@@ -98,7 +97,7 @@ public final class OpenSslServer implements AutoCloseable {
   /** Starts the same server again on the same port, with fresh output. */
   public void restart() {
     stop();
-    output.setLength(0);
+    output.clear();
     launch();
   }
 
@@ -116,26 +115,7 @@ public final class OpenSslServer implements AutoCloseable {
       throw new IllegalStateException("cannot start openssl s_server: " + e.getMessage(), e);
     }
     stdin = process.getOutputStream(); // kept open: stdin EOF would stop s_server
-    InputStream out = process.getInputStream();
-    Thread reader = new Thread(() -> {
-      byte[] buf = new byte[8192];
-      try {
-        int n;
-        while ((n = out.read(buf)) > 0) {
-          output.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-          synchronized (output) {
-            output.notifyAll();
-          }
-        }
-      } catch (IOException ignored) {
-        // process ended
-      }
-      synchronized (output) {
-        output.notifyAll();
-      }
-    }, "openssl-s_server-output-" + port);
-    reader.setDaemon(true);
-    reader.start();
+    output.readFrom(process.getInputStream(), "openssl-s_server-output-" + port);
     awaitOutput("ACCEPT", Duration.ofSeconds(20));
   }
 
@@ -158,15 +138,12 @@ public final class OpenSslServer implements AutoCloseable {
   }
 
   public String output() {
-    return output.toString();
+    return output.text();
   }
 
   /** Occurrences of a line fragment in the output so far. */
   public int count(String fragment) {
-    String text = output.toString();
-    int n = 0;
-    for (int i = text.indexOf(fragment); i >= 0; i = text.indexOf(fragment, i + 1)) n++;
-    return n;
+    return output.count(fragment);
   }
 
   /** Waits (bounded) until the output contains the fragment; fails with the whole output if not. */
@@ -175,22 +152,7 @@ public final class OpenSslServer implements AutoCloseable {
   }
 
   public void awaitCount(String fragment, int times, Duration max) {
-    long deadline = System.nanoTime() + max.toNanos();
-    synchronized (output) {
-      while (count(fragment) < times) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError("openssl s_server output did not contain '" + fragment + "' " + times
-              + "x within " + max + ". Output:\n" + output);
-        }
-        try {
-          output.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError(e);
-        }
-      }
-    }
+    output.awaitCount(fragment, times, max);
   }
 
   /** Writes a line to s_server's stdin (it sends it to the client). */
@@ -238,14 +200,7 @@ public final class OpenSslServer implements AutoCloseable {
     long deadline = System.nanoTime() + max.toNanos();
     while (establishedConnections() > 0) {
       if (System.nanoTime() > deadline) throw new AssertionError("connection still established after " + max);
-      synchronized (output) {
-        try {
-          output.wait(50); // poll the kernel's view; woken early by new output
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError(e);
-        }
-      }
+      output.waitForNewOutput(50); // poll the kernel's view; woken early by new output
     }
   }
 

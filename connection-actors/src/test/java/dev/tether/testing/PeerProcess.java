@@ -1,7 +1,6 @@
 package dev.tether.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,7 +15,7 @@ public final class PeerProcess implements AutoCloseable {
   private final List<String> command;
   private final Process process;
   private final OutputStream stdin;
-  private final StringBuffer output = new StringBuffer();
+  private final ProcessOutput output;
   private final Thread reader;
 
   private PeerProcess(List<String> command) {
@@ -28,26 +27,8 @@ public final class PeerProcess implements AutoCloseable {
       throw new IllegalStateException("cannot start " + command + ": " + e.getMessage(), e);
     }
     stdin = process.getOutputStream();
-    InputStream out = process.getInputStream();
-    reader = new Thread(() -> {
-      byte[] buf = new byte[8192];
-      try {
-        int n;
-        while ((n = out.read(buf)) > 0) {
-          output.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-          synchronized (output) {
-            output.notifyAll();
-          }
-        }
-      } catch (IOException ignored) {
-        // process ended
-      }
-      synchronized (output) {
-        output.notifyAll();
-      }
-    }, "peer-output-" + command.get(0));
-    reader.setDaemon(true);
-    reader.start();
+    output = new ProcessOutput(command.get(0));
+    reader = output.readFrom(process.getInputStream(), "peer-output-" + command.get(0));
   }
 
   public static PeerProcess start(List<String> command) {
@@ -59,34 +40,16 @@ public final class PeerProcess implements AutoCloseable {
   }
 
   public String output() {
-    return output.toString();
+    return output.text();
   }
 
   public int count(String fragment) {
-    String s = output.toString();
-    int n = 0;
-    for (int i = s.indexOf(fragment); i >= 0; i = s.indexOf(fragment, i + fragment.length())) n++;
-    return n;
+    return output.count(fragment);
   }
 
-  /** Waits (bounded) until the output contains the fragment. */
+  /** Waits (bounded) until the output contains the fragment; fails with the command and the whole output if not. */
   public void awaitOutput(String fragment, Duration max) {
-    long deadline = System.nanoTime() + max.toNanos();
-    synchronized (output) {
-      while (count(fragment) < 1) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          throw new AssertionError(command.get(0) + " output did not contain '" + fragment + "' within " + max
-              + ". Command: " + command + "\nOutput:\n" + output);
-        }
-        try {
-          output.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new AssertionError(e);
-        }
-      }
-    }
+    output.awaitCount(fragment, 1, max);
   }
 
   /** Types a line (with {@code \n}) into the process's stdin. */

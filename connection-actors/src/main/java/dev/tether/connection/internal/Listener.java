@@ -139,7 +139,12 @@ final class Listener {
     ctx.getLog().error("listener {}: {}", spec.name(), problem);
     replyTo.tell(new ConnectionManager.ListenerRejected(ConnectionManager.ListenerRejection.BIND_FAILED,
         "listener '" + spec.name() + "' " + problem));
-    if (!keep) return Behaviors.stopped();
+    if (!keep) {
+      // A stop asked while binding: nothing was accepted, so nothing to close.
+      stopWhenBound.ifPresent(stop -> stop.replyTo().tell(new ConnectionManager.ListenerStopped(spec.name(), List.of())));
+      stopWhenBound = Optional.empty();
+      return Behaviors.stopped();
+    }
     publish(false, Optional.of(problem));
     return notAccepting(Optional.of(problem));
   }

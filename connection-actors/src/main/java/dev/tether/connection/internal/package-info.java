@@ -9,11 +9,17 @@
  *
  * <ul>
  *   <li>actors: {@code ConnectionRegistry} (node-local: routing by id, latest states, subscribers,
- *       handshake admission) → {@code ConnectionSupervisor} (one per connection: phases, history,
- *       reconnect policy) → {@code Connection} (one per incarnation: the TLS lifecycle);
+ *       handshake admission, listeners) → {@code ConnectionSupervisor} (one per connection: phases,
+ *       history, reconnect policy) → {@code Connection} (one per incarnation: the TLS lifecycle,
+ *       and its session handler); {@code Listener} (one per listener: bind, accept, refuse, drain);
+ *       {@code ShutdownSequence} (unbind, then close everything);
  *   <li>the stream: {@code ConnectionTransport} builds it, {@code TransportHandles} is the actor's
  *       grip on it, {@code CipherOutWatch} and {@code TlsRecordSniffer} are its two own stages, {@code TlsErrors}
- *       explains what JSSE and TCP report;
+ *       explains what JSSE and TCP report; below an accepted connection's TLS stage, {@code
+ *       InboundGuard} (with the decoders {@code ClientHellos}, {@code RecordHeaders}, {@code
+ *       PlaintextHttp}) answers plaintext HTTP and explains what a client sent;
+ *   <li>data resolved once: {@code ConnectionPlan}, {@code InboundOrigin}; {@code InboundDelivery}
+ *       hands inbound bytes on with flow control;
  *   <li>pure decisions, each tested as a table: {@code EndClassifier}, {@code ReconnectPolicy},
  *       {@code KeepaliveMonitor}, {@code WriteQueue}, {@code HandshakeAdmission}.
  * </ul>
