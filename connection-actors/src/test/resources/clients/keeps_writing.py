@@ -1,6 +1,7 @@
 """A TLS client that keeps writing after the server has answered (the seed's HTTP 401 case).
 
 Usage: keeps_writing.py HOST PORT CAFILE TLSv1.2|TLSv1.3 [BYTES_AFTER_ANSWER]
+(a negative BYTES_AFTER_ANSWER writes nothing after the first line: a well-behaved client)
 
 It sends a first line, then writes without pause while reading: at least BYTES_AFTER_ANSWER
 (default 1 MiB) after the server's answer has arrived, and until the server's close_notify has
@@ -81,12 +82,12 @@ try:
                 tls.write(first)
             except ssl.SSLWantReadError:
                 pass
-        elif not close_notify or sent_after_answer < after:
+        elif after >= 0 and (not close_notify or sent_after_answer < after):
             if len(unsent) + outgoing.pending < 1 << 16:  # keep writing, never more than 64 KiB queued
                 n = tls.write(chunk)
                 if answer:
                     sent_after_answer += n
-        if close_notify and sent_after_answer >= after and handshaken:
+        if close_notify and sent_after_answer >= max(after, 0) and handshaken:
             break
         unsent += outgoing.read()
         readable, writable, _ = select.select([sock], [sock] if unsent else [], [], 1.0)
