@@ -216,4 +216,18 @@ class InboundTest {
     var rejected = assertInstanceOf(ConnectionManager.OpenRejected.class, unknown.receiveMessage(TetherFixture.MAX));
     assertEquals(ConnectionManager.OpenRejection.UNKNOWN_HANDLER, rejected.reason());
   }
+
+  @Test
+  void aListenersKeepaliveFindsAClientThatNeverAnswers() {
+    var m = manager();
+    ConnectionSettings s = fx.fastSettings().withKeepalive(fx.fastSettings().keepalive().withEnabled(true)
+        .withInterval(Duration.ofMillis(500)).withTimeout(Duration.ofSeconds(1))
+        .withPing(org.apache.pekko.util.ByteString.fromString("PING\n")));
+    ListenerInfo info = start(m, ListenerSpec.of("alive", "127.0.0.1", 0, "server", "echo", s));
+    try (PeerProcess silent = sClient(info.port(), "TLSv1.3")) { // s_client prints our ping and answers nothing
+      silent.awaitOutput("PING", PEER_MAX);
+      Outcome o = m.awaitOutcome("alive-1");
+      assertEquals(OutcomeKind.KEEPALIVE_TIMEOUT, o.kind(), o.toString());
+    }
+  }
 }
