@@ -219,7 +219,11 @@ public final class AdminRoutes {
 
   private Route reconnect(ConnectionId id) {
     return onSuccess(reconnectConnection(id), view -> view
-        .map(v -> json(StatusCodes.ACCEPTED, ConnectionJson.of(v)))
+        .map(v -> v.direction() == Direction.INBOUND
+            ? error(ErrorCode.NOT_RECONNECTABLE, "connection '" + id + "' was accepted by listener '"
+                + v.listener().orElse("?") + "': inbound connections are never reconnected (the client reconnects"
+                + " by itself); close it with DELETE /connections/" + id)
+            : json(StatusCodes.ACCEPTED, ConnectionJson.of(v)))
         .orElseGet(() -> unknown(id)));
   }
 

@@ -140,6 +140,14 @@ class AdminRoutesTest extends JUnit5RouteTest {
   }
 
   @Test
+  void anInboundConnectionIsNotReconnectable() throws Exception {
+    var result = async(HttpRequest.POST("/connections/jobs-1/reconnect"));
+    manager.expectMessageClass(ConnectionManager.Reconnect.class).replyTo().tell(Optional.of(inboundView("jobs-1")));
+    JsonNode body = assertError(result.get(5, TimeUnit.SECONDS), 409, "not-reconnectable");
+    assertTrue(body.get("message").asText().contains("listener 'jobs'"), body.toString());
+  }
+
+  @Test
   void getsOneConnectionOr404() throws Exception {
     var found = async(HttpRequest.GET("/connections/a"));
     var get = manager.expectMessageClass(ConnectionManager.Get.class);

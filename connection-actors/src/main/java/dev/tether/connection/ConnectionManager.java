@@ -48,7 +48,9 @@ public final class ConnectionManager {
 
   /**
    * Close the current incarnation gracefully, then start a fresh one at once; also leaves the
-   * {@code failed} state. Answered with the view, or empty if the id is unknown.
+   * {@code failed} state. Answered with the view, or empty if the id is unknown. An inbound
+   * connection is never reconnected (its client reconnects by itself): the request changes nothing
+   * and is answered with its view, whose direction says so.
    */
   public record Reconnect(ConnectionId id, ActorRef<Optional<ConnectionView>> replyTo) implements Command {
     public Reconnect(String id, ActorRef<Optional<ConnectionView>> replyTo) {

@@ -23,6 +23,8 @@ public enum ErrorCode {
   ALREADY_EXISTS("already-exists", StatusCodes.CONFLICT),
   /** A send to a connection that is not open. */
   NOT_OPEN("not-open", StatusCodes.CONFLICT),
+  /** A reconnect asked of an inbound connection: its client reconnects by itself. */
+  NOT_RECONNECTABLE("not-reconnectable", StatusCodes.CONFLICT),
   /** Too many writes are pending on the connection; retry later. */
   BUFFER_FULL("buffer-full", StatusCodes.SERVICE_UNAVAILABLE),
   /** The connection manager did not answer within the ask timeout. */

@@ -19,6 +19,7 @@ class ErrorCodeTest {
     expected.put("not-found", 404);
     expected.put("already-exists", 409);
     expected.put("not-open", 409);
+    expected.put("not-reconnectable", 409);
     expected.put("buffer-full", 503);
     expected.put("manager-timeout", 503);
     expected.put("unauthorized", 401);
