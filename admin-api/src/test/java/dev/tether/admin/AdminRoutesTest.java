@@ -163,6 +163,18 @@ class AdminRoutesTest extends JUnit5RouteTest {
   // ---------------------------------------------------------------- open
 
   @Test
+  void anOpenMayNameASessionHandlerAndAnUnknownOneIsAFieldError() throws Exception {
+    var result = async(post("/connections", """
+        {"id": "j", "host": "127.0.0.1", "port": 8443, "handler": "jobs"}"""));
+    var open = manager.expectMessageClass(ConnectionManager.Open.class);
+    assertEquals(Optional.of("jobs"), open.spec().handler());
+    open.replyTo().tell(new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.UNKNOWN_HANDLER,
+        "unknown session handler 'jobs'; registered handlers: echo"));
+    JsonNode body = assertError(result.get(5, TimeUnit.SECONDS), 400, "invalid-request");
+    assertTrue(fieldMessage(body, "handler").contains("unknown session handler"), body.toString());
+  }
+
+  @Test
   void opensWithOverridesAndAnswers201WithLocation() throws Exception {
     var result = async(post("/connections", """
         {"id": "db", "host": "db.internal", "port": 5432, "tlsProfile": "default", "closeMode": "send-only",

@@ -40,7 +40,7 @@ public final class OpenRequestReader {
 
   private static final Set<String> FIELDS = Set.of(
       "id", "host", "port", "tlsProfile", "closeMode", "connectTimeout", "handshakeTimeout", "closeTimeout",
-      "keepalive", "reconnect");
+      "keepalive", "reconnect", "handler");
   private static final Set<String> KEEPALIVE_FIELDS = Set.of("enabled", "interval", "timeout", "ping", "allowedMisses");
   private static final Set<String> RECONNECT_FIELDS = Set.of("minBackoff", "maxBackoff", "randomFactor");
 
@@ -72,6 +72,8 @@ public final class OpenRequestReader {
     if (port == null && present(body, "port") == null) errors.add(new FieldError("port", "is required"));
     String profile = text(body, "tlsProfile", "tlsProfile", errors).orElse("default");
     if (profile.isBlank()) errors.add(new FieldError("tlsProfile", "must not be empty"));
+    Optional<String> handler = text(body, "handler", "handler", errors);
+    if (handler.isPresent() && handler.get().isBlank()) errors.add(new FieldError("handler", "must not be empty"));
 
     ConnectionSettings s = defaults;
     boolean overridden = false;
@@ -99,8 +101,8 @@ public final class OpenRequestReader {
     }
 
     if (!errors.isEmpty()) return new Invalid(List.copyOf(errors));
-    ConnectionSpec spec = new ConnectionSpec(id != null ? id : idGenerator.get(), host, port, profile, Optional.empty(),
-        overridden ? Optional.of(s) : Optional.empty());
+    ConnectionSpec spec = new ConnectionSpec(ConnectionId.of(id != null ? id : idGenerator.get()), host, port, profile,
+        Optional.empty(), overridden ? Optional.of(s) : Optional.empty(), handler);
     return new Valid(spec);
   }
 
