@@ -10,16 +10,18 @@ import java.util.List;
  * option overrides one value.
  *
  * @param smoke the short CI run
- * @param counts N for the scale, close and reconnect-storm scenarios
+ * @param counts N for the scale, close, reconnect-storm and accept scenarios
  * @param reps measured repetitions per scenario and system (after the warm-up)
  * @param warmup run one unmeasured pass per system first
  * @param window measuring window of the handshake-rate and throughput scenarios
- * @param openConcurrency handshakes in flight while opening N connections (same for every system)
+ * @param openConcurrency handshakes in flight while opening (or, in the accept scenario, while the
+ *     clients connect) N connections, the same for every system
  * @param handshakeConcurrency handshakes in flight in the handshake-rate scenario
  * @param chunk bytes per write in the throughput scenario
  * @param backoff reconnect policy (the same for every system)
  * @param systems the systems to run
- * @param scenarios which scenario groups run: handshake, throughput, scale (open, reconnect, close)
+ * @param scenarios which scenario groups run: handshake, throughput, scale (open, reconnect, close),
+ *     accept (inbound)
  * @param storm run the reconnect storm between opening and closing N connections
  * @param jmh run the JMH echo round-trip benchmark
  * @param out where results, certificates and logs go
@@ -40,6 +42,8 @@ record BenchOptions(
     boolean jmh,
     Path out) {
 
+  static final List<String> SCENARIOS = List.of("handshake", "throughput", "scale", "accept");
+
   static BenchOptions parse(String[] args) {
     boolean smoke = Arrays.asList(args).contains("--smoke");
     List<Integer> counts = smoke ? List.of(50) : List.of(1000, 5000, 8000);
@@ -51,7 +55,7 @@ record BenchOptions(
     int chunk = 16 * 1024;
     Driver.Backoff backoff = new Driver.Backoff(Duration.ofMillis(250), Duration.ofSeconds(4), 1.0);
     List<String> systems = Results.SYSTEMS;
-    List<String> scenarios = List.of("handshake", "throughput", "scale");
+    List<String> scenarios = SCENARIOS;
     boolean jmh = true;
     boolean storm = true;
     Path out = Path.of("bench", "target");
@@ -72,7 +76,10 @@ record BenchOptions(
       else if (a.startsWith("--out=")) out = Path.of(v);
       else throw new IllegalArgumentException("unknown option " + a + "; known: --smoke --n=1000,5000 --reps=3 "
           + "--no-warmup --window=5 --open-concurrency=256 --handshake-concurrency=32 --chunk=16384 "
-          + "--systems=tether,pekko-raw,netty --scenarios=handshake,throughput,scale --no-storm --no-jmh --out=bench/target");
+          + "--systems=tether,pekko-raw,netty --scenarios=handshake,throughput,scale,accept --no-storm --no-jmh --out=bench/target");
+    }
+    for (String s : scenarios) {
+      if (!SCENARIOS.contains(s)) throw new IllegalArgumentException("unknown scenario " + s + "; known: " + SCENARIOS);
     }
     for (String s : systems) {
       if (!Results.SYSTEMS.contains(s)) throw new IllegalArgumentException("unknown system " + s + "; known: " + Results.SYSTEMS);

@@ -74,8 +74,11 @@ public final class EchoServer {
     t.start();
   }
 
-  /** Echoes with backpressure: stops reading while the channel is not writable. */
-  private static final class EchoHandler extends ChannelInboundHandlerAdapter {
+  /**
+   * Echoes with backpressure: stops reading while the channel is not writable. Also the echo of
+   * {@link NettyAcceptServer}.
+   */
+  static final class EchoHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ctx.write(msg);

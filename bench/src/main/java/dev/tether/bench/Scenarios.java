@@ -25,15 +25,21 @@ final class Scenarios {
 
   private final BenchOptions options;
   private final EchoServerProcess server;
+  private final AcceptClientProcess acceptClient;
   private final ThrowawayTls tls;
   private final Results results;
   private final Consumer<String> failures;
   private final Consumer<String> progress;
 
-  Scenarios(BenchOptions options, EchoServerProcess server, ThrowawayTls tls, Results results,
-      Consumer<String> failures, Consumer<String> progress) {
+  /**
+   * @param server the echo peer of the outbound scenarios (null if none of them runs)
+   * @param acceptClient the clients of the accept scenario (null if it does not run)
+   */
+  Scenarios(BenchOptions options, EchoServerProcess server, AcceptClientProcess acceptClient, ThrowawayTls tls,
+      Results results, Consumer<String> failures, Consumer<String> progress) {
     this.options = options;
     this.server = server;
+    this.acceptClient = acceptClient;
     this.tls = tls;
     this.results = results;
     this.failures = failures;
@@ -227,6 +233,87 @@ final class Scenarios {
       for (int i = 0; i < conns; i++) d.close(i, false);
       ConnectionTracker.await(t::ends, t.ends() + t.openNow(), Duration.ofSeconds(20));
     }
+  }
+
+  /**
+   * Scenario 6, inbound: the server under test runs here, N clients in the {@link AcceptClient} JVM
+   * connect with at most {@code --open-concurrency} in flight (a slot is freed when the connection's
+   * one echoed line came back). Accept rate = N / (time from the OPEN command until the server saw
+   * the N-th handshake complete); heap per connection as in {@link #scale}, here of the server. Then
+   * the clients close gracefully. A few primer connections are opened and closed before the heap
+   * baseline, so that state a server creates lazily once (Netty's buffer arenas, first-use classes)
+   * does not count per connection. {@code -Dbench.accept.hold-seconds=S} keeps the N connections
+   * open S seconds after the heap figure (for {@code jmap -histo:live}).
+   */
+  void accept(String system, int n, boolean record) throws Exception {
+    String scenario = "accept N=" + n;
+    try (AcceptServer srv = AcceptServer.start(system, tls.newServerContext(), n)) {
+      int primerFailed = acceptRound(srv, PRIMER_CONNECTIONS).failed();
+      srv.resetCounts();
+
+      long heapBefore = usedHeapAfterGc();
+      long t0 = System.nanoTime();
+      acceptClient.open(srv.port(), n, options.openConcurrency());
+      boolean allAccepted = ConnectionTracker.await(srv::handshakes, n, OPEN_TIMEOUT);
+      double acceptMs = (srv.lastHandshakeNanos() - t0) / 1e6;
+      AcceptClientProcess.Opened opened = acceptClient.awaitOpened(OPEN_TIMEOUT);
+      int threads = ManagementFactory.getThreadMXBean().getThreadCount();
+      long heapAfter = usedHeapAfterGc();
+      double heapPerConnection = (heapAfter - heapBefore) / (double) n;
+      progress.accept(String.format("  %s %s: %d accepted in %.0f ms (%.0f conn/s), client: %d ready in %.0f ms, "
+          + "%.0f B/conn heap, %d threads", scenario, system, srv.handshakes(), acceptMs, n / (acceptMs / 1000),
+          opened.ready(), opened.millis(), heapPerConnection, threads));
+      long hold = Long.getLong("bench.accept.hold-seconds", 0);
+      if (hold > 0) {
+        progress.accept("    holding " + opened.ready() + " connections open for " + hold + " s; harness pid "
+            + ProcessHandle.current().pid());
+        Thread.sleep(hold * 1000);
+      }
+      Map<String, Double> diag = new TreeMap<>(srv.diagnostics());
+      Round closed = closeRound(srv, opened);
+
+      if (allAccepted) put(record, scenario, system, "accept-rate", "conn/s", n / (acceptMs / 1000));
+      put(record, scenario, system, "heap-per-connection", "bytes", heapPerConnection);
+      put(record, scenario, system, "live-threads", "threads", threads);
+      put(record, scenario, system, "unclean-closes", "count", closed.unclean());
+      put(record, scenario, system, "failed-connections", "count", primerFailed + closed.failed());
+      diag.forEach((key, value) -> put(record, scenario, system, key.substring(0, key.lastIndexOf(' ')),
+          key.substring(key.lastIndexOf(' ') + 1), value));
+      if (!diag.isEmpty()) progress.accept("    " + system + " diagnostics: " + diag);
+      fail(record, scenario, system, primerFailed + closed.failed(), closed.problems());
+    }
+  }
+
+  private static final int PRIMER_CONNECTIONS = 16;
+
+  /**
+   * What one round of the accept scenario saw. {@code failed}: connections that were not accepted
+   * and echoed, ended early, or (for a server that answers close_notify) closed without it; the
+   * same connection may fail on both sides, so the larger side counts.
+   */
+  private record Round(int failed, int unclean, List<String> problems) {}
+
+  /** Opens {@code n} connections, then closes them (the primer). */
+  private Round acceptRound(AcceptServer srv, int n) throws Exception {
+    acceptClient.open(srv.port(), n, options.openConcurrency());
+    return closeRound(srv, acceptClient.awaitOpened(OPEN_TIMEOUT));
+  }
+
+  /** The clients close gracefully; waits until the server saw every accepted connection end. */
+  private Round closeRound(AcceptServer srv, AcceptClientProcess.Opened opened) throws Exception {
+    int n = opened.ready() + opened.failed();
+    srv.expectCloses();
+    AcceptClientProcess.Closed closed = acceptClient.closeAll(CLOSE_TIMEOUT);
+    boolean allEnded = ConnectionTracker.await(srv::ends, srv.handshakes(), CLOSE_TIMEOUT);
+    int clientFailed = opened.failed() + (srv.answersCloseNotify() ? closed.unclean() : 0);
+    int failed = Math.max(Math.max(clientFailed, srv.failures()), n - srv.handshakes())
+        + (allEnded ? 0 : srv.handshakes() - srv.ends());
+    List<String> problems = new java.util.ArrayList<>(srv.problems());
+    if (!opened.problems().isBlank()) problems.add("client, opening: " + opened.problems());
+    if (!closed.problems().isBlank() && failed > 0) problems.add("client, closing: " + closed.problems());
+    progress.accept(String.format("    %d closed: %d with close_notify both ways, %d without, in %.0f ms (client); "
+        + "the server saw %d of %d end", n, closed.clean(), closed.unclean(), closed.millis(), srv.ends(), srv.handshakes()));
+    return new Round(failed, closed.unclean(), problems);
   }
 
   private void diagnostics(boolean record, String scenario, Driver d) {
