@@ -25,7 +25,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Signal;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -78,12 +77,13 @@ final class Connection {
   private enum Timer implements Command { CONNECT, HANDSHAKE, CLOSE, KEEPALIVE_IDLE, PONG, ABORT_GRACE, HANDLER_STOP }
 
   static Behavior<Command> create(ConnectionPlan plan, long incarnation, ActorRef<IncarnationReport> reportTo) {
-    // A failure inside this actor stops it (the supervisor sees it terminate and reconnects); a
-    // restart would lose the stream it owns.
-    return Behaviors.supervise(Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers -> {
+    // A failure inside this actor stops it (typed actors' default supervision; the supervisor sees
+    // it terminate and reconnects): a restart would lose the stream it owns. No explicit
+    // supervise(...).onFailure(stop()) wrapper: it would only add an interceptor per connection.
+    return Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers -> {
       TransportHandles transport = ConnectionTransport.start(ctx.getSystem(), ctx.getSelf(), plan);
       return new Connection(ctx, timers, plan, incarnation, reportTo, transport).start();
-    }))).onFailure(SupervisorStrategy.stop());
+    }));
   }
 
   private final ActorContext<Command> ctx;
@@ -345,9 +345,9 @@ final class Connection {
   private void startHandler(dev.tether.connection.SessionHandlerFactory factory, TlsInfo tls) {
     Session session = new Session(spec.id(), plan.direction(), plan.listener(), spec.remote(), tls, plan.handlerOptions(),
         ctx.messageAdapter(SessionCommand.class, FromHandler::new));
-    // A handler that throws is stopped (not restarted with lost state); the watch below then closes.
-    ActorRef<SessionEvent> handler = ctx.spawn(
-        Behaviors.supervise(factory.create(session)).onFailure(SupervisorStrategy.stop()), "session");
+    // A handler that throws is stopped (typed default: not restarted with lost state); the watch
+    // below then closes the connection.
+    ActorRef<SessionEvent> handler = ctx.spawn(factory.create(session), "session");
     ctx.watchWith(handler, HandlerStopped.INSTANCE);
     delivery.handlerStarted(handler);
   }

@@ -13,6 +13,9 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.japi.pf.PFBuilder;
+import org.apache.pekko.stream.Graph;
+import org.apache.pekko.stream.SourceShape;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.CompletionStrategy;
 import org.apache.pekko.stream.KillSwitches;
@@ -83,12 +86,12 @@ final class ConnectionTransport {
   /** The acknowledgement the actor sink waits for. */
   enum Ack { INSTANCE }
 
-  /** Elements of the plaintext source. */
-  sealed interface Outbound {}
-
-  record Write(ByteString bytes) implements Outbound {}
-
-  enum Finish implements Outbound { INSTANCE }
+  /**
+   * The plaintext source's end marker: this very instance (compared by identity) completes the
+   * source after what was written before it. The source takes {@code SendBytes} directly, so that
+   * no mapping stage sits in every connection's stream (each stage costs heap per connection).
+   */
+  static final TLSProtocol.SendBytes FINISH = new TLSProtocol.SendBytes(ByteString.emptyByteString());
 
   /** Thrown into the stream by the kill switch. No stack trace: it is a signal, not a bug. */
   static final class LocalAbort extends RuntimeException {
@@ -128,25 +131,26 @@ final class ConnectionTransport {
     // A transport failure (RST, I/O error) would overtake bytes still inside the pipeline. Turn it
     // into a completion, and remember it for the outcome: the TLS stage then delivers what it has,
     // reports the missing close_notify, and completes.
+    // One stage does both (each stage costs heap per connection): remember, then complete.
     Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> tcp = transport(system, plan)
-        .mapError(Throwable.class, ex -> {
-          transportFailure.compareAndSet(null, ex);
-          return ex;
-        })
-        .recoverWithRetries(1, Throwable.class, Source::empty);
+        .recoverWithRetries(1, new PFBuilder<Throwable, Graph<SourceShape<ByteString>, NotUsed>>()
+            .match(Throwable.class, ex -> {
+              transportFailure.compareAndSet(null, ex);
+              return Source.empty();
+            })
+            .build());
     var pipeline = tls.atop(watch).atop(kill, Keep.right()).join(tcp, Keep.both());
 
-    Source<Outbound, ActorRef<Outbound>> source = ActorSource.actorRefWithBackpressure(
+    Source<TLSProtocol.SslTlsOutbound, ActorRef<TLSProtocol.SslTlsOutbound>> source = ActorSource.actorRefWithBackpressure(
         actor,
         WriteTaken.INSTANCE,
-        o -> o instanceof Finish ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
+        o -> o == FINISH ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
         o -> Optional.empty());
     var sink = ActorSink.<TLSProtocol.SslTlsInbound, Connection.Command, Ack>actorRefWithBackpressure(
         actor, Inbound::new, StreamInit::new, Ack.INSTANCE, StreamEnded.COMPLETED, StreamEnded::failed);
 
-    RunnableGraph<Pair<ActorRef<Outbound>, Pair<UniqueKillSwitch, CompletionStage<Tcp.OutgoingConnection>>>> graph =
+    RunnableGraph<Pair<ActorRef<TLSProtocol.SslTlsOutbound>, Pair<UniqueKillSwitch, CompletionStage<Tcp.OutgoingConnection>>>> graph =
         source
-            .map(o -> (TLSProtocol.SslTlsOutbound) new TLSProtocol.SendBytes(((Write) o).bytes()))
             .viaMat(pipeline, Keep.both())
             .to(sink);
     if (plan.streamDispatcher().isPresent()) {

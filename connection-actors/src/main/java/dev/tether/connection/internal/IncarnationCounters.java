@@ -14,7 +14,8 @@ final class IncarnationCounters {
   private long bytesIn;
   private long bytesOut;
   private long lastRttMillis = -1;
-  private final long[] rtts = new long[RTT_SAMPLES];
+  // Made at the first answered ping: most connections never ping, and 528 bytes each add up.
+  private long[] rtts;
   private int rttCount;
 
   void addIn(long n) {
@@ -26,6 +27,7 @@ final class IncarnationCounters {
   }
 
   void recordRtt(long millis) {
+    if (rtts == null) rtts = new long[RTT_SAMPLES];
     rtts[rttCount % RTT_SAMPLES] = millis;
     rttCount++;
     lastRttMillis = millis;

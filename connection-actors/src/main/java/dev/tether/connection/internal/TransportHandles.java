@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLEngine;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.stream.TLSProtocol;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
@@ -15,7 +16,7 @@ import org.apache.pekko.util.ByteString;
  * decide a close; nothing else crosses between the stream and the actor except messages.
  */
 final class TransportHandles {
-  private final ActorRef<ConnectionTransport.Outbound> outbound;
+  private final ActorRef<TLSProtocol.SslTlsOutbound> outbound;
   private final UniqueKillSwitch killSwitch;
   private final CompletionStage<Tcp.OutgoingConnection> connected;
   private final AtomicReference<SSLEngine> engine;
@@ -23,7 +24,7 @@ final class TransportHandles {
   private final AtomicReference<RecordHeaders.RecordHeader> lastRecord;
 
   TransportHandles(
-      ActorRef<ConnectionTransport.Outbound> outbound,
+      ActorRef<TLSProtocol.SslTlsOutbound> outbound,
       UniqueKillSwitch killSwitch,
       CompletionStage<Tcp.OutgoingConnection> connected,
       AtomicReference<SSLEngine> engine,
@@ -44,12 +45,12 @@ final class TransportHandles {
 
   /** Hands bytes to the TLS stage; answered with {@link ConnectionTransport.WriteTaken}. */
   void write(ByteString bytes) {
-    outbound.tell(new ConnectionTransport.Write(bytes));
+    outbound.tell(new TLSProtocol.SendBytes(bytes));
   }
 
   /** Completes the plaintext side once written: the TLS stage then sends our close_notify. */
   void finish() {
-    outbound.tell(ConnectionTransport.Finish.INSTANCE);
+    outbound.tell(ConnectionTransport.FINISH);
   }
 
   /** Closes TCP (FIN after what is already written), without waiting for the peer. */
