@@ -2,6 +2,7 @@ package dev.tether.admin;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -19,7 +20,7 @@ public final class AdminHttpServer {
 
   private AdminHttpServer() {}
 
-  /** Binds; if binding fails, logs why and terminates the actor system. */
+  /** Binds; if binding fails, logs why and shuts the service down with exit code 3. */
   public static CompletionStage<InetSocketAddress> start(Route routes, ActorSystem<?> system, AdminSettings settings) {
     CompletionStage<ServerBinding> bound = Http.get(system).newServerAt(settings.iface(), settings.port())
         .bind(AdminRoutes.seal(routes));
@@ -29,8 +30,11 @@ public final class AdminHttpServer {
         log.info("admin API listening on http://{}:{}{}", binding.localAddress().getHostString(),
             binding.localAddress().getPort(), settings.token().isPresent() ? " (bearer token required)" : "");
       } else {
-        log.error("cannot bind the admin API to {}:{}: {}; stopping", settings.iface(), settings.port(), failure.getMessage());
-        system.terminate();
+        String why = "cannot bind the admin API to " + settings.iface() + ":" + settings.port() + ": " + failure.getMessage();
+        log.error("{}; stopping", why);
+        // Not system.terminate(): that exits 0, and an orchestrator would take a service that never
+        // served for a clean stop. StartFailed maps to exit code 3 (tether-service.conf).
+        CoordinatedShutdown.get(system).runAll(new Guardian.StartFailed(why));
       }
     });
     return bound.thenApply(ServerBinding::localAddress);

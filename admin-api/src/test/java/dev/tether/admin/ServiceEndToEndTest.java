@@ -208,6 +208,18 @@ class ServiceEndToEndTest {
     }
   }
 
+  @Test
+  void aTakenAdminPortStopsTheServiceWithANonZeroExitCode() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Process service = startService(Map.of("TETHER_ADMIN_PORT", String.valueOf(taken.getLocalPort()),
+          "TETHER_JOBS_PORT", "0"));
+      LineCollector serviceOut = LineCollector.of("tether service", service.getInputStream());
+      assertTrue(service.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the service did not exit:\n" + serviceOut);
+      assertEquals(3, service.exitValue(), serviceOut.toString());
+      serviceOut.await(l -> l.contains("cannot bind the admin API to 127.0.0.1:" + taken.getLocalPort()), WAIT);
+    }
+  }
+
   /** The service with the repository's application.conf, the admin API on a free port, and {@code env}. */
   private Process startService(Map<String, String> env) throws IOException {
     Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
