@@ -3,10 +3,13 @@ package dev.tether.admin;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.tether.admin.cluster.ClusterBootstrap;
 import dev.tether.admin.demo.DemoTlsProfile;
 import dev.tether.connection.ConnectionManagerSettings;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -37,6 +40,7 @@ public final class AdminApp {
     ServiceSettings settings;
     ConnectionManagerSettings managerSettings;
     try {
+      config = ClusterBootstrap.apply(config);
       settings = ServiceSettings.create(config);
       DemoTlsProfile.Layered layered = DemoTlsProfile.layer(config, settings.demo().enabled());
       layered.notes().forEach(log::info);
@@ -49,8 +53,14 @@ public final class AdminApp {
       System.exit(2);
       return;
     }
-    ActorSystem<Guardian.Command> system = ActorSystem.create(Guardian.create(settings, managerSettings), "tether", config);
+    ActorSystem<Guardian.Command> system =
+        ActorSystem.create(Guardian.create(settings, managerSettings), ClusterBootstrap.SYSTEM_NAME, config);
     handleTermination(system);
+    if (ClusterBootstrap.enabled(config) && config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      // No seed nodes anywhere: this node is the first (or only) one; it joins itself.
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
   }
 
   /** The service's configuration, honouring {@code -Dconfig.file}, {@code -Dconfig.resource}, {@code -D} overrides. */

@@ -4,7 +4,9 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.admin.cluster.ClusterState;
 import dev.tether.admin.json.ClosedJson;
+import dev.tether.admin.json.ClusterJson;
 import dev.tether.admin.json.ConnectionJson;
 import dev.tether.admin.json.ConnectionListJson;
 import dev.tether.admin.json.ErrorCode;
@@ -125,6 +127,7 @@ public final class AdminRoutes {
         pathPrefix("connections", () -> guarded(this::connectionRoutes)),
         pathPrefix("listeners", () -> guarded(this::listenerRoutes)),
         path("events", () -> guarded(() -> get(this::events))),
+        path("cluster", () -> guarded(() -> get(this::cluster))),
         path("health", () -> guarded(() -> get(() -> json(StatusCodes.OK, HealthJson.UP)))),
         path("metrics", () -> guarded(() -> get(this::metricsText))));
   }
@@ -283,6 +286,21 @@ public final class AdminRoutes {
       return List.of(ServerSentEvent.create(JsonSupport.write(EventJson.Outcome.of(o)), "outcome"));
     }
     return List.of();
+  }
+
+  /** Membership from Pekko Cluster; this node's own connections counted (other members': not yet). */
+  private Route cluster() {
+    if (!ClusterState.available(system)) {
+      return error(ErrorCode.NOT_FOUND, "cluster mode is off (tether.cluster.enabled = off): this node is on its own");
+    }
+    ClusterState state = ClusterState.of(system);
+    return onSuccess(listAll(), list -> {
+      ClusterJson.Counts own = ClusterJson.Counts.of(list.connections());
+      List<ClusterJson.Member> members = state.members().stream()
+          .map(m -> new ClusterJson.Member(m.node(), m.status(), m.reachable(), m.roles(), m.node().equals(state.self()) ? own : null))
+          .toList();
+      return json(StatusCodes.OK, new ClusterJson(state.self(), members));
+    });
   }
 
   private Route metricsText() {
