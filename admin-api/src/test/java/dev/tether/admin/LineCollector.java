@@ -89,6 +89,11 @@ final class LineCollector {
     }
   }
 
+  /** Waits up to {@code max} for a new line (or the end); for loops that poll something else. */
+  synchronized void awaitNewLine(Duration max) throws InterruptedException {
+    if (!ended) wait(Math.max(1, max.toMillis()));
+  }
+
   String await(Predicate<String> p, Duration timeout) throws InterruptedException {
     return await(p, 1, timeout);
   }

@@ -1,0 +1,131 @@
+package dev.tether.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tether.admin.json.JsonSupport;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cluster mode with three real service processes on loopback, configured only through the
+ * environment variables of the root application.conf: they form one cluster, every node's
+ * {@code GET /cluster} shows the three, and after {@code kill -9} of one the Split Brain Resolver
+ * removes it (stable-after shortened for the test).
+ */
+class ClusterEndToEndTest {
+  private static final Duration FORM = Duration.ofSeconds(60);
+  private final List<Process> processes = new ArrayList<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    for (Process p : processes) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void threeNodesFormOneClusterAndACrashedOneIsRemoved() throws Exception {
+    int[] remoting = {freePort(), freePort(), freePort()};
+    int[] admin = {freePort(), freePort(), freePort()};
+    List<LineCollector> logs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Process p = node(remoting[i], admin[i], "127.0.0.1:" + remoting[0] + ",127.0.0.1:" + remoting[1]);
+      logs.add(LineCollector.of("node " + (i + 1), p.getInputStream()));
+    }
+    String[] nodes = new String[3];
+    for (int i = 0; i < 3; i++) nodes[i] = "127.0.0.1:" + remoting[i];
+
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      java.util.SortedMap<String, String> seen = awaitMembers(admin[i], m -> m.size() == 3 && m.values().stream().allMatch("up:true"::equals),
+          "node " + (i + 1) + " sees 3 members up", logs.get(i));
+      assertEquals(new java.util.TreeSet<>(List.of(nodes)), seen.keySet());
+      JsonNode self = getJson(admin[n], "/cluster");
+      assertEquals(nodes[n], self.get("self").asText());
+    }
+
+    processes.get(1).destroyForcibly(); // SIGKILL: no leave, no goodbye
+    awaitMembers(admin[0], m -> "up:false".equals(m.get(nodes[1])), "node 1 sees node 2 unreachable", logs.get(0));
+    java.util.SortedMap<String, String> after = awaitMembers(admin[0], m -> !m.containsKey(nodes[1]) && m.size() == 2,
+        "node 2 removed by the Split Brain Resolver", logs.get(0));
+    assertEquals(new java.util.TreeSet<>(List.of(nodes[0], nodes[2])), after.keySet());
+  }
+
+  private Process node(int remotingPort, int adminPort, String seeds) throws IOException {
+    Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    while (!Files.exists(root.resolve("application.conf")) || !Files.exists(root.resolve("admin-api"))) {
+      root = root.getParent();
+      assertTrue(root != null, "application.conf not found above " + System.getProperty("user.dir"));
+    }
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "-Dconfig.file=" + root.resolve("application.conf"),
+        "-Dpekko.cluster.split-brain-resolver.stable-after=3s", AdminApp.class.getName()).redirectErrorStream(true);
+    for (String name : List.of("TETHER_ADMIN_HOST", "TETHER_ADMIN_TOKEN")) pb.environment().remove(name);
+    pb.environment().putAll(Map.of(
+        "TETHER_DEMO", "off",
+        "TETHER_ADMIN_PORT", String.valueOf(adminPort),
+        "TETHER_CLUSTER_ENABLED", "on",
+        "TETHER_CLUSTER_HOST", "127.0.0.1",
+        "TETHER_CLUSTER_PORT", String.valueOf(remotingPort),
+        "TETHER_CLUSTER_SEEDS", seeds,
+        "TETHER_DATA_DIR", dir.resolve("node-" + remotingPort).toString()));
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  /** Polls GET /cluster (bounded) until the members, as node → "status:reachable", satisfy the condition. */
+  private java.util.SortedMap<String, String> awaitMembers(int adminPort, java.util.function.Predicate<Map<String, String>> condition,
+      String what, LineCollector log) throws Exception {
+    long deadline = System.nanoTime() + FORM.toNanos();
+    TreeMap<String, String> last = new TreeMap<>();
+    while (System.nanoTime() < deadline) {
+      try {
+        JsonNode body = getJson(adminPort, "/cluster");
+        TreeMap<String, String> members = new TreeMap<>();
+        body.get("members").forEach(m -> members.put(m.get("node").asText(),
+            m.get("status").asText() + ":" + m.get("reachable").asBoolean()));
+        last = members;
+        if (condition.test(members)) return members;
+      } catch (IOException | AssertionError notYet) {
+        // the admin API is not up yet, or the node is not in a cluster yet
+      }
+      log.awaitNewLine(Duration.ofMillis(500)); // woken by the node's own log, else polls twice a second
+    }
+    throw new AssertionError(what + ": not within " + FORM + "; last seen " + last + "\nlog:\n" + log);
+  }
+
+  private JsonNode getJson(int port, String path) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), path + ": " + r.body());
+    return JsonSupport.mapper().readTree(r.body());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.tether.connection.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.ConfigFactory;
+import dev.tether.connection.ConnectionId;
+import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.ConnectionSettings;
+import dev.tether.connection.ConnectionSpec;
+import dev.tether.connection.ConnectionState;
+import dev.tether.connection.ConnectionView;
+import dev.tether.connection.Direction;
+import dev.tether.connection.InboundEvent;
+import dev.tether.connection.Initiator;
+import dev.tether.connection.Outcome;
+import dev.tether.connection.OutcomeKind;
+import dev.tether.connection.TlsInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.apache.pekko.util.ByteString;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The groundwork of cluster mode: a view (spec, settings with binary keepalive bytes, an actor ref,
+ * optional and time fields, outcomes) survives Pekko's Jackson CBOR serializer unchanged, with the
+ * library's {@code ByteStringJacksonModule} registered by its reference.conf.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ViewSerializationTest {
+  private final ActorTestKit kit = ActorTestKit.create("ViewSerializationTest", ConfigFactory.parseString(
+      "pekko.actor.serialization-bindings { \"dev.tether.connection.ConnectionView\" = jackson-cbor }"));
+
+  @AfterAll
+  void stop() {
+    kit.shutdownTestKit();
+  }
+
+  @Test
+  void aViewRoundTripsThroughJacksonCbor() {
+    Serialization serialization = SerializationExtension.get(kit.system().classicSystem());
+    ConnectionSettings d = ConnectionManagerSettings.create(ConfigFactory.defaultReference()).defaults();
+    ConnectionSettings s = d.withKeepalive(d.keepalive().withEnabled(true)
+        .withPing(ByteString.fromArray(new byte[] {0, (byte) 0xff, '\n'})));
+    ConnectionSpec spec = ConnectionSpec.of("a", "example.org", 443)
+        .withListener(kit.createTestProbe(InboundEvent.class).getRef()).withSettings(s).withHandler("echo");
+    Outcome o = new Outcome(OutcomeKind.CLEAN, Initiator.LOCAL, "close_notify exchanged", Instant.parse("2026-11-29T10:00:00Z"),
+        1, 2, 3, Duration.ofMillis(1500));
+    ConnectionView v = new ConnectionView(ConnectionId.of("a"), "example.org:443", ConnectionState.OPEN, 1,
+        Instant.parse("2026-11-29T10:00:01.123456789Z"), Optional.of(new TlsInfo("TLSv1.3", "TLS_AES_128_GCM_SHA256", null)),
+        10, 20, 0, Optional.empty(), Optional.of(3L), Optional.of(new ConnectionView.RttPercentiles(1, 2, 3, 4)),
+        Optional.of(o), List.of(o), spec, s, Direction.OUTBOUND, Optional.empty());
+
+    byte[] bytes = serialization.serialize(v).get();
+    var serializer = serialization.findSerializerFor(v);
+    Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, v)).get();
+    assertEquals(v, back);
+  }
+}
