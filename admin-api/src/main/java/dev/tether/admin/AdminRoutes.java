@@ -29,6 +29,7 @@ import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
 import dev.tether.connection.Direction;
+import dev.tether.connection.NodeSummary;
 import dev.tether.connection.ListenerSpec;
 import dev.tether.connection.SendResult;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -288,18 +292,30 @@ public final class AdminRoutes {
     return List.of();
   }
 
-  /** Membership from Pekko Cluster; this node's own connections counted (other members': not yet). */
+  /**
+   * Membership from Pekko Cluster, with each member's connection counts asked of its own manager;
+   * a member that does not answer within the ask timeout is listed as missing, never left out.
+   */
   private Route cluster() {
     if (!ClusterState.available(system)) {
       return error(ErrorCode.NOT_FOUND, "cluster mode is off (tether.cluster.enabled = off): this node is on its own");
     }
     ClusterState state = ClusterState.of(system);
-    return onSuccess(listAll(), list -> {
-      ClusterJson.Counts own = ClusterJson.Counts.of(list.connections());
-      List<ClusterJson.Member> members = state.members().stream()
-          .map(m -> new ClusterJson.Member(m.node(), m.status(), m.reachable(), m.roles(), m.node().equals(state.self()) ? own : null))
-          .toList();
-      return json(StatusCodes.OK, new ClusterJson(state.self(), members));
+    // The summary must come back before the ask itself times out: give the members a little less.
+    Duration membersTimeout = settings.askTimeout().multipliedBy(3).dividedBy(4);
+    CompletionStage<ConnectionManager.NodeSummaries> summaries = AskPattern.ask(manager,
+        replyTo -> new ConnectionManager.SummarizeNodes(membersTimeout, replyTo), settings.askTimeout(), system.scheduler());
+    return onSuccess(summaries, s -> {
+      Map<String, NodeSummary> byNode = new HashMap<>();
+      s.nodes().forEach(n -> byNode.put(n.node(), n));
+      List<String> missing = new ArrayList<>();
+      List<ClusterJson.Member> members = state.members().stream().map(m -> {
+        NodeSummary counts = byNode.get(m.node());
+        if (counts == null) missing.add(m.node());
+        return new ClusterJson.Member(m.node(), m.status(), m.reachable(), m.roles(),
+            counts == null ? null : ClusterJson.Counts.of(counts));
+      }).toList();
+      return json(StatusCodes.OK, new ClusterJson(state.self(), members, !missing.isEmpty(), List.copyOf(missing)));
     });
   }
 

@@ -140,6 +140,12 @@ class AdminRoutesTest extends JUnit5RouteTest {
   }
 
   @Test
+  void clusterIsNotFoundOnASingleNode() throws Exception {
+    JsonNode body = assertError(async(HttpRequest.GET("/cluster")).get(5, TimeUnit.SECONDS), 404, "not-found");
+    assertTrue(body.get("message").asText().contains("tether.cluster.enabled"), body.toString());
+  }
+
+  @Test
   void anInboundConnectionIsNotReconnectable() throws Exception {
     var result = async(HttpRequest.POST("/connections/jobs-1/reconnect"));
     manager.expectMessageClass(ConnectionManager.Reconnect.class).replyTo().tell(Optional.of(inboundView("jobs-1")));

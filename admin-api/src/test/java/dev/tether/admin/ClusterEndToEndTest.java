@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Cluster mode with three real service processes on loopback, configured only through the
  * environment variables of the root application.conf: they form one cluster, every node's
  * {@code GET /cluster} shows the three, and after {@code kill -9} of one the Split Brain Resolver
- * removes it (stable-after shortened for the test).
+ * removes it (stable-after shortened for the test). Each member's connection counts come from its own
+ * manager; an unreachable member's are reported missing.
  */
 class ClusterEndToEndTest {
   private static final Duration FORM = Duration.ofSeconds(60);
@@ -65,8 +66,26 @@ class ClusterEndToEndTest {
       assertEquals(nodes[n], self.get("self").asText());
     }
 
+    // Counts come from each member's own manager: a connection opened on node 2 (to a port where
+    // nothing listens, so it keeps retrying) shows under node 2 in node 3's view.
+    HttpResponse<String> opened = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin[1] + "/connections"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"on-node-2\",\"host\":\"127.0.0.1\",\"port\":" + freePort() + "}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, opened.statusCode(), opened.body());
+    // The first answers between fresh JVMs can be slow (cold serializers): wait for a complete view.
+    JsonNode view = awaitCluster(admin[2], v -> !v.get("partial").asBoolean(), "a complete view on node 3", logs.get(2));
+    for (JsonNode member : view.get("members")) {
+      int expected = member.get("node").asText().equals(nodes[1]) ? 1 : 0;
+      assertEquals(expected, member.get("connections").get("total").asInt(), view.toString());
+      if (expected == 1) assertEquals(1, member.get("connections").get("byDirection").get("outbound").asInt(), view.toString());
+    }
+
     processes.get(1).destroyForcibly(); // SIGKILL: no leave, no goodbye
     awaitMembers(admin[0], m -> "up:false".equals(m.get(nodes[1])), "node 1 sees node 2 unreachable", logs.get(0));
+    // While it is unreachable, its counts cannot be had: said so, not left out.
+    JsonNode partial = awaitCluster(admin[0], v -> v.get("partial").asBoolean(), "node 2 missing on node 1", logs.get(0));
+    assertEquals(nodes[1], partial.get("missing").get(0).asText(), partial.toString());
     java.util.SortedMap<String, String> after = awaitMembers(admin[0], m -> !m.containsKey(nodes[1]) && m.size() == 2,
         "node 2 removed by the Split Brain Resolver", logs.get(0));
     assertEquals(new java.util.TreeSet<>(List.of(nodes[0], nodes[2])), after.keySet());
@@ -80,7 +99,7 @@ class ClusterEndToEndTest {
     }
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "-Dconfig.file=" + root.resolve("application.conf"),
-        "-Dpekko.cluster.split-brain-resolver.stable-after=3s", AdminApp.class.getName()).redirectErrorStream(true);
+        "-Dpekko.cluster.split-brain-resolver.stable-after=10s", AdminApp.class.getName()).redirectErrorStream(true);
     for (String name : List.of("TETHER_ADMIN_HOST", "TETHER_ADMIN_TOKEN")) pb.environment().remove(name);
     pb.environment().putAll(Map.of(
         "TETHER_DEMO", "off",
@@ -114,6 +133,19 @@ class ClusterEndToEndTest {
       log.awaitNewLine(Duration.ofMillis(500)); // woken by the node's own log, else polls twice a second
     }
     throw new AssertionError(what + ": not within " + FORM + "; last seen " + last + "\nlog:\n" + log);
+  }
+
+  /** Polls GET /cluster (bounded) until the body satisfies the condition. */
+  private JsonNode awaitCluster(int adminPort, java.util.function.Predicate<JsonNode> condition, String what,
+      LineCollector log) throws Exception {
+    long deadline = System.nanoTime() + FORM.toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      last = getJson(adminPort, "/cluster");
+      if (condition.test(last)) return last;
+      log.awaitNewLine(Duration.ofMillis(500));
+    }
+    throw new AssertionError(what + ": not within " + FORM + "; last " + last + "\nlog:\n" + log);
   }
 
   private JsonNode getJson(int port, String path) throws Exception {

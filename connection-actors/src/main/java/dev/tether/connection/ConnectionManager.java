@@ -108,6 +108,13 @@ public final class ConnectionManager {
   /** All listeners, ordered by name. */
   public record ListListeners(ActorRef<ListenerList> replyTo) implements Command {}
 
+  /**
+   * Cluster mode: every member's connection counts, asked of each member's manager; members that do
+   * not answer within {@code timeout} are named in {@link NodeSummaries#missing()}, never left out
+   * silently. On one node: this node's counts.
+   */
+  public record SummarizeNodes(java.time.Duration timeout, ActorRef<NodeSummaries> replyTo) implements Command {}
+
   // --- replies ---
 
   /** The answer to {@link Open}. */
@@ -171,6 +178,9 @@ public final class ConnectionManager {
   public record UnknownListener(String name) implements ListenerStopResult {}
 
   public record ListenerList(List<ListenerInfo> listeners) {}
+
+  /** The answer to {@link SummarizeNodes}: the members that answered, ordered by node, and those that did not. */
+  public record NodeSummaries(List<NodeSummary> nodes, List<String> missing) {}
 
   /** The manager's behavior, for a host application to spawn (once per actor system). */
   public static Behavior<Command> create(ConnectionManagerSettings settings) {

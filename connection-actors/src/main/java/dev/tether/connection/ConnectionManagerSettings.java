@@ -28,6 +28,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param listeners {@code tether.listeners}, by name: started with the manager
  * @param handlers session handler factories by name: the built-in {@code echo} and {@code jobs},
  *     and any the host registers ({@link #withHandler})
+ * @param cluster {@code tether.cluster}
  */
 public record ConnectionManagerSettings(
     ConnectionSettings defaults,
@@ -36,7 +37,8 @@ public record ConnectionManagerSettings(
     int maxConcurrentHandshakes,
     Optional<String> streamDispatcher,
     Map<String, ListenerSpec> listeners,
-    Map<String, SessionHandlerFactory> handlers) {
+    Map<String, SessionHandlerFactory> handlers,
+    ClusterSettings cluster) {
 
   /** The handlers every manager has: {@code echo} and {@code jobs} (see {@link dev.tether.connection.handlers}). */
   public static final Map<String, SessionHandlerFactory> BUILT_IN_HANDLERS =
@@ -54,6 +56,15 @@ public record ConnectionManagerSettings(
     Map<String, SessionHandlerFactory> h = new HashMap<>(BUILT_IN_HANDLERS);
     if (handlers != null) h.putAll(handlers);
     handlers = Map.copyOf(h);
+    if (cluster == null) cluster = ClusterSettings.OFF;
+  }
+
+  /** Settings on one node (cluster mode off). */
+  public ConnectionManagerSettings(ConnectionSettings defaults, Map<String, TlsProfile> tlsProfiles, int historySize,
+      int maxConcurrentHandshakes, Optional<String> streamDispatcher, Map<String, ListenerSpec> listeners,
+      Map<String, SessionHandlerFactory> handlers) {
+    this(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher, listeners, handlers,
+        ClusterSettings.OFF);
   }
 
   /** Settings without listeners, with only the built-in handlers. */
@@ -95,8 +106,9 @@ public record ConnectionManagerSettings(
     Map<String, SessionHandlerFactory> handlers = new HashMap<>(BUILT_IN_HANDLERS);
     handlers.putAll(hostHandlers);
     Map<String, ListenerSpec> listeners = listeners(t, profiles, handlers);
+    ClusterSettings cluster = ClusterSettings.fromConfig(t.getConfig("cluster"), "tether.cluster");
     return new ConnectionManagerSettings(defaults, profiles, history, handshakes, Optional.of(dispatcher), listeners,
-        handlers);
+        handlers, cluster);
   }
 
   private static Map<String, ListenerSpec> listeners(Config t, Map<String, TlsProfile> profiles,
@@ -139,16 +151,16 @@ public record ConnectionManagerSettings(
     Map<String, TlsProfile> profiles = new HashMap<>(tlsProfiles);
     profiles.put(profile.name(), profile);
     return new ConnectionManagerSettings(defaults, profiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers);
+        listeners, handlers, cluster);
   }
 
   public ConnectionManagerSettings withDefaults(ConnectionSettings d) {
     return new ConnectionManagerSettings(d, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers);
+        listeners, handlers, cluster);
   }
 
   public ConnectionManagerSettings withMaxConcurrentHandshakes(int n) {
-    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, n, streamDispatcher, listeners, handlers);
+    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, n, streamDispatcher, listeners, handlers, cluster);
   }
 
   /** A copy with one more session handler factory (or a replaced one of the same name). */
@@ -156,7 +168,7 @@ public record ConnectionManagerSettings(
     Map<String, SessionHandlerFactory> h = new HashMap<>(handlers);
     h.put(name, factory);
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, h);
+        listeners, h, cluster);
   }
 
   /** A copy with one more listener to start with the manager (or a replaced one of the same name). */
@@ -164,12 +176,18 @@ public record ConnectionManagerSettings(
     Map<String, ListenerSpec> l = new LinkedHashMap<>(listeners);
     l.put(spec.name(), spec);
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        l, handlers);
+        l, handlers, cluster);
+  }
+
+  /** A copy with other cluster settings. */
+  public ConnectionManagerSettings withCluster(ClusterSettings c) {
+    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
+        listeners, handlers, c);
   }
 
   /** A copy without configured listeners (for a host that starts its own with StartListener). */
   public ConnectionManagerSettings withoutListeners() {
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        Map.of(), handlers);
+        Map.of(), handlers, cluster);
   }
 }

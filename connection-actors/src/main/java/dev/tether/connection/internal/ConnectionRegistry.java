@@ -99,12 +99,19 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   private final Map<String, ActorRef<Listener.Command>> listeners = new HashMap<>();
   /** The latest info of each listener, as it published it. */
   private final Map<String, ListenerInfo> listenerInfos = new HashMap<>();
+  /** Which managed connections were accepted by a listener (the rest are outbound). */
+  private final Set<ConnectionId> inbound = new HashSet<>();
   private long spawned;
 
   private ConnectionRegistry(ActorContext<ConnectionManager.Command> ctx, ConnectionManagerSettings settings) {
     super(ctx);
     this.settings = settings;
     this.admission = new HandshakeAdmission<>(settings.maxConcurrentHandshakes());
+    // Cluster mode: other members' managers find this one (for cluster-wide counts).
+    if (settings.cluster().enabled()) {
+      ctx.getSystem().receptionist().tell(
+          org.apache.pekko.actor.typed.receptionist.Receptionist.register(NodeSummaryAggregator.MANAGERS, ctx.getSelf()));
+    }
     // Configured listeners start with the manager; one that cannot bind stays, showing why.
     for (ListenerSpec spec : settings.listeners().values()) {
       startListener(spec, ctx.getSystem().ignoreRef(), true);
@@ -136,6 +143,11 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(InboundAccepted.class, this::onInboundAccepted)
         .onMessage(ListenerUpdated.class, this::onListenerUpdated)
         .onMessage(ListenerTerminated.class, this::onListenerTerminated)
+        .onMessage(ConnectionManager.SummarizeNodes.class, this::onSummarizeNodes)
+        .onMessage(NodeSummaryRequest.class, m -> {
+          m.replyTo().tell(summary());
+          return this;
+        })
         .build();
   }
 
@@ -223,6 +235,28 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     return this;
   }
 
+  private Behavior<ConnectionManager.Command> onSummarizeNodes(ConnectionManager.SummarizeNodes m) {
+    if (settings.cluster().enabled()) {
+      getContext().spawnAnonymous(NodeSummaryAggregator.create(m.timeout(), m.replyTo()));
+    } else {
+      m.replyTo().tell(new ConnectionManager.NodeSummaries(List.of(summary()), List.of()));
+    }
+    return this;
+  }
+
+  /** This node's connections, counted from the latest state of each. */
+  private dev.tether.connection.NodeSummary summary() {
+    Map<String, Integer> byState = new java.util.TreeMap<>();
+    Map<String, Integer> byDirection = new java.util.TreeMap<>();
+    for (ConnectionEvent.StateChanged s : latest.values()) {
+      byState.merge(s.state().wireName(), 1, Integer::sum);
+      byDirection.merge((inbound.contains(s.connectionId()) ? dev.tether.connection.Direction.INBOUND
+          : dev.tether.connection.Direction.OUTBOUND).wireName(), 1, Integer::sum);
+    }
+    return new dev.tether.connection.NodeSummary(ClusterNodes.node(getContext().getSelf().path().address(),
+        getContext().getSystem()), latest.size(), byState, byDirection);
+  }
+
   private Behavior<ConnectionManager.Command> onShutdown(Shutdown m) {
     getContext().spawnAnonymous(ShutdownSequence.create(List.copyOf(listeners.values()), getContext().getSelf(),
         m.replyTo()));
@@ -307,6 +341,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         Optional.of(new InboundOrigin(spec.name(), m.connection(), spec.clientAuth(), spec.lingerTimeout(), m.listener())),
         Optional.ofNullable(settings.handlers().get(spec.handler())), spec.options());
     register(m.id(), ConnectionSupervisor.createInbound(plan, settings, getContext().getSelf()));
+    inbound.add(m.id());
     return this;
   }
 
@@ -319,6 +354,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     } else if (event instanceof ConnectionEvent.Removed r) {
       latest.remove(r.connectionId());
       supervisors.remove(r.connectionId());
+      inbound.remove(r.connectionId());
     }
     for (ActorRef<ConnectionEvent> s : subscribers) s.tell(event);
     return this;

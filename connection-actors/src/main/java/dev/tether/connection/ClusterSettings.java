@@ -1,0 +1,31 @@
+package dev.tether.connection;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * {@code tether.cluster}: whether connections are spread over a Pekko Cluster, and where this node
+ * keeps their durable specs.
+ *
+ * @param enabled connections are sharded entities and their specs are kept in durable Distributed
+ *     Data; the actor system must run the cluster provider
+ * @param durableDir this node's directory for that data (LMDB files under {@code <dir>/ddata-...})
+ */
+public record ClusterSettings(boolean enabled, Path durableDir) {
+
+  /** One node, nothing durable. */
+  public static final ClusterSettings OFF = new ClusterSettings(false, Path.of("tether-data"));
+
+  public ClusterSettings {
+    Objects.requireNonNull(durableDir, "durable-dir");
+  }
+
+  static ClusterSettings fromConfig(Config c, String path) {
+    return Settings.wrap(path, () -> {
+      String dir = c.getString("durable-dir");
+      if (dir.isBlank()) throw new IllegalArgumentException("durable-dir must not be empty");
+      return new ClusterSettings(c.getBoolean("enabled"), Path.of(dir));
+    });
+  }
+}
