@@ -74,7 +74,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
     assertTrue(a.get("nextAttemptAt").isNull());
     assertEquals(12, a.get("lastPingRttMillis").asLong());
     assertTrue(a.get("lastOutcome").isNull());
-    assertEquals(List.of("id", "remote", "direction", "listener", "state", "incarnation", "stateSince", "tls", "bytesIn", "bytesOut", "reconnects",
+    assertEquals(List.of("id", "remote", "direction", "listener", "node", "state", "incarnation", "stateSince", "tls", "bytesIn", "bytesOut", "reconnects",
         "nextAttemptAt", "lastPingRttMillis", "lastOutcome"), fieldNames(a));
     JsonNode b = body.get("connections").get(1);
     assertEquals("backoff", b.get("state").asText());

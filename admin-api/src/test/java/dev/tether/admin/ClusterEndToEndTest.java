@@ -73,6 +73,7 @@ class ClusterEndToEndTest {
         .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"on-node-2\",\"host\":\"127.0.0.1\",\"port\":" + freePort() + "}"))
         .build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(201, opened.statusCode(), opened.body());
+    assertEquals(nodes[1], JsonSupport.mapper().readTree(opened.body()).get("node").asText(), "views name their member");
     // The first answers between fresh JVMs can be slow (cold serializers): wait for a complete view.
     JsonNode view = awaitCluster(admin[2], v -> !v.get("partial").asBoolean(), "a complete view on node 3", logs.get(2));
     for (JsonNode member : view.get("members")) {

@@ -26,6 +26,8 @@ import java.util.Optional;
  *     an inbound connection's are its listener's)
  * @param direction outbound (we connected) or inbound (accepted by a listener)
  * @param listener the listener that accepted an inbound connection
+ * @param node in cluster mode, the member that manages it ({@code host:port} of its remoting
+ *     address); empty on a single node
  */
 public record ConnectionView(
     ConnectionId id,
@@ -45,7 +47,22 @@ public record ConnectionView(
     ConnectionSpec spec,
     ConnectionSettings settings,
     Direction direction,
-    Optional<String> listener) {
+    Optional<String> listener,
+    Optional<String> node) {
+
+  public ConnectionView {
+    if (node == null) node = Optional.empty();
+  }
+
+  /** A view on a single node (no {@code node}). */
+  public ConnectionView(ConnectionId id, String remote, ConnectionState state, long incarnation, Instant stateSince,
+      Optional<TlsInfo> tls, long bytesIn, long bytesOut, long reconnects, Optional<Instant> nextAttemptAt,
+      Optional<Long> lastPingRttMillis, Optional<RttPercentiles> pingRttPercentiles, Optional<Outcome> lastOutcome,
+      List<Outcome> history, ConnectionSpec spec, ConnectionSettings settings, Direction direction,
+      Optional<String> listener) {
+    this(id, remote, state, incarnation, stateSince, tls, bytesIn, bytesOut, reconnects, nextAttemptAt, lastPingRttMillis,
+        pingRttPercentiles, lastOutcome, history, spec, settings, direction, listener, Optional.empty());
+  }
 
   /** Recent keepalive round-trip times in milliseconds. */
   public record RttPercentiles(long p50, long p90, long p99, int samples) {}

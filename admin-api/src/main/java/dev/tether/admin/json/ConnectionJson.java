@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param remote {@code host:port}: the peer we connect to, or the client's address
  * @param direction {@code outbound} (we connected) or {@code inbound} (accepted by a listener)
  * @param listener the listener that accepted an inbound connection, or null for an outbound one
+ * @param node in cluster mode the member that manages it ({@code host:port}), else null
  * @param state the state's wire name
  * @param incarnation current (or last) incarnation, from 1
  * @param stateSince ISO-8601 UTC
@@ -26,6 +27,7 @@ public record ConnectionJson(
     String remote,
     String direction,
     String listener,
+    String node,
     String state,
     long incarnation,
     String stateSince,
@@ -43,6 +45,7 @@ public record ConnectionJson(
         v.remote(),
         v.direction().wireName(),
         v.listener().orElse(null),
+        v.node().orElse(null),
         v.state().wireName(),
         v.incarnation(),
         v.stateSince().toString(),

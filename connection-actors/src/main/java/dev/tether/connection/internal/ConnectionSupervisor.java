@@ -90,6 +90,8 @@ final class ConnectionSupervisor {
   private final ConnectionManagerSettings managerSettings;
   private final ActorRef<Command> registry;
   private final ReconnectPolicy policy;
+  /** In cluster mode, this member ({@code host:port}), shown in views. */
+  private final Optional<String> node;
   // What the connection has lived through: grows across phases, never handed out mutable.
   private final ArrayDeque<Outcome> history = new ArrayDeque<>();
   private long reconnects;
@@ -104,6 +106,9 @@ final class ConnectionSupervisor {
     this.settings = plan.settings();
     this.managerSettings = managerSettings;
     this.registry = registry;
+    this.node = managerSettings.cluster().enabled()
+        ? Optional.of(ClusterNodes.node(ctx.getSystem().address(), ctx.getSystem()))
+        : Optional.empty();
     this.policy = new ReconnectPolicy(settings.reconnect(), () -> ThreadLocalRandom.current().nextDouble());
   }
 
@@ -357,7 +362,7 @@ final class ConnectionSupervisor {
     return new ConnectionView(spec.id(), spec.remote(), p.state(), p.incarnation(), p.since(), p.tls(),
         stats.bytesIn(), stats.bytesOut(), reconnects, p.nextAttemptAt(), stats.lastPingRttMillis(),
         stats.pingRttPercentiles(), Optional.ofNullable(history.peekLast()), List.copyOf(history), spec, settings,
-        plan.direction(), plan.listener());
+        plan.direction(), plan.listener(), node);
   }
 
   private void record(Outcome o) {
