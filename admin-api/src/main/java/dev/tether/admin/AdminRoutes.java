@@ -177,7 +177,7 @@ public final class AdminRoutes {
             .filter(v -> state.map(s -> v.state() == s).orElse(true))
             .filter(v -> direction.map(d -> v.direction() == d).orElse(true))
             .map(ConnectionJson::of)
-            .toList())));
+            .toList(), !list.missing().isEmpty(), list.missing())));
   }
 
   private Route open(JsonNode body) {

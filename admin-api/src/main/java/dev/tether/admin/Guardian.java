@@ -143,7 +143,11 @@ public final class Guardian {
       CompletionStage<ConnectionManager.OpenResult> r =
           AskPattern.ask(manager, replyTo -> new ConnectionManager.Open(spec, replyTo), timeout, system.scheduler());
       r.whenComplete((result, failure) -> {
-        if (result instanceof ConnectionManager.OpenRejected rejected) {
+        if (result instanceof ConnectionManager.OpenRejected rejected
+            && rejected.reason() == ConnectionManager.OpenRejection.ALREADY_EXISTS) {
+          // In cluster mode every node opens the configured connections; the first one wins.
+          log.info("connection {} is managed already: {}", spec.id(), rejected.message());
+        } else if (result instanceof ConnectionManager.OpenRejected rejected) {
           log.error("cannot open connection {}: {}", spec.id(), rejected.message());
         } else if (failure != null) {
           log.error("cannot open connection {}: {}", spec.id(), failure.toString());

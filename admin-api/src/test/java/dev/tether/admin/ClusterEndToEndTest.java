@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * environment variables of the root application.conf: they form one cluster, every node's
  * {@code GET /cluster} shows the three, and after {@code kill -9} of one the Split Brain Resolver
  * removes it (stable-after shortened for the test). Each member's connection counts come from its own
- * manager; an unreachable member's are reported missing.
+ * manager; an unreachable member's are reported missing. A connection opened through one node runs
+ * where sharding places it, is reached by id from any node, and after {@code kill -9} of its node
+ * is managed again by a survivor.
  */
 class ClusterEndToEndTest {
   private static final Duration FORM = Duration.ofSeconds(60);
@@ -66,30 +68,65 @@ class ClusterEndToEndTest {
       assertEquals(nodes[n], self.get("self").asText());
     }
 
-    // Counts come from each member's own manager: a connection opened on node 2 (to a port where
-    // nothing listens, so it keeps retrying) shows under node 2 in node 3's view.
+    // A connection opened through node 2 (to a port where nothing listens, so it keeps retrying)
+    // runs wherever sharding places it; its view says where, and every member's counts agree.
     HttpResponse<String> opened = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin[1] + "/connections"))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"on-node-2\",\"host\":\"127.0.0.1\",\"port\":" + freePort() + "}"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"sharded-1\",\"host\":\"127.0.0.1\",\"port\":" + freePort() + "}"))
         .build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(201, opened.statusCode(), opened.body());
-    assertEquals(nodes[1], JsonSupport.mapper().readTree(opened.body()).get("node").asText(), "views name their member");
+    String hostNode = JsonSupport.mapper().readTree(opened.body()).get("node").asText();
+    int host = List.of(nodes).indexOf(hostNode);
+    assertTrue(host >= 0, "views name their member: " + opened.body());
+    int asker = (host + 1) % 3;
+    int third = (host + 2) % 3;
     // The first answers between fresh JVMs can be slow (cold serializers): wait for a complete view.
-    JsonNode view = awaitCluster(admin[2], v -> !v.get("partial").asBoolean(), "a complete view on node 3", logs.get(2));
+    JsonNode view = awaitCluster(admin[asker], v -> !v.get("partial").asBoolean(), "a complete view", logs.get(asker));
     for (JsonNode member : view.get("members")) {
-      int expected = member.get("node").asText().equals(nodes[1]) ? 1 : 0;
+      int expected = member.get("node").asText().equals(hostNode) ? 1 : 0;
       assertEquals(expected, member.get("connections").get("total").asInt(), view.toString());
-      if (expected == 1) assertEquals(1, member.get("connections").get("byDirection").get("outbound").asInt(), view.toString());
     }
+    // Reached by id from a member that does not run it, and listed by every member.
+    assertEquals(hostNode, getJson(admin[third], "/connections/sharded-1").get("node").asText());
+    JsonNode listed = getJson(admin[third], "/connections");
+    assertEquals(false, listed.get("partial").asBoolean(), listed.toString());
+    assertEquals(List.of("sharded-1"), ids(listed.get("connections")), listed.toString());
 
-    processes.get(1).destroyForcibly(); // SIGKILL: no leave, no goodbye
-    awaitMembers(admin[0], m -> "up:false".equals(m.get(nodes[1])), "node 1 sees node 2 unreachable", logs.get(0));
+    processes.get(host).destroyForcibly(); // SIGKILL: no leave, no goodbye
+    awaitMembers(admin[asker], m -> "up:false".equals(m.get(hostNode)), "the host seen unreachable", logs.get(asker));
     // While it is unreachable, its counts cannot be had: said so, not left out.
-    JsonNode partial = awaitCluster(admin[0], v -> v.get("partial").asBoolean(), "node 2 missing on node 1", logs.get(0));
-    assertEquals(nodes[1], partial.get("missing").get(0).asText(), partial.toString());
-    java.util.SortedMap<String, String> after = awaitMembers(admin[0], m -> !m.containsKey(nodes[1]) && m.size() == 2,
-        "node 2 removed by the Split Brain Resolver", logs.get(0));
-    assertEquals(new java.util.TreeSet<>(List.of(nodes[0], nodes[2])), after.keySet());
+    JsonNode partial = awaitCluster(admin[asker], v -> v.get("partial").asBoolean(), "the host missing", logs.get(asker));
+    assertEquals(hostNode, partial.get("missing").get(0).asText(), partial.toString());
+    java.util.SortedMap<String, String> after = awaitMembers(admin[asker], m -> !m.containsKey(hostNode) && m.size() == 2,
+        "the host removed by the Split Brain Resolver", logs.get(asker));
+    assertEquals(new java.util.TreeSet<>(List.of(nodes[asker], nodes[third])), after.keySet());
+    // Its connection is managed again, by a survivor (its spec was stored on a majority).
+    JsonNode moved = awaitConnection(admin[third], "sharded-1", v -> !v.get("node").asText().equals(hostNode), logs.get(third));
+    assertTrue(List.of(nodes[asker], nodes[third]).contains(moved.get("node").asText()), moved.toString());
+  }
+
+  private static List<String> ids(JsonNode connections) {
+    List<String> ids = new ArrayList<>();
+    connections.forEach(c -> ids.add(c.get("id").asText()));
+    return ids;
+  }
+
+  /** Polls GET /connections/{id} (bounded) until it answers 200 with a view that satisfies the condition. */
+  private JsonNode awaitConnection(int adminPort, String id, java.util.function.Predicate<JsonNode> condition,
+      LineCollector log) throws Exception {
+    long deadline = System.nanoTime() + FORM.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/connections/" + id))
+          .GET().build(), HttpResponse.BodyHandlers.ofString());
+      last = r.statusCode() + " " + r.body();
+      if (r.statusCode() == 200) {
+        JsonNode v = JsonSupport.mapper().readTree(r.body());
+        if (condition.test(v)) return v;
+      }
+      log.awaitNewLine(Duration.ofMillis(500));
+    }
+    throw new AssertionError(id + ": not managed as expected within " + FORM + "; last " + last + "\nlog:\n" + log);
   }
 
   private Process node(int remotingPort, int adminPort, String seeds) throws IOException {
@@ -99,6 +136,8 @@ class ClusterEndToEndTest {
       assertTrue(root != null, "application.conf not found above " + System.getProperty("user.dir"));
     }
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // As the jar's manifest does for java -jar: LMDB (the durable specs) reaches into NIO internals.
+        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), "-Dconfig.file=" + root.resolve("application.conf"),
         "-Dpekko.cluster.split-brain-resolver.stable-after=10s", AdminApp.class.getName()).redirectErrorStream(true);
     for (String name : List.of("TETHER_ADMIN_HOST", "TETHER_ADMIN_TOKEN")) pb.environment().remove(name);

@@ -29,7 +29,13 @@ public final class ConnectionManager {
    * Write bytes on a connection. Answered with {@link SendResult.Accepted} once the TLS stage of the
    * current incarnation has taken them: wait for it before the next send to respect backpressure.
    */
-  public record Send(ConnectionId id, ByteString bytes, ActorRef<SendResult> replyTo) implements Command {
+  public record Send(
+      ConnectionId id,
+      // Binary on the wire between cluster nodes (see ByteStringJacksonModule).
+      @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = dev.tether.connection.internal.ByteStringJacksonModule.Writer.class)
+      @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = dev.tether.connection.internal.ByteStringJacksonModule.Reader.class)
+      ByteString bytes,
+      ActorRef<SendResult> replyTo) implements Command {
     public Send(String id, ByteString bytes, ActorRef<SendResult> replyTo) {
       this(ConnectionId.of(id), bytes, replyTo);
     }
@@ -65,7 +71,7 @@ public final class ConnectionManager {
     }
   }
 
-  /** All connections, ordered by id. */
+  /** All connections, ordered by id; in cluster mode every member's, asked of each (see {@link ConnectionList#missing}). */
   public record ListConnections(ActorRef<ConnectionList> replyTo) implements Command {}
 
   /**
@@ -143,7 +149,21 @@ public final class ConnectionManager {
 
   public record UnknownConnection(ConnectionId id) implements CloseResult {}
 
-  public record ConnectionList(List<ConnectionView> connections) {}
+  /**
+   * @param connections ordered by id
+   * @param missing cluster mode: the members whose manager did not answer in time (their
+   *     connections are not in the list); empty on one node
+   */
+  public record ConnectionList(List<ConnectionView> connections, List<String> missing) {
+    public ConnectionList {
+      connections = List.copyOf(connections);
+      missing = missing == null ? List.of() : List.copyOf(missing);
+    }
+
+    public ConnectionList(List<ConnectionView> connections) {
+      this(connections, List.of());
+    }
+  }
 
   public record AllClosed(List<Closed> closed) {}
 

@@ -22,7 +22,12 @@ public record KeepaliveSettings(
     boolean enabled,
     Duration interval,
     Duration timeout,
+    // Binary on the wire between cluster nodes (see ByteStringJacksonModule).
+    @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = dev.tether.connection.internal.ByteStringJacksonModule.Writer.class)
+    @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = dev.tether.connection.internal.ByteStringJacksonModule.Reader.class)
     ByteString ping,
+    @com.fasterxml.jackson.databind.annotation.JsonSerialize(contentUsing = dev.tether.connection.internal.ByteStringJacksonModule.Writer.class)
+    @com.fasterxml.jackson.databind.annotation.JsonDeserialize(contentUsing = dev.tether.connection.internal.ByteStringJacksonModule.Reader.class)
     Optional<ByteString> pong,
     int allowedMisses,
     TcpKeepalive tcp) {

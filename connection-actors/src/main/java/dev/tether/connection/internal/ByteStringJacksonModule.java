@@ -18,17 +18,34 @@ import org.apache.pekko.util.ByteString;
 public final class ByteStringJacksonModule extends SimpleModule {
   public ByteStringJacksonModule() {
     super("TetherByteString");
-    addSerializer(ByteString.class, new StdSerializer<>(ByteString.class) {
-      @Override
-      public void serialize(ByteString value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-        gen.writeBinary(value.toArrayUnsafe());
-      }
-    });
-    addDeserializer(ByteString.class, new StdDeserializer<>(ByteString.class) {
-      @Override
-      public ByteString deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
-        return ByteString.fromArrayUnsafe(p.getBinaryValue());
-      }
-    });
+    addSerializer(ByteString.class, new Writer());
+    addDeserializer(ByteString.class, new Reader());
+  }
+
+  /**
+   * A ByteString as one binary value. Also named on the ByteString fields of the protocol
+   * ({@code @JsonSerialize(using = ...)}): Jackson's Scala module, registered by Pekko, would
+   * otherwise take a ByteString for a Scala collection, whatever the order of the modules.
+   */
+  public static final class Writer extends StdSerializer<ByteString> {
+    public Writer() {
+      super(ByteString.class);
+    }
+
+    @Override
+    public void serialize(ByteString value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      gen.writeBinary(value.toArrayUnsafe());
+    }
+  }
+
+  public static final class Reader extends StdDeserializer<ByteString> {
+    public Reader() {
+      super(ByteString.class);
+    }
+
+    @Override
+    public ByteString deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+      return ByteString.fromArrayUnsafe(p.getBinaryValue());
+    }
   }
 }

@@ -71,6 +71,15 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   private record SupervisorStopped(ConnectionId id, ActorRef<ConnectionManager.Command> supervisor)
       implements ConnectionManager.Command {}
 
+  /** Cluster mode: a sharded entity runs this connection on this node. */
+  record Hosted(ConnectionId id, ActorRef<ConnectionManager.Command> entity) implements ConnectionManager.Command {}
+
+  /** Cluster mode: an entity was handed off (its shard moves); wake it at its new home. */
+  record WakeAfterHandOff(ConnectionId id) implements ConnectionManager.Command {}
+
+  /** Cluster mode's shutdown: close this node's inbound connections only (outbound ones are handed off). */
+  record CloseInbound(ActorRef<ConnectionManager.AllClosed> replyTo) implements ConnectionManager.Command {}
+
   /** A listener accepted a TCP connection: manage it as {@code id}. */
   record InboundAccepted(ListenerSpec spec, ConnectionId id, Tcp.IncomingConnection connection,
       ActorRef<Listener.Command> listener) implements ConnectionManager.Command {}
@@ -81,6 +90,9 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   private record ListenerTerminated(String name, ActorRef<Listener.Command> listener) implements ConnectionManager.Command {}
 
   private record SubscriberTerminated(ActorRef<ConnectionEvent> subscriber) implements ConnectionManager.Command {}
+
+  /** How long a cluster-wide listing waits for the members; one that has not answered by then is named missing. */
+  private static final java.time.Duration LIST_TIMEOUT = java.time.Duration.ofSeconds(3);
 
   @SuppressWarnings("unchecked")
   private static final Class<Optional<ConnectionView>> VIEW_REPLY = (Class<Optional<ConnectionView>>) (Class<?>) Optional.class;
@@ -101,6 +113,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   private final Map<String, ListenerInfo> listenerInfos = new HashMap<>();
   /** Which managed connections were accepted by a listener (the rest are outbound). */
   private final Set<ConnectionId> inbound = new HashSet<>();
+  /** Cluster mode's side: sharded outbound connections and their stored specs. */
+  private final Optional<ClusterConnections> cluster;
   private long spawned;
 
   private ConnectionRegistry(ActorContext<ConnectionManager.Command> ctx, ConnectionManagerSettings settings) {
@@ -108,9 +122,10 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     this.settings = settings;
     this.admission = new HandshakeAdmission<>(settings.maxConcurrentHandshakes());
     // Cluster mode: other members' managers find this one (for cluster-wide counts).
+    this.cluster = settings.cluster().enabled() ? Optional.of(new ClusterConnections(ctx, settings)) : Optional.empty();
     if (settings.cluster().enabled()) {
       ctx.getSystem().receptionist().tell(
-          org.apache.pekko.actor.typed.receptionist.Receptionist.register(NodeSummaryAggregator.MANAGERS, ctx.getSelf()));
+          org.apache.pekko.actor.typed.receptionist.Receptionist.register(ClusterAsk.MANAGERS, ctx.getSelf()));
     }
     // Configured listeners start with the manager; one that cannot bind stays, showing why.
     for (ListenerSpec spec : settings.listeners().values()) {
@@ -127,6 +142,30 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(Close.class, m -> route(m.id(), m, () -> m.replyTo().tell(new ConnectionManager.UnknownConnection(m.id()))))
         .onMessage(Reconnect.class, m -> route(m.id(), m, () -> m.replyTo().tell(Optional.empty())))
         .onMessage(Get.class, m -> route(m.id(), m, () -> m.replyTo().tell(Optional.empty())))
+        .onMessage(Hosted.class, this::onHosted)
+        .onMessage(CloseInbound.class, this::onCloseInbound)
+        .onMessage(ClusterConnections.SpecChecked.class, this::onSpecChecked)
+        .onMessage(ClusterConnections.SpecStored.class, m -> {
+          if (m.ok()) {
+            cluster.get().start(m.open());
+          } else {
+            m.open().replyTo().tell(new OpenRejected(OpenRejection.ALREADY_EXISTS,
+                "could not store the spec of '" + m.open().spec().id() + "' in the cluster; not opened"));
+          }
+          return this;
+        })
+        .onMessage(ClusterConnections.StoredIds.class, m -> {
+          cluster.get().wake(m.ids());
+          return this;
+        })
+        .onMessage(WakeAfterHandOff.class, m -> {
+          cluster.ifPresent(c -> c.wake(Set.of(m.id().value())));
+          return this;
+        })
+        .onMessage(ClusterConnections.WakeAll.class, m -> {
+          cluster.get().readIds();
+          return this;
+        })
         .onMessage(ListConnections.class, this::onList)
         .onMessage(CloseAll.class, this::onCloseAll)
         .onMessage(Subscribe.class, this::onSubscribe)
@@ -144,6 +183,11 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(ListenerUpdated.class, this::onListenerUpdated)
         .onMessage(ListenerTerminated.class, this::onListenerTerminated)
         .onMessage(ConnectionManager.SummarizeNodes.class, this::onSummarizeNodes)
+        .onMessage(ListLocal.class, m -> {
+          String node = ClusterNodes.node(getContext().getSelf().path().address(), getContext().getSystem());
+          listHere(views -> m.replyTo().tell(new ListLocal.LocalList(node, views)));
+          return this;
+        })
         .onMessage(NodeSummaryRequest.class, m -> {
           m.replyTo().tell(summary());
           return this;
@@ -171,6 +215,10 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
           + m.spec().handler().get() + "'; registered handlers: " + handlerNames()));
       return this;
     }
+    if (cluster.isPresent()) { // stored first, then started wherever sharding places it
+      cluster.get().open(m);
+      return this;
+    }
     ConnectionPlan plan = new ConnectionPlan(m.spec(), m.spec().settings().orElse(settings.defaults()), profile,
         settings.streamDispatcher(), Optional.empty(), handler, ConfigFactory.empty());
     // The first incarnation's permit is decided here, saving the supervisor a round trip.
@@ -196,21 +244,65 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
 
   private Behavior<ConnectionManager.Command> route(ConnectionId id, ConnectionManager.Command m, Runnable unknown) {
     ActorRef<ConnectionManager.Command> supervisor = supervisors.get(id);
-    if (supervisor == null) {
+    if (supervisor != null) {
+      supervisor.tell(m); // on this node: inbound, or an entity hosted here
+    } else if (cluster.isEmpty()) {
       unknown.run();
+    } else if (m instanceof Get get) {
+      cluster.get().askView(id, false, get.replyTo()); // a bare Optional cannot cross nodes
+    } else if (m instanceof Reconnect reconnect) {
+      cluster.get().askView(id, true, reconnect.replyTo());
     } else {
-      supervisor.tell(m);
+      cluster.get().entity(id).tell(m); // the entity answers; an unknown id answers "unknown"
     }
     return this;
   }
 
+  private Behavior<ConnectionManager.Command> onSpecChecked(ClusterConnections.SpecChecked m) {
+    if (m.exists() || supervisors.containsKey(m.open().spec().id())) {
+      m.open().replyTo().tell(new OpenRejected(OpenRejection.ALREADY_EXISTS,
+          "a connection with id '" + m.open().spec().id() + "' already exists"));
+    } else {
+      cluster.get().store(m.open());
+    }
+    return this;
+  }
+
+  private Behavior<ConnectionManager.Command> onHosted(Hosted m) {
+    supervisors.put(m.id(), m.entity());
+    getContext().watchWith(m.entity(), new SupervisorStopped(m.id(), m.entity()));
+    return this;
+  }
+
+  private Behavior<ConnectionManager.Command> onCloseInbound(CloseInbound m) {
+    Map<ConnectionId, ActorRef<ConnectionManager.Command>> ours = new HashMap<>();
+    inbound.forEach(id -> Optional.ofNullable(supervisors.get(id)).ifPresent(ref -> ours.put(id, ref)));
+    getContext().spawnAnonymous(SupervisorFanOut.create(Map.copyOf(ours), ConnectionManager.CloseResult.class,
+        (id, replyTo) -> new Close(id, Optional.empty(), replyTo),
+        result -> Optional.of(result.id()),
+        results -> m.replyTo().tell(new ConnectionManager.AllClosed(results.stream()
+            .filter(ConnectionManager.Closed.class::isInstance).map(ConnectionManager.Closed.class::cast).toList()))));
+    return this;
+  }
+
   private Behavior<ConnectionManager.Command> onList(ListConnections m) {
+    if (cluster.isPresent()) { // every member's, each asked of its own manager
+      getContext().spawnAnonymous(ClusterAsk.create(LIST_TIMEOUT, ListLocal.LocalList.class, ListLocal::new,
+          ListLocal.LocalList::node,
+          (lists, missing) -> m.replyTo().tell(new ConnectionManager.ConnectionList(lists.stream()
+              .flatMap(l -> l.connections().stream()).sorted(Comparator.comparing(ConnectionView::id)).toList(), missing))));
+    } else {
+      listHere(views -> m.replyTo().tell(new ConnectionManager.ConnectionList(views)));
+    }
+    return this;
+  }
+
+  /** The connections this node runs, ordered by id. */
+  private void listHere(java.util.function.Consumer<List<ConnectionView>> answer) {
     getContext().spawnAnonymous(SupervisorFanOut.create(Map.copyOf(supervisors), VIEW_REPLY,
         ConnectionManager.Get::new,
         view -> view.map(ConnectionView::id),
-        views -> m.replyTo().tell(new ConnectionManager.ConnectionList(
-            views.stream().flatMap(Optional::stream).sorted(Comparator.comparing(ConnectionView::id)).toList()))));
-    return this;
+        views -> answer.accept(views.stream().flatMap(Optional::stream).sorted(Comparator.comparing(ConnectionView::id)).toList())));
   }
 
   private Behavior<ConnectionManager.Command> onCloseAll(CloseAll m) {
@@ -237,7 +329,10 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
 
   private Behavior<ConnectionManager.Command> onSummarizeNodes(ConnectionManager.SummarizeNodes m) {
     if (settings.cluster().enabled()) {
-      getContext().spawnAnonymous(NodeSummaryAggregator.create(m.timeout(), m.replyTo()));
+      getContext().spawnAnonymous(ClusterAsk.create(m.timeout(), dev.tether.connection.NodeSummary.class,
+          NodeSummaryRequest::new, dev.tether.connection.NodeSummary::node,
+          (nodes, missing) -> m.replyTo().tell(new ConnectionManager.NodeSummaries(nodes.stream()
+              .sorted(Comparator.comparing(dev.tether.connection.NodeSummary::node)).toList(), missing))));
     } else {
       m.replyTo().tell(new ConnectionManager.NodeSummaries(List.of(summary()), List.of()));
     }
@@ -258,8 +353,10 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   }
 
   private Behavior<ConnectionManager.Command> onShutdown(Shutdown m) {
+    // In cluster mode a shutdown is not a close request: outbound connections are handed off by
+    // sharding (closed here, opened on another node); only this node's inbound ones are closed.
     getContext().spawnAnonymous(ShutdownSequence.create(List.copyOf(listeners.values()), getContext().getSelf(),
-        m.replyTo()));
+        m.replyTo(), cluster.isPresent()));
     return this;
   }
 

@@ -23,34 +23,36 @@ final class ShutdownSequence {
   /** Unbinding is local and quick; this only guards against a listener that never answers. */
   private static final Duration UNBIND_TIMEOUT = Duration.ofSeconds(5);
 
+  /** @param inboundOnly cluster mode: close only inbound connections (outbound ones are handed off by sharding) */
   static Behavior<Object> create(List<ActorRef<Listener.Command>> listeners, ActorRef<ConnectionManager.Command> registry,
-      ActorRef<ConnectionManager.AllClosed> replyTo) {
+      ActorRef<ConnectionManager.AllClosed> replyTo, boolean inboundOnly) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ActorRef<Done> unbound = ctx.messageAdapter(Done.class, d -> Unbound.INSTANCE);
       listeners.forEach(l -> l.tell(new Listener.StopAccepting(unbound)));
       timers.startSingleTimer(UnbindTimeout.INSTANCE, UNBIND_TIMEOUT);
-      return unbinding(listeners.size(), registry, replyTo);
+      return unbinding(listeners.size(), registry, replyTo, inboundOnly);
     }));
   }
 
   private static Behavior<Object> unbinding(int waiting, ActorRef<ConnectionManager.Command> registry,
-      ActorRef<ConnectionManager.AllClosed> replyTo) {
-    if (waiting == 0) return closing(registry, replyTo);
+      ActorRef<ConnectionManager.AllClosed> replyTo, boolean inboundOnly) {
+    if (waiting == 0) return closing(registry, replyTo, inboundOnly);
     return Behaviors.receive((ctx, m) -> {
-      if (m == Unbound.INSTANCE) return unbinding(waiting - 1, registry, replyTo);
+      if (m == Unbound.INSTANCE) return unbinding(waiting - 1, registry, replyTo, inboundOnly);
       if (m == UnbindTimeout.INSTANCE) {
         ctx.getLog().warn("shutdown: {} listener(s) did not confirm unbinding within {}; closing connections anyway",
             waiting, UNBIND_TIMEOUT);
-        return closing(registry, replyTo);
+        return closing(registry, replyTo, inboundOnly);
       }
       return Behaviors.same();
     });
   }
 
   private static Behavior<Object> closing(ActorRef<ConnectionManager.Command> registry,
-      ActorRef<ConnectionManager.AllClosed> replyTo) {
+      ActorRef<ConnectionManager.AllClosed> replyTo, boolean inboundOnly) {
     return Behaviors.setup(ctx -> {
-      registry.tell(new ConnectionManager.CloseAll(ctx.getSelf().narrow()));
+      registry.tell(inboundOnly ? new ConnectionRegistry.CloseInbound(ctx.getSelf().narrow())
+          : new ConnectionManager.CloseAll(ctx.getSelf().narrow()));
       return Behaviors.receive((c, m) -> {
         if (m instanceof ConnectionManager.AllClosed all) {
           replyTo.tell(all);

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ViewSerializationTest {
   private final ActorTestKit kit = ActorTestKit.create("ViewSerializationTest", ConfigFactory.parseString(
-      "pekko.actor.serialization-bindings { \"dev.tether.connection.ConnectionView\" = jackson-cbor }"));
+      "pekko.actor.serialization-bindings { \"dev.tether.connection.ConnectionView\" = jackson-cbor }")
+      .withFallback(ConfigFactory.load()));
 
   @AfterAll
   void stop() {
@@ -62,5 +63,22 @@ class ViewSerializationTest {
     var serializer = serialization.findSerializerFor(v);
     Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, v)).get();
     assertEquals(v, back);
+  }
+
+  @Test
+  void anOpenedReplyAsTheServiceMakesItRoundTrips() {
+    Serialization serialization = SerializationExtension.get(kit.system().classicSystem());
+    ConnectionSettings d = ConnectionManagerSettings.create(ConfigFactory.load()).defaults();
+    ConnectionSpec spec = new ConnectionSpec(ConnectionId.of("x1"), "127.0.0.1", 9, "default", Optional.empty(),
+        Optional.empty(), Optional.empty());
+    ConnectionView v = new ConnectionView(ConnectionId.of("x1"), "127.0.0.1:9", ConnectionState.CONNECTING, 1,
+        Instant.parse("2026-11-29T10:00:01Z"), Optional.empty(), 0, 0, 0, Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), List.of(), spec, d, Direction.OUTBOUND, Optional.empty(), Optional.of("h:1"));
+    Object msg = new dev.tether.connection.ConnectionManager.Opened(v);
+    byte[] bytes = serialization.serialize(msg).get();
+    var serializer = serialization.findSerializerFor(msg);
+    assertEquals("jackson-cbor", serializer.getClass().getSimpleName().contains("Cbor") ? "jackson-cbor" : serializer.toString());
+    Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, msg)).get();
+    assertEquals(msg, back);
   }
 }

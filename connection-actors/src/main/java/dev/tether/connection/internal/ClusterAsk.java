@@ -1,0 +1,90 @@
+package dev.tether.connection.internal;
+
+import dev.tether.connection.ConnectionManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * INTERNAL API: asks every member's manager one question and answers once, when all have answered or
+ * the timeout has passed, naming the members that did not (the aggregator pattern of Pekko's
+ * interaction patterns). Managers are found through the receptionist.
+ *
+ * @param <R> the answer each manager gives
+ */
+final class ClusterAsk<R> {
+
+  /** Every node's manager registers under this key in cluster mode. */
+  static final ServiceKey<ConnectionManager.Command> MANAGERS = ServiceKey.create(ConnectionManager.Command.class, "tether-manager");
+
+  private record Found(Set<ActorRef<ConnectionManager.Command>> managers) {}
+
+  private enum Timeout { INSTANCE }
+
+  private final Class<R> answerType;
+  private final Function<R, String> nodeOf;
+  private final BiConsumer<List<R>, List<String>> done;
+
+  private ClusterAsk(Class<R> answerType, Function<R, String> nodeOf, BiConsumer<List<R>, List<String>> done) {
+    this.answerType = answerType;
+    this.nodeOf = nodeOf;
+    this.done = done;
+  }
+
+  /**
+   * @param request the question, given where to answer
+   * @param nodeOf which member an answer comes from ({@code host:port})
+   * @param done gets the answers and the members that did not answer
+   */
+  static <R> Behavior<Object> create(Duration timeout, Class<R> answerType,
+      Function<ActorRef<R>, ConnectionManager.Command> request, Function<R, String> nodeOf,
+      BiConsumer<List<R>, List<String>> done) {
+    ClusterAsk<R> ask = new ClusterAsk<>(answerType, nodeOf, done);
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      ActorRef<Receptionist.Listing> listing = ctx.messageAdapter(Receptionist.Listing.class,
+          l -> new Found(l.getServiceInstances(MANAGERS)));
+      ctx.getSystem().receptionist().tell(Receptionist.find(MANAGERS, listing));
+      timers.startSingleTimer(Timeout.INSTANCE, timeout);
+      return Behaviors.receive((c, m) -> {
+        if (m instanceof Found found) {
+          Set<String> waiting = new TreeSet<>();
+          for (ActorRef<ConnectionManager.Command> manager : found.managers()) {
+            waiting.add(ClusterNodes.node(manager.path().address(), c.getSystem()));
+            manager.tell(request.apply(c.getSelf().narrow()));
+          }
+          return ask.collecting(waiting, new ArrayList<>());
+        }
+        if (m == Timeout.INSTANCE) return ask.finish(new ArrayList<>(), Set.of("(the receptionist did not answer)"));
+        return Behaviors.same();
+      });
+    }));
+  }
+
+  private Behavior<Object> collecting(Set<String> waiting, List<R> got) {
+    if (waiting.isEmpty()) return finish(got, waiting);
+    return Behaviors.receive((c, m) -> {
+      if (answerType.isInstance(m)) {
+        R answer = answerType.cast(m);
+        got.add(answer);
+        waiting.remove(nodeOf.apply(answer));
+        return waiting.isEmpty() ? finish(got, waiting) : Behaviors.same();
+      }
+      if (m == Timeout.INSTANCE) return finish(got, waiting);
+      return Behaviors.same();
+    });
+  }
+
+  private Behavior<Object> finish(List<R> got, Set<String> missing) {
+    done.accept(List.copyOf(got), List.copyOf(missing));
+    return Behaviors.stopped();
+  }
+}

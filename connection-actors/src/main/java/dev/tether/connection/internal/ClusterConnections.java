@@ -1,0 +1,120 @@
+package dev.tether.connection.internal;
+
+import dev.tether.connection.ConnectionId;
+import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.ConnectionSpec;
+import dev.tether.connection.ConnectionView;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.SelfUp;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+/**
+ * INTERNAL API: the registry's cluster-mode side, one job: outbound connections as sharded {@link
+ * ConnectionEntity}s whose specs live in the {@link SpecStore}. It stores a new spec before the
+ * entity starts, routes by id to wherever the entity lives, and wakes every stored connection when
+ * this node is up and whenever a member has left, so that the connections of a lost node start
+ * again on the survivors (the coordinator places them; the store says what they are).
+ */
+final class ClusterConnections {
+
+  /** Replies and events the registry receives for this side. */
+  record SpecChecked(ConnectionManager.Open open, boolean exists) implements ConnectionManager.Command {}
+
+  record SpecStored(ConnectionManager.Open open, boolean ok) implements ConnectionManager.Command {}
+
+  record StoredIds(java.util.Set<String> ids) implements ConnectionManager.Command {}
+
+  enum WakeAll implements ConnectionManager.Command { INSTANCE }
+
+  private static final Duration ASK = Duration.ofSeconds(5);
+
+  private final ActorContext<ConnectionManager.Command> ctx;
+  private final ConnectionManagerSettings settings;
+  private final ClusterSharding sharding;
+  private final ReplicatorMessageAdapter<ConnectionManager.Command, LWWMap<String, String>> store;
+  private final SelfUniqueAddress self;
+
+  ClusterConnections(ActorContext<ConnectionManager.Command> ctx, ConnectionManagerSettings settings) {
+    this.ctx = ctx;
+    this.settings = settings;
+    ActorRef<Replicator.Command> replicator = SpecStore.start(ctx.getSystem(), settings.cluster());
+    this.store = new ReplicatorMessageAdapter<>(ctx, replicator, ASK);
+    this.self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
+    this.sharding = ClusterSharding.get(ctx.getSystem());
+    ActorRef<ConnectionManager.Command> registry = ctx.getSelf();
+    sharding.init(Entity.of(ConnectionEntity.TYPE_KEY,
+            entity -> ConnectionEntity.create(entity.getEntityId(), registry, replicator, settings))
+        .withStopMessage(ConnectionEntity.HandOff.INSTANCE)
+        // A connection is never idle in sharding's sense: it lives until closed or handed off.
+        .withSettings(ClusterShardingSettings.create(ctx.getSystem()).withNoPassivationStrategy()));
+    Cluster cluster = Cluster.get(ctx.getSystem());
+    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(SelfUp.class, up -> WakeAll.INSTANCE), SelfUp.class));
+    cluster.subscriptions().tell(Subscribe.create(
+        ctx.messageAdapter(ClusterEvent.MemberRemoved.class, removed -> WakeAll.INSTANCE), ClusterEvent.MemberRemoved.class));
+  }
+
+  EntityRef<ConnectionManager.Command> entity(ConnectionId id) {
+    return sharding.entityRefFor(ConnectionEntity.TYPE_KEY, id.value());
+  }
+
+  /** First: is the id stored already (managed somewhere in the cluster)? Answered with {@link SpecChecked}. */
+  void open(ConnectionManager.Open open) {
+    String id = open.spec().id().value();
+    store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, SpecStore.READ_LOCAL, r), response -> new SpecChecked(open,
+        response instanceof Replicator.GetSuccess<LWWMap<String, String>> s && s.get(SpecStore.KEY).contains(id)));
+  }
+
+  /** Then: store it (a majority of members, so that it survives a node), answered with {@link SpecStored}. */
+  void store(ConnectionManager.Open open) {
+    ConnectionSpec spec = open.spec();
+    String text = ConnectionSpecCodec.encode(spec, spec.settings().orElse(settings.defaults()));
+    store.askUpdate(r -> new Replicator.Update<>(SpecStore.KEY, SpecStore.empty(), SpecStore.WRITE, r,
+            map -> map.put(self, spec.id().value(), text)),
+        response -> new SpecStored(open, response instanceof Replicator.UpdateSuccess
+            || response instanceof Replicator.UpdateTimeout)); // a timeout: stored here, spreading by gossip
+  }
+
+  /** Last: the entity starts, wherever the coordinator places it, and answers the open itself. */
+  void start(ConnectionManager.Open open) {
+    entity(open.spec().id()).tell(new ConnectionEntity.Start(open.spec(), open.replyTo()));
+  }
+
+  void readIds() {
+    store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, SpecStore.READ_LOCAL, r), response -> new StoredIds(
+        response instanceof Replicator.GetSuccess<LWWMap<String, String>> s
+            ? java.util.Set.copyOf(s.get(SpecStore.KEY).getEntries().keySet())
+            : java.util.Set.of()));
+  }
+
+  void wake(java.util.Set<String> ids) {
+    if (!ids.isEmpty()) ctx.getLog().debug("waking {} stored connection(s)", ids.size());
+    for (String id : ids) sharding.entityRefFor(ConnectionEntity.TYPE_KEY, id).tell(ConnectionEntity.Wake.INSTANCE);
+  }
+
+  /** A view (or a reconnect) of a connection that lives elsewhere, answered to a local requester. */
+  void askView(ConnectionId id, boolean reconnect, ActorRef<Optional<ConnectionView>> replyTo) {
+    entity(id).<ConnectionEntity.ViewAnswer>ask(r -> reconnect ? new ConnectionEntity.ReconnectRemote(r)
+            : new ConnectionEntity.GetRemote(r), ASK)
+        .whenComplete((answer, failure) -> replyTo.tell(answer == null ? Optional.empty() : answer.view()));
+  }
+
+  static Map<String, String> none() {
+    return Map.of();
+  }
+}

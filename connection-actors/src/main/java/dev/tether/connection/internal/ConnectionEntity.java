@@ -1,0 +1,218 @@
+package dev.tether.connection.internal;
+
+import dev.tether.connection.ConnectionId;
+import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.ConnectionManager.Command;
+import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.ConnectionSpec;
+import dev.tether.connection.ConnectionView;
+import dev.tether.connection.SendResult;
+import dev.tether.connection.SessionHandlerFactory;
+import dev.tether.connection.TlsProfile;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.TypedActorContext;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * INTERNAL API: cluster mode's sharded entity for one outbound connection. It gets its spec from a
+ * {@link Start} (a new connection, stored first by the registry) or from the {@link SpecStore} (the
+ * connection was managed before: started again after a restart or on another node), then runs a
+ * {@link ConnectionSupervisor}, as on a single node. An interceptor adapts what only cluster mode
+ * sends: view requests from other nodes (a bare {@code Optional} cannot cross nodes), a duplicate
+ * start, wake-ups, and the hand-off when its shard moves (close with the close mode, keep the spec).
+ * A close on request removes the spec, so the connection is gone for good.
+ */
+final class ConnectionEntity {
+  private ConnectionEntity() {}
+
+  static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "tether-connection");
+
+  /** Start a new connection (its spec is stored already); answered with the open result. */
+  record Start(ConnectionSpec spec, ActorRef<ConnectionManager.OpenResult> replyTo) implements Command, ClusterMessage {}
+
+  /** Make sure the entity runs (after a member left, or at start): starts it from the store. */
+  enum Wake implements Command, ClusterMessage { INSTANCE }
+
+  /** Sharding's stop message: the shard moves; close with the close mode and keep the spec. */
+  enum HandOff implements Command, ClusterMessage { INSTANCE }
+
+  /** A view, asked from another node. */
+  record GetRemote(ActorRef<ViewAnswer> replyTo) implements Command, ClusterMessage {}
+
+  /** A reconnect, asked from another node; answered with the view. */
+  record ReconnectRemote(ActorRef<ViewAnswer> replyTo) implements Command, ClusterMessage {}
+
+  record ViewAnswer(Optional<ConnectionView> view) implements ClusterMessage {}
+
+  private record Loaded(Optional<String> specText) implements Command {}
+
+  private enum StopNow implements Command { INSTANCE }
+
+  static Behavior<Command> create(String entityId, ActorRef<Command> registry, ActorRef<Replicator.Command> replicator,
+      ConnectionManagerSettings settings) {
+    ConnectionId id = ConnectionId.of(entityId);
+    return Behaviors.setup(ctx -> Behaviors.withStash(1000, stash -> {
+      ReplicatorMessageAdapter<Command, LWWMap<String, String>> store =
+          new ReplicatorMessageAdapter<>(ctx, replicator, Duration.ofSeconds(5));
+      store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, SpecStore.READ_LOCAL, r), response ->
+          new Loaded(response instanceof Replicator.GetSuccess<LWWMap<String, String>> s
+              ? Optional.ofNullable(s.get(SpecStore.KEY).getEntries().get(entityId))
+              : Optional.empty()));
+      return Behaviors.receive(Command.class)
+          .onMessage(Start.class, s -> stash.unstashAll(begin(ctx, id, s.spec(), Optional.of(s.replyTo()), registry, replicator,
+              settings)))
+          .onMessage(Loaded.class, l -> l.specText().isPresent()
+              ? stash.unstashAll(fromStore(ctx, id, l.specText().get(), registry, replicator, settings))
+              : unknown(ctx, id, stash))
+          .onAnyMessage(m -> {
+            if (!stash.isFull()) stash.stash(m);
+            return Behaviors.same();
+          })
+          .build();
+    }));
+  }
+
+  private static Behavior<Command> fromStore(ActorContext<Command> ctx, ConnectionId id, String text,
+      ActorRef<Command> registry, ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings) {
+    try {
+      ConnectionSpec spec = ConnectionSpecCodec.decode(text).spec();
+      ctx.getLog().info("connection {}: started from its stored spec on this node", id);
+      return begin(ctx, id, spec, Optional.empty(), registry, replicator, settings);
+    } catch (IllegalArgumentException e) {
+      ctx.getLog().error("connection {}: its stored spec is unusable ({}); not started", id, e.getMessage());
+      return Behaviors.stopped();
+    }
+  }
+
+  /**
+   * @param openedReplyTo who opened it (from a {@link Start}); empty when started from the store, in
+   *     which case the registry's own {@link Start} may still arrive (it raced with a wake-up) and is
+   *     answered as the open it is
+   */
+  private static Behavior<Command> begin(ActorContext<Command> ctx, ConnectionId id, ConnectionSpec spec,
+      Optional<ActorRef<ConnectionManager.OpenResult>> openedReplyTo, ActorRef<Command> registry,
+      ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings) {
+    TlsProfile profile = settings.tlsProfiles().get(spec.tlsProfile());
+    Optional<SessionHandlerFactory> handler = spec.handler().map(settings.handlers()::get);
+    if (profile == null || (spec.handler().isPresent() && handler.isEmpty())) {
+      ctx.getLog().error("connection {}: TLS profile '{}' or handler {} is not configured on this node; not started",
+          id, spec.tlsProfile(), spec.handler());
+      openedReplyTo.ifPresent(r -> r.tell(new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.UNKNOWN_TLS_PROFILE,
+          "TLS profile '" + spec.tlsProfile() + "' or handler " + spec.handler() + " is not configured on this node")));
+      return Behaviors.stopped();
+    }
+    ConnectionPlan plan = new ConnectionPlan(spec, spec.settings().orElse(settings.defaults()), profile,
+        settings.streamDispatcher(), Optional.empty(), handler, ConfigFactory.empty());
+    registry.tell(new ConnectionRegistry.Hosted(id, ctx.getSelf()));
+    registry.tell(new ConnectionRegistry.AdmissionRequested(id, 1L, ctx.getSelf()));
+    SelfUniqueAddress self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
+    return Behaviors.intercept(() -> new ClusterOnly(id, replicator, self, openedReplyTo.isPresent(), registry),
+        ConnectionSupervisor.create(plan, settings, registry, openedReplyTo.orElse(ctx.getSystem().ignoreRef()), false));
+  }
+
+  /** No spec: nothing to manage under this id. Answers what was asked, then stops. */
+  private static Behavior<Command> unknown(ActorContext<Command> ctx, ConnectionId id, StashBuffer<Command> stash) {
+    ctx.getSelf().tell(StopNow.INSTANCE); // after the stashed messages
+    return stash.unstashAll(Behaviors.receive((c, m) -> {
+      if (m == StopNow.INSTANCE) return Behaviors.stopped();
+      answerUnknown(id, m);
+      return Behaviors.same();
+    }));
+  }
+
+  private static void answerUnknown(ConnectionId id, Command m) {
+    if (m instanceof ConnectionManager.Send s) {
+      s.replyTo().tell(new SendResult.Rejected(id, SendResult.Reason.UNKNOWN_CONNECTION, "no connection with id '" + id + "'"));
+    } else if (m instanceof ConnectionManager.Close c) {
+      c.replyTo().tell(new ConnectionManager.UnknownConnection(id));
+    } else if (m instanceof GetRemote g) {
+      g.replyTo().tell(new ViewAnswer(Optional.empty()));
+    } else if (m instanceof ReconnectRemote r) {
+      r.replyTo().tell(new ViewAnswer(Optional.empty()));
+    } else if (m instanceof ConnectionManager.Get g) {
+      g.replyTo().tell(Optional.empty());
+    } else if (m instanceof ConnectionManager.Reconnect r) {
+      r.replyTo().tell(Optional.empty());
+    }
+  }
+
+  /** What only cluster mode sends to a running supervisor, translated; and the spec removed after a close on request. */
+  private static final class ClusterOnly extends BehaviorInterceptor<Command, Command> {
+    private final ConnectionId id;
+    private final ActorRef<Replicator.Command> replicator;
+    private final SelfUniqueAddress self;
+    private final ActorRef<Command> registry;
+    private boolean handingOff;
+    private boolean openAnswered;
+
+    ClusterOnly(ConnectionId id, ActorRef<Replicator.Command> replicator, SelfUniqueAddress self, boolean openAnswered,
+        ActorRef<Command> registry) {
+      super(Command.class);
+      this.registry = registry;
+      this.id = id;
+      this.replicator = replicator;
+      this.self = self;
+      this.openAnswered = openAnswered;
+    }
+
+    @Override
+    public Behavior<Command> aroundReceive(TypedActorContext<Command> ctx, Command msg, ReceiveTarget<Command> target) {
+      ActorContext<Command> c = ctx.asJava();
+      Command m = msg;
+      if (msg instanceof Start s && !openAnswered) { // started from the store first: this is its open
+        openAnswered = true;
+        return target.apply(ctx, new ConnectionManager.Get(id, forward(c, v -> s.replyTo().tell(
+            v.<ConnectionManager.OpenResult>map(ConnectionManager.Opened::new).orElseGet(() ->
+                new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.ALREADY_EXISTS, "being closed"))))));
+      }
+      if (msg instanceof Start s) {
+        s.replyTo().tell(new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.ALREADY_EXISTS,
+            "a connection with id '" + id + "' already exists"));
+        return Behaviors.same();
+      }
+      if (msg == Wake.INSTANCE) return Behaviors.same();
+      if (msg instanceof GetRemote g) m = new ConnectionManager.Get(id, forward(c, v -> g.replyTo().tell(new ViewAnswer(v))));
+      if (msg instanceof ReconnectRemote r) {
+        m = new ConnectionManager.Reconnect(id, forward(c, v -> r.replyTo().tell(new ViewAnswer(v))));
+      }
+      if (msg == HandOff.INSTANCE) {
+        handingOff = true;
+        c.getLog().info("connection {}: handed off (its shard moves): closing here, to be opened on another node", id);
+        m = new ConnectionManager.Close(id, Optional.empty(), c.getSystem().ignoreRef());
+        // Without remember-entities nothing would start it at its new home: a wake-up, buffered by
+        // sharding until the shard has moved, does (if this node is leaving, the others' wake-up
+        // after MemberRemoved does as well).
+        registry.tell(new ConnectionRegistry.WakeAfterHandOff(id));
+      }
+      Behavior<Command> next = target.apply(ctx, m);
+      if (!Behavior.isAlive(next) && !handingOff) {
+        // Closed on request: gone for good, on every node.
+        replicator.tell(new Replicator.Update<>(SpecStore.KEY, SpecStore.empty(), SpecStore.WRITE,
+            c.getSystem().ignoreRef(), map -> map.remove(self, id.value())));
+      }
+      return next;
+    }
+
+    /** A one-off local ref for the supervisor's view answer, handed on as {@code answer} says. */
+    private static ActorRef<Optional<ConnectionView>> forward(ActorContext<Command> c,
+        java.util.function.Consumer<Optional<ConnectionView>> answer) {
+      return c.spawnAnonymous(Behaviors.<Optional<ConnectionView>>receiveMessage(v -> {
+        answer.accept(v);
+        return Behaviors.stopped();
+      }));
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.tether.connection.internal;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.tether.connection.ClusterSettings;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.ddata.LWWMap;
+import org.apache.pekko.cluster.ddata.Key;
+import org.apache.pekko.cluster.ddata.LWWMapKey;
+import org.apache.pekko.cluster.ddata.ReplicatorSettings;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+
+/**
+ * INTERNAL API: where cluster mode keeps what each outbound connection needs to start again: its
+ * spec as {@link ConnectionSpecCodec} text, by id, in one {@code LWWMap} replicated by Distributed
+ * Data and stored durably (LMDB) under {@code tether.cluster.durable-dir}. A replicator of its own
+ * (same path on every node), so that the host's Distributed Data settings are left alone.
+ */
+final class SpecStore {
+  private SpecStore() {}
+
+  static final Key<LWWMap<String, String>> KEY = LWWMapKey.create("tether-specs");
+  /** Majority writes, so that a spec survives the loss of the node that stored it. */
+  static final Replicator.WriteConsistency WRITE = new Replicator.WriteMajority(Duration.ofSeconds(3));
+  static final Replicator.ReadConsistency READ_LOCAL = Replicator.readLocal();
+
+  static ActorRef<Replicator.Command> start(ActorSystem<?> system, ClusterSettings cluster) {
+    Config ddata = system.settings().config().getConfig("pekko.cluster.distributed-data");
+    // A directory that does not end in "ddata": Pekko would append the system name and port to it.
+    Config ours = ConfigFactory.parseMap(Map.of(
+        "name", "tetherReplicator",
+        "durable.keys", java.util.List.of(KEY.id()),
+        "durable.lmdb.dir", cluster.durableDir().resolve("specs").toAbsolutePath().toString()))
+        .withFallback(ddata);
+    return system.systemActorOf(Replicator.behavior(ReplicatorSettings.apply(ours)), "tether-replicator", Props.empty());
+  }
+
+  static LWWMap<String, String> empty() {
+    return LWWMap.create();
+  }
+}
