@@ -4,9 +4,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.*;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tether.admin.cluster.ClusterState;
 import dev.tether.admin.json.ClosedJson;
-import dev.tether.admin.json.ClusterJson;
 import dev.tether.admin.json.ConnectionJson;
 import dev.tether.admin.json.ConnectionListJson;
 import dev.tether.admin.json.ErrorCode;
@@ -14,9 +12,6 @@ import dev.tether.admin.json.ErrorJson;
 import dev.tether.admin.json.EventJson;
 import dev.tether.admin.json.HealthJson;
 import dev.tether.admin.json.JsonSupport;
-import dev.tether.admin.json.ListenerJson;
-import dev.tether.admin.json.ListenerListJson;
-import dev.tether.admin.json.ListenerStoppedJson;
 import dev.tether.admin.json.OpenRequestReader;
 import dev.tether.admin.json.OutcomeJson;
 import dev.tether.admin.json.SentJson;
@@ -29,17 +24,12 @@ import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
 import dev.tether.connection.Direction;
-import dev.tether.connection.NodeSummary;
-import dev.tether.connection.ListenerSpec;
 import dev.tether.connection.SendResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -86,6 +76,7 @@ public final class AdminRoutes {
   private final AdminMetrics metrics;
   private final OpenRequestReader requestReader;
   private final Optional<byte[]> expectedAuthorization;
+  private final ListenerRoutes listenerRoutes;
 
   private AdminRoutes(ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system, AdminSettings settings,
       ConnectionSettings defaults, AdminMetrics metrics) {
@@ -95,6 +86,7 @@ public final class AdminRoutes {
     this.metrics = metrics;
     this.requestReader = new OpenRequestReader(defaults, AdminRoutes::generateId);
     this.expectedAuthorization = settings.token().map(t -> sha256("Bearer " + t));
+    this.listenerRoutes = new ListenerRoutes(manager, system, settings);
   }
 
   /**
@@ -129,9 +121,9 @@ public final class AdminRoutes {
   private Route routes() {
     return concat(
         pathPrefix("connections", () -> guarded(this::connectionRoutes)),
-        pathPrefix("listeners", () -> guarded(this::listenerRoutes)),
+        pathPrefix("listeners", () -> guarded(listenerRoutes::routes)),
         path("events", () -> guarded(() -> get(this::events))),
-        path("cluster", () -> guarded(() -> get(this::cluster))),
+        path("cluster", () -> guarded(() -> get(() -> ClusterRoute.get(manager, system, settings)))),
         path("health", () -> guarded(() -> get(() -> json(StatusCodes.OK, HealthJson.UP)))),
         path("metrics", () -> guarded(() -> get(this::metricsText))));
   }
@@ -148,13 +140,6 @@ public final class AdminRoutes {
                 delete(() -> parameterOptional("mode", mode -> close(id, mode))))),
             path("reconnect", () -> post(() -> withConnectionId(id, this::reconnect))),
             path("send", () -> post(() -> entity(Unmarshaller.entityToByteString(), bytes -> send(id, bytes)))))));
-  }
-
-  private Route listenerRoutes() {
-    return concat(
-        pathEndOrSingleSlash(() -> get(this::listListeners)),
-        pathPrefix(segment(), name -> pathEndOrSingleSlash(() ->
-            delete(() -> parameterOptional("mode", mode -> stopListener(name, mode))))));
   }
 
   // ---------------------------------------------------------------- handlers
@@ -248,28 +233,6 @@ public final class AdminRoutes {
     }));
   }
 
-  private Route listListeners() {
-    return onSuccess(listenersAll(), list -> json(StatusCodes.OK, new ListenerListJson(
-        list.listeners().stream().map(ListenerJson::of).toList())));
-  }
-
-  private Route stopListener(String name, Optional<String> modeParam) {
-    Optional<CloseMode> mode;
-    try {
-      mode = modeParam.map(CloseMode::fromWireName);
-    } catch (IllegalArgumentException e) {
-      return error(ErrorCode.INVALID_PARAMETER, "mode: " + e.getMessage());
-    }
-    // No listener can have an invalid name: answered without asking the manager.
-    if (!ListenerSpec.NAME.matcher(name).matches()) return unknownListener(name);
-    return onSuccess(stopListenerNamed(name, mode), result -> {
-      if (result instanceof ConnectionManager.ListenerStopped stopped) {
-        return json(StatusCodes.OK, ListenerStoppedJson.of(stopped));
-      }
-      return unknownListener(result.name());
-    });
-  }
-
   private Route events() {
     Source<ServerSentEvent, NotUsed> events = ActorSource.<ConnectionEvent>actorRef(
             e -> false, e -> Optional.empty(), 256, OverflowStrategy.dropHead())
@@ -290,33 +253,6 @@ public final class AdminRoutes {
       return List.of(ServerSentEvent.create(JsonSupport.write(EventJson.Outcome.of(o)), "outcome"));
     }
     return List.of();
-  }
-
-  /**
-   * Membership from Pekko Cluster, with each member's connection counts asked of its own manager;
-   * a member that does not answer within the ask timeout is listed as missing, never left out.
-   */
-  private Route cluster() {
-    if (!ClusterState.available(system)) {
-      return error(ErrorCode.NOT_FOUND, "cluster mode is off (tether.cluster.enabled = off): this node is on its own");
-    }
-    ClusterState state = ClusterState.of(system);
-    // The summary must come back before the ask itself times out: give the members a little less.
-    Duration membersTimeout = settings.askTimeout().multipliedBy(3).dividedBy(4);
-    CompletionStage<ConnectionManager.NodeSummaries> summaries = AskPattern.ask(manager,
-        replyTo -> new ConnectionManager.SummarizeNodes(membersTimeout, replyTo), settings.askTimeout(), system.scheduler());
-    return onSuccess(summaries, s -> {
-      Map<String, NodeSummary> byNode = new HashMap<>();
-      s.nodes().forEach(n -> byNode.put(n.node(), n));
-      List<String> missing = new ArrayList<>();
-      List<ClusterJson.Member> members = state.members().stream().map(m -> {
-        NodeSummary counts = byNode.get(m.node());
-        if (counts == null) missing.add(m.node());
-        return new ClusterJson.Member(m.node(), m.status(), m.reachable(), m.roles(),
-            counts == null ? null : ClusterJson.Counts.of(counts));
-      }).toList();
-      return json(StatusCodes.OK, new ClusterJson(state.self(), members, !missing.isEmpty(), List.copyOf(missing)));
-    });
   }
 
   private Route metricsText() {
@@ -357,16 +293,6 @@ public final class AdminRoutes {
     return AskPattern.ask(manager, ConnectionManager.ListConnections::new, settings.askTimeout(), system.scheduler());
   }
 
-  private CompletionStage<ConnectionManager.ListenerList> listenersAll() {
-    return AskPattern.ask(manager, ConnectionManager.ListListeners::new, settings.askTimeout(), system.scheduler());
-  }
-
-  /** Bounded by {@code listener-stop-timeout}: its connections close first, each within its own close-timeout. */
-  private CompletionStage<ConnectionManager.ListenerStopResult> stopListenerNamed(String name, Optional<CloseMode> mode) {
-    return AskPattern.ask(manager, replyTo -> new ConnectionManager.StopListener(name, mode, replyTo),
-        settings.listenerStopTimeout(), system.scheduler());
-  }
-
   private CompletionStage<Optional<ConnectionView>> view(ConnectionId id) {
     return AskPattern.ask(manager, replyTo -> new ConnectionManager.Get(id, replyTo), settings.askTimeout(), system.scheduler());
   }
@@ -400,7 +326,7 @@ public final class AdminRoutes {
     return "c-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  private static <T> Route json(StatusCode status, T body) {
+  static <T> Route json(StatusCode status, T body) {
     return complete(status, body, JsonSupport.marshaller());
   }
 
@@ -420,10 +346,6 @@ public final class AdminRoutes {
 
   private static Route unknown(String id) {
     return error(ErrorCode.NOT_FOUND, "no connection with id '" + id + "'");
-  }
-
-  private static Route unknownListener(String name) {
-    return error(ErrorCode.NOT_FOUND, "no listener named '" + name + "'");
   }
 
   private static byte[] sha256(String s) {

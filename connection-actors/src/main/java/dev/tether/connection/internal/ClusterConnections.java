@@ -6,7 +6,6 @@ import dev.tether.connection.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionView;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -80,6 +79,26 @@ final class ClusterConnections {
         response instanceof Replicator.GetSuccess<LWWMap<String, String>> s && s.get(SpecStore.KEY).contains(id)));
   }
 
+  /** The answer to {@link #open}: refuse a duplicate, else store it. */
+  void checked(SpecChecked m, boolean runsHere) {
+    if (m.exists() || runsHere) {
+      m.open().replyTo().tell(new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.ALREADY_EXISTS,
+          "a connection with id '" + m.open().spec().id() + "' already exists"));
+    } else {
+      store(m.open());
+    }
+  }
+
+  /** The answer to {@link #store}: start it, or say that it could not be stored. */
+  void stored(SpecStored m) {
+    if (m.ok()) {
+      start(m.open());
+    } else {
+      m.open().replyTo().tell(new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.ALREADY_EXISTS,
+          "could not store the spec of '" + m.open().spec().id() + "' in the cluster; not opened"));
+    }
+  }
+
   /** Then: store it (a majority of members, so that it survives a node), answered with {@link SpecStored}. */
   void store(ConnectionManager.Open open) {
     ConnectionSpec spec = open.spec();
@@ -114,7 +133,4 @@ final class ClusterConnections {
         .whenComplete((answer, failure) -> replyTo.tell(answer == null ? Optional.empty() : answer.view()));
   }
 
-  static Map<String, String> none() {
-    return Map.of();
-  }
 }

@@ -101,8 +101,7 @@ final class Connection {
   private final KeepaliveMonitor keepalive;
   private final InboundDelivery delivery;
   // What an accepted client revealed, for the outcome's detail if it then fails.
-  private java.util.List<String> offered = java.util.List.of();
-  private String negotiated;
+  private final AcceptDiagnosis diagnosis = new AcceptDiagnosis();
   private final Function2<ActorContext<Command>, Signal, Behavior<Command>> onSignal;
 
   private Connection(ActorContext<Command> ctx, TimerScheduler<Command> timers, ConnectionPlan plan,
@@ -334,7 +333,7 @@ final class Connection {
   private Behavior<Command> enterOpen(SSLSession session) {
     timers.cancel(Timer.HANDSHAKE);
     TlsInfo tls = TlsSessions.info(session);
-    negotiated = tls.protocol();
+    diagnosis.negotiated(tls.protocol());
     report(OPEN, Optional.of(tls));
     spec.listener().ifPresent(l -> l.tell(new InboundEvent.Opened(spec.id(), incarnation, tls)));
     plan.handler().ifPresent(factory -> startHandler(factory, tls));
@@ -390,7 +389,7 @@ final class Connection {
   private Behavior<Command> found(InboundFinding finding) {
     if (finding instanceof InboundFinding.NotTls n) return notTls(new NotTls(n.firstBytes()));
     if (finding instanceof InboundFinding.ClientHello hello) {
-      offered = hello.offeredVersions();
+      diagnosis.offered(hello.offeredVersions());
       return Behaviors.same();
     }
     return answeredPlaintext((InboundFinding.PlaintextHttp) finding);
@@ -435,22 +434,8 @@ final class Connection {
         .withStreamFailure(streamFailure)
         .withTransportFailure(transport.transportFailure())
         .withPeerCloseNotify(transport.peerCloseNotifyReceived()));
-    return finish(withDiagnosis(ending, streamFailure));
-  }
-
-  /**
-   * An accepted client's failure, explained from what the guard saw: versions it offered that we
-   * refuse, or the record that was not valid after the handshake (the seed's "wrong version number").
-   */
-  private Ending withDiagnosis(Ending ending, Optional<Throwable> streamFailure) {
-    if (plan.inbound().isEmpty() || streamFailure.isEmpty()) return ending;
-    Optional<String> why = Optional.empty();
-    if (ending.kind() == OutcomeKind.HANDSHAKE_FAILED && !offered.isEmpty()) {
-      why = ClientHellos.describeRefusal(offered, plan.profile().protocols());
-    } else if (negotiated != null && transport.lastRecord().isPresent()) {
-      why = Optional.of(RecordHeaders.describeUnexpected(transport.lastRecord().get(), negotiated, streamFailure.get()));
-    }
-    return why.map(w -> new Ending(ending.kind(), ending.initiator(), ending.detail() + "; " + w)).orElse(ending);
+    return finish(plan.inbound().isEmpty() ? ending
+        : diagnosis.explain(ending, streamFailure, plan.profile().protocols(), transport.lastRecord()));
   }
 
   private Behavior<Command> finish(Ending ending) {

@@ -87,7 +87,6 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   /** A listener's counters or binding changed. */
   record ListenerUpdated(ListenerInfo info) implements ConnectionManager.Command {}
 
-  private record ListenerTerminated(String name, ActorRef<Listener.Command> listener) implements ConnectionManager.Command {}
 
   private record SubscriberTerminated(ActorRef<ConnectionEvent> subscriber) implements ConnectionManager.Command {}
 
@@ -108,9 +107,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   private final Map<ConnectionId, ConnectionEvent.StateChanged> latest = new LinkedHashMap<>();
   private final Set<ActorRef<ConnectionEvent>> subscribers = new HashSet<>();
   private final HandshakeAdmission<Long> admission;
-  private final Map<String, ActorRef<Listener.Command>> listeners = new HashMap<>();
-  /** The latest info of each listener, as it published it. */
-  private final Map<String, ListenerInfo> listenerInfos = new HashMap<>();
+  private final Listeners listeners;
   /** Which managed connections were accepted by a listener (the rest are outbound). */
   private final Set<ConnectionId> inbound = new HashSet<>();
   /** Cluster mode's side: sharded outbound connections and their stored specs. */
@@ -127,10 +124,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
       ctx.getSystem().receptionist().tell(
           org.apache.pekko.actor.typed.receptionist.Receptionist.register(ClusterAsk.MANAGERS, ctx.getSelf()));
     }
-    // Configured listeners start with the manager; one that cannot bind stays, showing why.
-    for (ListenerSpec spec : settings.listeners().values()) {
-      startListener(spec, ctx.getSystem().ignoreRef(), true);
-    }
+    this.listeners = new Listeners(ctx, settings);
+    listeners.startConfigured(); // with the manager
   }
 
   @Override
@@ -145,27 +140,10 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(Hosted.class, this::onHosted)
         .onMessage(CloseInbound.class, this::onCloseInbound)
         .onMessage(ClusterConnections.SpecChecked.class, this::onSpecChecked)
-        .onMessage(ClusterConnections.SpecStored.class, m -> {
-          if (m.ok()) {
-            cluster.get().start(m.open());
-          } else {
-            m.open().replyTo().tell(new OpenRejected(OpenRejection.ALREADY_EXISTS,
-                "could not store the spec of '" + m.open().spec().id() + "' in the cluster; not opened"));
-          }
-          return this;
-        })
-        .onMessage(ClusterConnections.StoredIds.class, m -> {
-          cluster.get().wake(m.ids());
-          return this;
-        })
-        .onMessage(WakeAfterHandOff.class, m -> {
-          cluster.ifPresent(c -> c.wake(Set.of(m.id().value())));
-          return this;
-        })
-        .onMessage(ClusterConnections.WakeAll.class, m -> {
-          cluster.get().readIds();
-          return this;
-        })
+        .onMessage(ClusterConnections.SpecStored.class, m -> done(() -> cluster.get().stored(m)))
+        .onMessage(ClusterConnections.StoredIds.class, m -> done(() -> cluster.get().wake(m.ids())))
+        .onMessage(WakeAfterHandOff.class, m -> done(() -> cluster.ifPresent(c -> c.wake(Set.of(m.id().value())))))
+        .onMessage(ClusterConnections.WakeAll.class, m -> done(() -> cluster.get().readIds()))
         .onMessage(ListConnections.class, this::onList)
         .onMessage(CloseAll.class, this::onCloseAll)
         .onMessage(Subscribe.class, this::onSubscribe)
@@ -176,23 +154,26 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(AdmissionReleased.class, m -> release(m.id()))
         .onMessage(SupervisorStopped.class, this::onSupervisorStopped)
         .onMessage(Shutdown.class, this::onShutdown)
-        .onMessage(StartListener.class, this::onStartListener)
-        .onMessage(StopListener.class, this::onStopListener)
-        .onMessage(ListListeners.class, this::onListListeners)
+        .onMessage(StartListener.class, m -> done(() -> listeners.start(m)))
+        .onMessage(StopListener.class, m -> done(() -> listeners.stop(m)))
+        .onMessage(ListListeners.class, m -> done(() -> listeners.list(m)))
         .onMessage(InboundAccepted.class, this::onInboundAccepted)
-        .onMessage(ListenerUpdated.class, this::onListenerUpdated)
-        .onMessage(ListenerTerminated.class, this::onListenerTerminated)
+        .onMessage(ListenerUpdated.class, m -> done(() -> listeners.updated(m.info())))
+        .onMessage(Listeners.Terminated.class, m -> done(() -> listeners.terminated(m)))
         .onMessage(ConnectionManager.SummarizeNodes.class, this::onSummarizeNodes)
         .onMessage(ListLocal.class, m -> {
           String node = ClusterNodes.node(getContext().getSelf().path().address(), getContext().getSystem());
           listHere(views -> m.replyTo().tell(new ListLocal.LocalList(node, views)));
           return this;
         })
-        .onMessage(NodeSummaryRequest.class, m -> {
-          m.replyTo().tell(summary());
-          return this;
-        })
+        .onMessage(NodeSummaryRequest.class, m -> done(() -> m.replyTo().tell(summary())))
         .build();
+  }
+
+  /** Runs a handler that answers nothing more than its side effect; keeps the receive list one line per message. */
+  private Behavior<ConnectionManager.Command> done(Runnable action) {
+    action.run();
+    return this;
   }
 
   // ---------------------------------------------------------------- requests
@@ -259,13 +240,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   }
 
   private Behavior<ConnectionManager.Command> onSpecChecked(ClusterConnections.SpecChecked m) {
-    if (m.exists() || supervisors.containsKey(m.open().spec().id())) {
-      m.open().replyTo().tell(new OpenRejected(OpenRejection.ALREADY_EXISTS,
-          "a connection with id '" + m.open().spec().id() + "' already exists"));
-    } else {
-      cluster.get().store(m.open());
-    }
-    return this;
+    return done(() -> cluster.get().checked(m, supervisors.containsKey(m.open().spec().id())));
   }
 
   private Behavior<ConnectionManager.Command> onHosted(Hosted m) {
@@ -341,85 +316,19 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
 
   /** This node's connections, counted from the latest state of each. */
   private dev.tether.connection.NodeSummary summary() {
-    Map<String, Integer> byState = new java.util.TreeMap<>();
-    Map<String, Integer> byDirection = new java.util.TreeMap<>();
-    for (ConnectionEvent.StateChanged s : latest.values()) {
-      byState.merge(s.state().wireName(), 1, Integer::sum);
-      byDirection.merge((inbound.contains(s.connectionId()) ? dev.tether.connection.Direction.INBOUND
-          : dev.tether.connection.Direction.OUTBOUND).wireName(), 1, Integer::sum);
-    }
-    return new dev.tether.connection.NodeSummary(ClusterNodes.node(getContext().getSelf().path().address(),
-        getContext().getSystem()), latest.size(), byState, byDirection);
+    return NodeSummaryRequest.summarize(ClusterNodes.node(getContext().getSelf().path().address(), getContext().getSystem()),
+        latest.values(), inbound);
   }
 
   private Behavior<ConnectionManager.Command> onShutdown(Shutdown m) {
     // In cluster mode a shutdown is not a close request: outbound connections are handed off by
     // sharding (closed here, opened on another node); only this node's inbound ones are closed.
-    getContext().spawnAnonymous(ShutdownSequence.create(List.copyOf(listeners.values()), getContext().getSelf(),
+    getContext().spawnAnonymous(ShutdownSequence.create(listeners.all(), getContext().getSelf(),
         m.replyTo(), cluster.isPresent()));
     return this;
   }
 
-  // ---------------------------------------------------------------- listeners
-
-  private Behavior<ConnectionManager.Command> onStartListener(StartListener m) {
-    ListenerSpec spec = m.spec();
-    TlsProfile profile = settings.tlsProfiles().get(spec.tlsProfile());
-    ConnectionManager.ListenerRejected rejected = null;
-    if (listeners.containsKey(spec.name())) {
-      rejected = new ConnectionManager.ListenerRejected(ConnectionManager.ListenerRejection.ALREADY_EXISTS,
-          "a listener named '" + spec.name() + "' already exists");
-    } else if (profile == null) {
-      rejected = new ConnectionManager.ListenerRejected(ConnectionManager.ListenerRejection.UNKNOWN_TLS_PROFILE,
-          "unknown TLS profile '" + spec.tlsProfile() + "'; configured profiles: " + profileNames());
-    } else if (!profile.hasIdentity()) {
-      rejected = new ConnectionManager.ListenerRejected(ConnectionManager.ListenerRejection.NO_SERVER_IDENTITY,
-          "TLS profile '" + spec.tlsProfile() + "' has no key-pem and cert-pem, so it cannot serve as a server identity");
-    } else if (!settings.handlers().containsKey(spec.handler())) {
-      rejected = new ConnectionManager.ListenerRejected(ConnectionManager.ListenerRejection.UNKNOWN_HANDLER,
-          "unknown session handler '" + spec.handler() + "'; registered handlers: " + handlerNames());
-    }
-    if (rejected != null) {
-      m.replyTo().tell(rejected);
-    } else {
-      startListener(spec, m.replyTo(), false);
-    }
-    return this;
-  }
-
-  private void startListener(ListenerSpec spec, ActorRef<ConnectionManager.ListenerResult> replyTo, boolean configured) {
-    ActorRef<Listener.Command> listener = getContext().spawn(
-        Listener.create(spec, getContext().getSelf(), settings.streamDispatcher(), replyTo, configured),
-        "listener-" + spec.name() + "-" + (++spawned));
-    getContext().watchWith(listener, new ListenerTerminated(spec.name(), listener));
-    listeners.put(spec.name(), listener);
-  }
-
-  private Behavior<ConnectionManager.Command> onStopListener(StopListener m) {
-    ActorRef<Listener.Command> listener = listeners.get(m.name());
-    if (listener == null) {
-      m.replyTo().tell(new ConnectionManager.UnknownListener(m.name()));
-    } else {
-      listener.tell(new Listener.Stop(m.mode(), m.replyTo()));
-    }
-    return this;
-  }
-
-  private Behavior<ConnectionManager.Command> onListListeners(ListListeners m) {
-    m.replyTo().tell(new ConnectionManager.ListenerList(listenerInfos.values().stream()
-        .sorted(Comparator.comparing(ListenerInfo::name)).toList()));
-    return this;
-  }
-
-  private Behavior<ConnectionManager.Command> onListenerUpdated(ListenerUpdated m) {
-    if (listeners.containsKey(m.info().name())) listenerInfos.put(m.info().name(), m.info());
-    return this;
-  }
-
-  private Behavior<ConnectionManager.Command> onListenerTerminated(ListenerTerminated m) {
-    if (listeners.remove(m.name(), m.listener())) listenerInfos.remove(m.name());
-    return this;
-  }
+  // ---------------------------------------------------------------- accepted by a listener
 
   private Behavior<ConnectionManager.Command> onInboundAccepted(InboundAccepted m) {
     ListenerSpec spec = m.spec();

@@ -146,7 +146,7 @@ final class Listener {
       return Behaviors.stopped();
     }
     publish(false, Optional.of(problem));
-    return notAccepting(Optional.of(problem));
+    return notAccepting();
   }
 
   private Behavior<Command> accepting(Tcp.ServerBinding binding) {
@@ -162,13 +162,13 @@ final class Listener {
         .onMessage(AcceptsEnded.class, m -> { // the bind stream ended on its own: an error
           ctx.getLog().error("listener {}: the accept stream ended; no longer accepting", spec.name());
           publish(false, Optional.of("the accept stream ended"));
-          return notAccepting(Optional.of("the accept stream ended"));
+          return notAccepting();
         })
         .build();
   }
 
   /** Unbound (or never bound): counting the connections that remain until stopped. */
-  private Behavior<Command> notAccepting(Optional<String> problem) {
+  private Behavior<Command> notAccepting() {
     return Behaviors.receive(Command.class)
         .onMessage(Accepted.class, m -> refuse(m, "the listener is no longer accepting"))
         .onMessage(ConnectionEnded.class, this::onEnded)
@@ -257,7 +257,7 @@ final class Listener {
     ctx.pipeToSelf(binding.unbind(), (ok, err) -> new Unbound(replyTo));
     ctx.getLog().info("listener {} stops accepting on {}:{}", spec.name(), spec.iface(), boundPort);
     publish(false, Optional.of("stopped"));
-    return notAccepting(Optional.of("stopped"));
+    return notAccepting();
   }
 
   private Behavior<Command> afterBind(Behavior<Command> next) {
