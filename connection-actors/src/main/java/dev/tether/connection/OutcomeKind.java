@@ -23,7 +23,13 @@ public enum OutcomeKind {
   /** Ended locally by an abort: the abort close mode, or a close requested before the handshake. */
   ABORTED("aborted"),
   /** No inbound bytes answered the keepalive pings in time; TCP was reset. */
-  KEEPALIVE_TIMEOUT("keepalive-timeout");
+  KEEPALIVE_TIMEOUT("keepalive-timeout"),
+  /**
+   * Cluster mode: the member running this incarnation was lost (it crashed, or was downed while
+   * unreachable), so nothing could close it; recorded by the member that started the connection
+   * again. Its byte counters are unknown (0) and its duration runs until the new start.
+   */
+  NODE_LOST("node-lost");
 
   private final String wireName;
 

@@ -59,6 +59,8 @@ final class ConnectionEntity {
 
   private record Loaded(Optional<String> specText) implements Command {}
 
+  private record HomeLoaded(String specText, Optional<String> homeText) implements Command {}
+
   private enum StopNow implements Command { INSTANCE }
 
   static Behavior<Command> create(String entityId, ActorRef<Command> registry, ActorRef<Replicator.Command> replicator,
@@ -67,16 +69,19 @@ final class ConnectionEntity {
     return Behaviors.setup(ctx -> Behaviors.withStash(1000, stash -> {
       ReplicatorMessageAdapter<Command, LWWMap<String, String>> store =
           new ReplicatorMessageAdapter<>(ctx, replicator, Duration.ofSeconds(5));
-      store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, SpecStore.READ_LOCAL, r), response ->
-          new Loaded(response instanceof Replicator.GetSuccess<LWWMap<String, String>> s
-              ? Optional.ofNullable(s.get(SpecStore.KEY).getEntries().get(entityId))
-              : Optional.empty()));
+      store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, SpecStore.READ_LOCAL, r),
+          response -> new Loaded(entry(response, SpecStore.KEY, entityId)));
       return Behaviors.receive(Command.class)
           .onMessage(Start.class, s -> stash.unstashAll(begin(ctx, id, s.spec(), Optional.of(s.replyTo()), registry, replicator,
-              settings)))
-          .onMessage(Loaded.class, l -> l.specText().isPresent()
-              ? stash.unstashAll(fromStore(ctx, id, l.specText().get(), registry, replicator, settings))
-              : unknown(ctx, id, stash))
+              settings, Continuation.FRESH)))
+          .onMessage(Loaded.class, l -> {
+            if (l.specText().isEmpty()) return unknown(ctx, id, stash);
+            // Then where it ran last, to go on from there.
+            store.askGet(r -> new Replicator.Get<>(SpecStore.HOMES, SpecStore.READ_LOCAL, r),
+                response -> new HomeLoaded(l.specText().get(), entry(response, SpecStore.HOMES, entityId)));
+            return Behaviors.same();
+          })
+          .onMessage(HomeLoaded.class, h -> stash.unstashAll(fromStore(ctx, id, h, registry, replicator, settings)))
           .onAnyMessage(m -> {
             if (!stash.isFull()) stash.stash(m);
             return Behaviors.same();
@@ -85,16 +90,39 @@ final class ConnectionEntity {
     }));
   }
 
-  private static Behavior<Command> fromStore(ActorContext<Command> ctx, ConnectionId id, String text,
+  private static Optional<String> entry(Replicator.GetResponse<LWWMap<String, String>> response,
+      org.apache.pekko.cluster.ddata.Key<LWWMap<String, String>> key, String entityId) {
+    return response instanceof Replicator.GetSuccess<LWWMap<String, String>> s
+        ? Optional.ofNullable(s.get(key).getEntries().get(entityId))
+        : Optional.empty();
+  }
+
+  private static Behavior<Command> fromStore(ActorContext<Command> ctx, ConnectionId id, HomeLoaded loaded,
       ActorRef<Command> registry, ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings) {
+    ConnectionSpec spec;
     try {
-      ConnectionSpec spec = ConnectionSpecCodec.decode(text).spec();
-      ctx.getLog().info("connection {}: started from its stored spec on this node", id);
-      return begin(ctx, id, spec, Optional.empty(), registry, replicator, settings);
+      spec = ConnectionSpecCodec.decode(loaded.specText()).spec();
     } catch (IllegalArgumentException e) {
       ctx.getLog().error("connection {}: its stored spec is unusable ({}); not started", id, e.getMessage());
       return Behaviors.stopped();
     }
+    Continuation from = Continuation.FRESH;
+    if (loaded.homeText().isPresent()) {
+      try {
+        LastHome home = LastHome.decode(loaded.homeText().get());
+        SelfUniqueAddress self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
+        from = home.continuation(self.uniqueAddress().longUid(), ClusterNodes.node(self.uniqueAddress().address(), ctx.getSystem()),
+            java.time.Instant.now());
+        ctx.getLog().info("connection {}: started from its stored spec on this node, incarnation {} after {} on {}", id,
+            from.firstIncarnation(), home.handedOff() ? "a hand-off" : from.previousEnd().isPresent() ? "the loss of its member" : "a stop",
+            home.node());
+      } catch (IllegalArgumentException e) { // counting starts afresh; the connection itself is fine
+        ctx.getLog().warn("connection {}: its stored home record is unusable ({}); counting incarnations afresh", id, e.getMessage());
+      }
+    } else {
+      ctx.getLog().info("connection {}: started from its stored spec on this node", id);
+    }
+    return begin(ctx, id, spec, Optional.empty(), registry, replicator, settings, from);
   }
 
   /**
@@ -104,7 +132,7 @@ final class ConnectionEntity {
    */
   private static Behavior<Command> begin(ActorContext<Command> ctx, ConnectionId id, ConnectionSpec spec,
       Optional<ActorRef<ConnectionManager.OpenResult>> openedReplyTo, ActorRef<Command> registry,
-      ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings) {
+      ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings, Continuation from) {
     TlsProfile profile = settings.tlsProfiles().get(spec.tlsProfile());
     Optional<SessionHandlerFactory> handler = spec.handler().map(settings.handlers()::get);
     if (profile == null || (spec.handler().isPresent() && handler.isEmpty())) {
@@ -117,10 +145,12 @@ final class ConnectionEntity {
     ConnectionPlan plan = new ConnectionPlan(spec, spec.settings().orElse(settings.defaults()), profile,
         settings.streamDispatcher(), Optional.empty(), handler, ConfigFactory.empty());
     registry.tell(new ConnectionRegistry.Hosted(id, ctx.getSelf()));
-    registry.tell(new ConnectionRegistry.AdmissionRequested(id, 1L, ctx.getSelf()));
+    registry.tell(new ConnectionRegistry.AdmissionRequested(id, from.firstIncarnation(), ctx.getSelf()));
     SelfUniqueAddress self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
-    return Behaviors.intercept(() -> new ClusterOnly(id, replicator, self, openedReplyTo.isPresent(), registry),
-        ConnectionSupervisor.create(plan, settings, registry, openedReplyTo.orElse(ctx.getSystem().ignoreRef()), false));
+    String node = ClusterNodes.node(self.uniqueAddress().address(), ctx.getSystem());
+    return Behaviors.intercept(() -> new ClusterOnly(id, replicator, self, node, openedReplyTo.isPresent(), registry,
+            from.firstIncarnation() - 1),
+        ConnectionSupervisor.create(plan, settings, registry, openedReplyTo.orElse(ctx.getSystem().ignoreRef()), false, from));
   }
 
   /** No spec: nothing to manage under this id. Answers what was asked, then stops. */
@@ -155,17 +185,22 @@ final class ConnectionEntity {
     private final ActorRef<Replicator.Command> replicator;
     private final SelfUniqueAddress self;
     private final ActorRef<Command> registry;
+    private final String node;
     private boolean handingOff;
     private boolean openAnswered;
+    /** Where it runs now, as stored: updated whenever an incarnation is let in to connect. */
+    private LastHome home;
 
-    ClusterOnly(ConnectionId id, ActorRef<Replicator.Command> replicator, SelfUniqueAddress self, boolean openAnswered,
-        ActorRef<Command> registry) {
+    ClusterOnly(ConnectionId id, ActorRef<Replicator.Command> replicator, SelfUniqueAddress self, String node,
+        boolean openAnswered, ActorRef<Command> registry, long lastIncarnation) {
       super(Command.class);
       this.registry = registry;
       this.id = id;
       this.replicator = replicator;
       this.self = self;
+      this.node = node;
       this.openAnswered = openAnswered;
+      this.home = new LastHome(node, self.uniqueAddress().longUid(), lastIncarnation, java.time.Instant.now(), false);
     }
 
     @Override
@@ -184,6 +219,11 @@ final class ConnectionEntity {
         return Behaviors.same();
       }
       if (msg == Wake.INSTANCE) return Behaviors.same();
+      if (msg instanceof ConnectionSupervisor.Admitted a && a.incarnation() > home.incarnation()) {
+        // Stored before it connects: if this member is lost from now on, the next home records its end.
+        home = new LastHome(node, self.uniqueAddress().longUid(), a.incarnation(), java.time.Instant.now(), false);
+        storeHome(c, SpecStore.WRITE);
+      }
       if (msg instanceof GetRemote g) m = new ConnectionManager.Get(id, forward(c, v -> g.replyTo().tell(new ViewAnswer(v))));
       if (msg instanceof ReconnectRemote r) {
         m = new ConnectionManager.Reconnect(id, forward(c, v -> r.replyTo().tell(new ViewAnswer(v))));
@@ -192,6 +232,8 @@ final class ConnectionEntity {
         handingOff = true;
         c.getLog().info("connection {}: handed off (its shard moves): closing here, to be opened on another node", id);
         m = new ConnectionManager.Close(id, Optional.empty(), c.getSystem().ignoreRef());
+        home = home.markedHandedOff(); // closed here on purpose: not a lost member's connection
+        storeHome(c, SpecStore.WRITE_ALL);
         // Without remember-entities nothing would start it at its new home: a wake-up, buffered by
         // sharding until the shard has moved, does (if this node is leaving, the others' wake-up
         // after MemberRemoved does as well).
@@ -202,8 +244,16 @@ final class ConnectionEntity {
         // Closed on request: gone for good, on every node.
         replicator.tell(new Replicator.Update<>(SpecStore.KEY, SpecStore.empty(), SpecStore.WRITE,
             c.getSystem().ignoreRef(), map -> map.remove(self, id.value())));
+        replicator.tell(new Replicator.Update<>(SpecStore.HOMES, SpecStore.empty(), SpecStore.WRITE,
+            c.getSystem().ignoreRef(), map -> map.remove(self, id.value())));
       }
       return next;
+    }
+
+    private void storeHome(ActorContext<Command> c, Replicator.WriteConsistency consistency) {
+      String text = home.encode();
+      replicator.tell(new Replicator.Update<>(SpecStore.HOMES, SpecStore.empty(), consistency, c.getSystem().ignoreRef(),
+          map -> map.put(self, id.value(), text)));
     }
 
     /** A one-off local ref for the supervisor's view answer, handed on as {@code answer} says. */

@@ -71,8 +71,19 @@ final class ConnectionSupervisor {
       ActorRef<Command> registry,
       ActorRef<ConnectionManager.OpenResult> openedReplyTo,
       boolean admitted) {
+    return create(plan, managerSettings, registry, openedReplyTo, admitted, Continuation.FRESH);
+  }
+
+  /** An outbound connection that may have run elsewhere before (cluster mode): counting goes on from there. */
+  static Behavior<Command> create(
+      ConnectionPlan plan,
+      ConnectionManagerSettings managerSettings,
+      ActorRef<Command> registry,
+      ActorRef<ConnectionManager.OpenResult> openedReplyTo,
+      boolean admitted,
+      Continuation from) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new ConnectionSupervisor(ctx, timers, plan, managerSettings, registry).start(openedReplyTo, admitted)));
+        new ConnectionSupervisor(ctx, timers, plan, managerSettings, registry).start(openedReplyTo, admitted, from)));
   }
 
   /** An inbound connection: its one incarnation starts now; removed when it has ended. */
@@ -116,8 +127,11 @@ final class ConnectionSupervisor {
    * @param admitted the registry already decided on a handshake permit for the first incarnation:
    *     granted, or queued (then {@link Admitted} follows); a round trip less per open
    */
-  private Behavior<Command> start(ActorRef<ConnectionManager.OpenResult> openedReplyTo, boolean admitted) {
-    Phase.Queued first = announce(1);
+  private Behavior<Command> start(ActorRef<ConnectionManager.OpenResult> openedReplyTo, boolean admitted,
+      Continuation from) {
+    from.previousEnd().ifPresent(this::record);
+    reconnects = from.firstIncarnation() - 1; // every incarnation after the first is a reconnect, wherever it ran
+    Phase.Queued first = announce(from.firstIncarnation());
     openedReplyTo.tell(new ConnectionManager.Opened(view(first, IncarnationStats.EMPTY)));
     return admitted ? spawn(first) : queued(first);
   }

@@ -17,15 +17,20 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 /**
  * INTERNAL API: where cluster mode keeps what each outbound connection needs to start again: its
  * spec as {@link ConnectionSpecCodec} text, by id, in one {@code LWWMap} replicated by Distributed
- * Data and stored durably (LMDB) under {@code tether.cluster.durable-dir}. A replicator of its own
+ * Data and stored durably (LMDB) under {@code tether.cluster.durable-dir}; and, in a second one,
+ * where it last ran ({@link LastHome}). A replicator of its own
  * (same path on every node), so that the host's Distributed Data settings are left alone.
  */
 final class SpecStore {
   private SpecStore() {}
 
   static final Key<LWWMap<String, String>> KEY = LWWMapKey.create("tether-specs");
+  /** Where each connection last ran, as {@link LastHome} text by id: how its last incarnation ended. */
+  static final Key<LWWMap<String, String>> HOMES = LWWMapKey.create("tether-homes");
   /** Majority writes, so that a spec survives the loss of the node that stored it. */
   static final Replicator.WriteConsistency WRITE = new Replicator.WriteMajority(Duration.ofSeconds(3));
+  /** A hand-off is marked on every reachable member, so that wherever the connection starts next knows it. */
+  static final Replicator.WriteConsistency WRITE_ALL = new Replicator.WriteAll(Duration.ofSeconds(3));
   static final Replicator.ReadConsistency READ_LOCAL = Replicator.readLocal();
 
   static ActorRef<Replicator.Command> start(ActorSystem<?> system, ClusterSettings cluster) {
@@ -33,7 +38,7 @@ final class SpecStore {
     // A directory that does not end in "ddata": Pekko would append the system name and port to it.
     Config ours = ConfigFactory.parseMap(Map.of(
         "name", "tetherReplicator",
-        "durable.keys", java.util.List.of(KEY.id()),
+        "durable.keys", java.util.List.of(KEY.id(), HOMES.id()),
         "durable.lmdb.dir", cluster.durableDir().resolve("specs").toAbsolutePath().toString()))
         .withFallback(ddata);
     return system.systemActorOf(Replicator.behavior(ReplicatorSettings.apply(ours)), "tether-replicator", Props.empty());

@@ -13,6 +13,7 @@ import dev.tether.connection.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
+import dev.tether.connection.Outcome;
 import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.SendResult;
 import dev.tether.testing.OpenSslServer;
@@ -169,6 +170,13 @@ class ShardedConnectionsTest {
       awaitUp(survivor, 1);
       ConnectionView moved = awaitOpen(survivor, "c2");
       assertTrue(moved.node().orElseThrow().endsWith(":" + survivor.address().getPort().get()), moved.toString());
+      // A new incarnation, counted as a reconnect, and the lost one's end recorded as node-lost.
+      assertEquals(c2.incarnation() + 1, moved.incarnation(), moved.toString());
+      assertEquals(c2.incarnation(), moved.reconnects(), moved.toString());
+      Outcome lost = moved.history().get(0);
+      assertEquals(OutcomeKind.NODE_LOST, lost.kind(), moved.history().toString());
+      assertEquals(c2.incarnation(), lost.incarnation());
+      assertTrue(lost.detail().contains(c2.node().orElseThrow()), lost.detail());
     }
   }
 
@@ -188,7 +196,11 @@ class ShardedConnectionsTest {
       Node again = node(dir);
       join(again, again);
       awaitUp(again, 1);
-      awaitOpen(again, "durable-1");
+      ConnectionView back = awaitOpen(again, "durable-1");
+      // Handed over at shutdown, not lost: the next incarnation, counted as a reconnect, no node-lost.
+      assertEquals(2, back.incarnation(), back.toString());
+      assertEquals(1, back.reconnects(), back.toString());
+      assertTrue(back.history().stream().noneMatch(o -> o.kind() == OutcomeKind.NODE_LOST), back.history().toString());
     }
   }
 
