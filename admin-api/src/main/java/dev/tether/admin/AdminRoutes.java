@@ -363,6 +363,9 @@ public final class AdminRoutes {
           "the request body is larger than " + e.limit() + " bytes"))
       .match(AskTimeoutException.class, e -> error(ErrorCode.MANAGER_TIMEOUT,
           "the connection manager did not answer in time"))
+      // What a typed ask fails with (the classic one above is Pekko's own subclass of it).
+      .match(java.util.concurrent.TimeoutException.class, e -> error(ErrorCode.MANAGER_TIMEOUT,
+          "the connection manager did not answer within tether.admin.ask-timeout; the request may still take effect"))
       .match(IllegalArgumentException.class, e -> error(ErrorCode.INVALID_REQUEST, String.valueOf(e.getMessage())))
       .build();
 

@@ -2,6 +2,7 @@ package dev.tether.connection;
 
 import com.typesafe.config.Config;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -10,22 +11,33 @@ import java.util.Objects;
  *
  * @param enabled connections are sharded entities and their specs are kept in durable Distributed
  *     Data; the actor system must run the cluster provider
- * @param durableDir this node's directory for that data (LMDB files under {@code <dir>/ddata-...})
+ * @param durableDir this node's directory for that data (LMDB files under {@code <dir>/specs})
+ * @param wakeInterval how often this member makes sure that every stored connection runs somewhere
  */
-public record ClusterSettings(boolean enabled, Path durableDir) {
+public record ClusterSettings(boolean enabled, Path durableDir, Duration wakeInterval) {
+
+  /** The default of {@code tether.cluster.wake-interval}. */
+  public static final Duration DEFAULT_WAKE_INTERVAL = Duration.ofSeconds(30);
 
   /** One node, nothing durable. */
   public static final ClusterSettings OFF = new ClusterSettings(false, Path.of("tether-data"));
 
   public ClusterSettings {
     Objects.requireNonNull(durableDir, "durable-dir");
+    Objects.requireNonNull(wakeInterval, "wake-interval");
+    if (wakeInterval.isNegative() || wakeInterval.isZero()) throw new IllegalArgumentException("wake-interval must be positive");
+  }
+
+  /** With the default wake interval. */
+  public ClusterSettings(boolean enabled, Path durableDir) {
+    this(enabled, durableDir, DEFAULT_WAKE_INTERVAL);
   }
 
   static ClusterSettings fromConfig(Config c, String path) {
     return Settings.wrap(path, () -> {
       String dir = c.getString("durable-dir");
       if (dir.isBlank()) throw new IllegalArgumentException("durable-dir must not be empty");
-      return new ClusterSettings(c.getBoolean("enabled"), Path.of(dir));
+      return new ClusterSettings(c.getBoolean("enabled"), Path.of(dir), c.getDuration("wake-interval"));
     });
   }
 }

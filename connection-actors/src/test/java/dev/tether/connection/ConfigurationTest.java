@@ -42,6 +42,8 @@ class ConfigurationTest {
     assertTrue(failure("tether.connection-defaults.close-mode = sometimes").contains("graceful, send-only, abort"));
     assertTrue(failure("tether.connection-defaults.connect-timeout = -1s").contains("connect-timeout"));
     assertTrue(failure("tether.connection-defaults.handshake-timeout = soon").contains("handshake-timeout"));
+    String wake = failure("tether.cluster.wake-interval = 0s");
+    assertTrue(wake.contains("tether.cluster") && wake.contains("wake-interval"), wake);
     assertTrue(failure("tether.connection-defaults.reconnect.max-backoff = 1ms").contains("tether.connection-defaults.reconnect"));
     assertTrue(failure("tether.connection-defaults.reconnect.random-factor = -1").contains("random-factor"));
     assertTrue(failure("tether.connection-defaults.keepalive.ping = \"\"").contains("tether.connection-defaults.keepalive"));

@@ -41,6 +41,19 @@ final class ClusterConnections {
 
   enum WakeAll implements ConnectionManager.Command { INSTANCE }
 
+  /** This member is up, or a member has left: wake now and twice more soon (see {@link #membershipChanged}). */
+  enum MembershipChanged implements ConnectionManager.Command { INSTANCE }
+
+  /** The safety net: wake every {@code tether.cluster.wake-interval}. */
+  enum PeriodicWake implements ConnectionManager.Command { INSTANCE }
+
+  /**
+   * After a member was removed, this member's shard region may still route some shards to the lost
+   * member's region for a moment (until it has seen that region terminate): a wake-up sent then is
+   * lost. These retries catch up without waiting for the periodic wake.
+   */
+  private static final java.util.List<Duration> WAKE_RETRIES = java.util.List.of(Duration.ofSeconds(3), Duration.ofSeconds(10));
+
   private static final Duration ASK = Duration.ofSeconds(5);
 
   private final ActorContext<ConnectionManager.Command> ctx;
@@ -58,14 +71,28 @@ final class ClusterConnections {
     this.sharding = ClusterSharding.get(ctx.getSystem());
     ActorRef<ConnectionManager.Command> registry = ctx.getSelf();
     sharding.init(Entity.of(ConnectionEntity.TYPE_KEY,
-            entity -> ConnectionEntity.create(entity.getEntityId(), registry, replicator, settings))
+            entity -> ConnectionEntity.create(entity.getEntityId(), entity.getShard(), registry, replicator, settings))
         .withStopMessage(ConnectionEntity.HandOff.INSTANCE)
         // A connection is never idle in sharding's sense: it lives until closed or handed off.
         .withSettings(ClusterShardingSettings.create(ctx.getSystem()).withNoPassivationStrategy()));
     Cluster cluster = Cluster.get(ctx.getSystem());
-    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(SelfUp.class, up -> WakeAll.INSTANCE), SelfUp.class));
+    cluster.subscriptions().tell(Subscribe.create(ctx.messageAdapter(SelfUp.class, up -> MembershipChanged.INSTANCE),
+        SelfUp.class));
     cluster.subscriptions().tell(Subscribe.create(
-        ctx.messageAdapter(ClusterEvent.MemberRemoved.class, removed -> WakeAll.INSTANCE), ClusterEvent.MemberRemoved.class));
+        ctx.messageAdapter(ClusterEvent.MemberRemoved.class, removed -> MembershipChanged.INSTANCE),
+        ClusterEvent.MemberRemoved.class));
+    ctx.scheduleOnce(settings.cluster().wakeInterval(), ctx.getSelf(), PeriodicWake.INSTANCE);
+  }
+
+  /** Wakes the stored connections now and again after each of {@link #WAKE_RETRIES}. */
+  void membershipChanged() {
+    readIds();
+    for (Duration d : WAKE_RETRIES) ctx.scheduleOnce(d, ctx.getSelf(), WakeAll.INSTANCE);
+  }
+
+  void periodicWake() {
+    readIds();
+    ctx.scheduleOnce(settings.cluster().wakeInterval(), ctx.getSelf(), PeriodicWake.INSTANCE);
   }
 
   EntityRef<ConnectionManager.Command> entity(ConnectionId id) {

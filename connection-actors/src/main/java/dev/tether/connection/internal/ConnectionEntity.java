@@ -24,6 +24,7 @@ import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 /**
@@ -57,25 +58,35 @@ final class ConnectionEntity {
 
   record ViewAnswer(Optional<ConnectionView> view) implements ClusterMessage {}
 
-  private record Loaded(Optional<String> specText) implements Command {}
+  /** @param fromMajority read from a majority of members (after the local replica had nothing) */
+  private record Loaded(Optional<String> specText, boolean fromMajority) implements Command {}
 
   private record HomeLoaded(String specText, Optional<String> homeText) implements Command {}
 
-  private enum StopNow implements Command { INSTANCE }
+  /**
+   * When the local replica has no spec: the entity may have been woken by a member whose replica
+   * has it already (gossip is not there yet), so ask a majority before concluding there is none.
+   */
+  private static final Replicator.ReadConsistency READ_MAJORITY = new Replicator.ReadMajority(Duration.ofSeconds(3));
 
-  static Behavior<Command> create(String entityId, ActorRef<Command> registry, ActorRef<Replicator.Command> replicator,
-      ConnectionManagerSettings settings) {
+  static Behavior<Command> create(String entityId, ActorRef<ClusterSharding.ShardCommand> shard, ActorRef<Command> registry,
+      ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings) {
     ConnectionId id = ConnectionId.of(entityId);
     return Behaviors.setup(ctx -> Behaviors.withStash(1000, stash -> {
       ReplicatorMessageAdapter<Command, LWWMap<String, String>> store =
           new ReplicatorMessageAdapter<>(ctx, replicator, Duration.ofSeconds(5));
       store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, SpecStore.READ_LOCAL, r),
-          response -> new Loaded(entry(response, SpecStore.KEY, entityId)));
+          response -> new Loaded(entry(response, SpecStore.KEY, entityId), false));
       return Behaviors.receive(Command.class)
           .onMessage(Start.class, s -> stash.unstashAll(begin(ctx, id, s.spec(), Optional.of(s.replyTo()), registry, replicator,
               settings, Continuation.FRESH)))
           .onMessage(Loaded.class, l -> {
-            if (l.specText().isEmpty()) return unknown(ctx, id, stash);
+            if (l.specText().isEmpty() && !l.fromMajority()) {
+              store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, READ_MAJORITY, r),
+                  response -> new Loaded(entry(response, SpecStore.KEY, entityId), true));
+              return Behaviors.same();
+            }
+            if (l.specText().isEmpty()) return unknown(ctx, id, shard, stash);
             // Then where it ran last, to go on from there.
             store.askGet(r -> new Replicator.Get<>(SpecStore.HOMES, SpecStore.READ_LOCAL, r),
                 response -> new HomeLoaded(l.specText().get(), entry(response, SpecStore.HOMES, entityId)));
@@ -153,12 +164,22 @@ final class ConnectionEntity {
         ConnectionSupervisor.create(plan, settings, registry, openedReplyTo.orElse(ctx.getSystem().ignoreRef()), false, from));
   }
 
-  /** No spec: nothing to manage under this id. Answers what was asked, then stops. */
-  private static Behavior<Command> unknown(ActorContext<Command> ctx, ConnectionId id, StashBuffer<Command> stash) {
-    ctx.getSelf().tell(StopNow.INSTANCE); // after the stashed messages
+  /**
+   * No spec: nothing to manage under this id. Answers what was asked and passivates, so that the
+   * shard holds back what arrives meanwhile and starts a fresh entity for it: an open whose {@link
+   * Start} raced with a wake-up is not lost. A {@code Start} that reaches this entity anyway goes
+   * back through the shard for the same reason.
+   */
+  private static Behavior<Command> unknown(ActorContext<Command> ctx, ConnectionId id,
+      ActorRef<ClusterSharding.ShardCommand> shard, StashBuffer<Command> stash) {
+    shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
     return stash.unstashAll(Behaviors.receive((c, m) -> {
-      if (m == StopNow.INSTANCE) return Behaviors.stopped();
-      answerUnknown(id, m);
+      if (m == HandOff.INSTANCE) return Behaviors.stopped(); // the passivation's stop message
+      if (m instanceof Start start) {
+        ClusterSharding.get(c.getSystem()).entityRefFor(TYPE_KEY, id.value()).tell(start);
+      } else {
+        answerUnknown(id, m);
+      }
       return Behaviors.same();
     }));
   }

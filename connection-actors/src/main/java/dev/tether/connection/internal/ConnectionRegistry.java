@@ -144,6 +144,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(ClusterConnections.StoredIds.class, m -> done(() -> cluster.get().wake(m.ids())))
         .onMessage(WakeAfterHandOff.class, m -> done(() -> cluster.ifPresent(c -> c.wake(Set.of(m.id().value())))))
         .onMessage(ClusterConnections.WakeAll.class, m -> done(() -> cluster.get().readIds()))
+        .onMessage(ClusterConnections.MembershipChanged.class, m -> done(() -> cluster.get().membershipChanged()))
+        .onMessage(ClusterConnections.PeriodicWake.class, m -> done(() -> cluster.get().periodicWake()))
         .onMessage(ListConnections.class, this::onList)
         .onMessage(CloseAll.class, this::onCloseAll)
         .onMessage(Subscribe.class, this::onSubscribe)
