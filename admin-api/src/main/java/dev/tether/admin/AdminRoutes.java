@@ -179,6 +179,7 @@ public final class AdminRoutes {
         case ALREADY_EXISTS -> error(ErrorCode.ALREADY_EXISTS, rejected.message());
         case UNKNOWN_TLS_PROFILE -> invalidRequest(List.of(new ErrorJson.FieldError("tlsProfile", rejected.message())));
         case UNKNOWN_HANDLER -> invalidRequest(List.of(new ErrorJson.FieldError("handler", rejected.message())));
+        case RESERVED_ID -> invalidRequest(List.of(new ErrorJson.FieldError("id", rejected.message())));
       };
     });
   }
@@ -267,7 +268,7 @@ public final class AdminRoutes {
    * answered as an unknown connection, without asking the manager.
    */
   private static Route withConnectionId(String idSegment, Function<ConnectionId, Route> inner) {
-    return ConnectionId.problem(idSegment).isPresent() ? unknown(idSegment) : inner.apply(ConnectionId.of(idSegment));
+    return ConnectionId.isValid(idSegment) ? inner.apply(ConnectionId.of(idSegment)) : unknown(idSegment);
   }
 
   /** Every admin path: JSON errors, the token check, the body size limit. */

@@ -136,7 +136,9 @@ public final class ConnectionManager {
     /** The spec names a TLS profile that is not configured. */
     UNKNOWN_TLS_PROFILE,
     /** The spec names a session handler that is not registered. */
-    UNKNOWN_HANDLER
+    UNKNOWN_HANDLER,
+    /** The id has the form {@code <id>@<host>:<port>}, which names accepted connections in cluster mode. */
+    RESERVED_ID
   }
 
   /** The answer to {@link Close}. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
@@ -44,6 +45,13 @@ final class ClusterConnections {
   /** This member is up, or a member has left: wake now and twice more soon (see {@link #membershipChanged}). */
   enum MembershipChanged implements ConnectionManager.Command { INSTANCE }
 
+  /** The members' managers, as the receptionist lists them. */
+  record ManagersChanged(java.util.Set<ActorRef<ConnectionManager.Command>> managers) implements ConnectionManager.Command {}
+
+  /** A view (or a reconnect) of an accepted connection, asked of the manager of the member that holds it. */
+  record InboundView(ConnectionId id, boolean reconnect, ActorRef<ConnectionEntity.ViewAnswer> replyTo)
+      implements ConnectionManager.Command, ClusterMessage {}
+
   /** The safety net: wake every {@code tether.cluster.wake-interval}. */
   enum PeriodicWake implements ConnectionManager.Command { INSTANCE }
 
@@ -61,6 +69,8 @@ final class ClusterConnections {
   private final ClusterSharding sharding;
   private final ReplicatorMessageAdapter<ConnectionManager.Command, LWWMap<String, String>> store;
   private final SelfUniqueAddress self;
+  /** Each member's manager by member ({@code host:port}), for accepted connections' ids. */
+  private java.util.Map<String, ActorRef<ConnectionManager.Command>> managers = java.util.Map.of();
 
   ClusterConnections(ActorContext<ConnectionManager.Command> ctx, ConnectionManagerSettings settings) {
     this.ctx = ctx;
@@ -82,6 +92,51 @@ final class ClusterConnections {
         ctx.messageAdapter(ClusterEvent.MemberRemoved.class, removed -> MembershipChanged.INSTANCE),
         ClusterEvent.MemberRemoved.class));
     ctx.scheduleOnce(settings.cluster().wakeInterval(), ctx.getSelf(), PeriodicWake.INSTANCE);
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(ClusterAsk.MANAGERS,
+        ctx.messageAdapter(Receptionist.Listing.class, l -> new ManagersChanged(l.getServiceInstances(ClusterAsk.MANAGERS)))));
+  }
+
+  void managersChanged(ManagersChanged m) {
+    java.util.Map<String, ActorRef<ConnectionManager.Command>> byNode = new java.util.HashMap<>();
+    for (ActorRef<ConnectionManager.Command> ref : m.managers()) {
+      byNode.put(ClusterNodes.node(ref.path().address(), ctx.getSystem()), ref);
+    }
+    managers = java.util.Map.copyOf(byNode);
+  }
+
+  /**
+   * An accepted connection's request, sent to the manager of the member its id names; false if that
+   * is this member or no member of that name is known (then the id is unknown).
+   */
+  boolean toMember(ConnectionId id, ConnectionManager.Command m) {
+    String node = id.node().orElseThrow();
+    ActorRef<ConnectionManager.Command> manager = managers.get(node);
+    if (manager == null || node.equals(ClusterNodes.node(ctx.getSystem().address(), ctx.getSystem()))) return false;
+    if (m instanceof ConnectionManager.Get g) {
+      askInbound(manager, id, false, g.replyTo());
+    } else if (m instanceof ConnectionManager.Reconnect r) {
+      askInbound(manager, id, true, r.replyTo());
+    } else {
+      manager.tell(m); // a Send or a Close: they and their answers cross nodes as they are
+    }
+    return true;
+  }
+
+  private void askInbound(ActorRef<ConnectionManager.Command> manager, ConnectionId id, boolean reconnect,
+      ActorRef<Optional<ConnectionView>> replyTo) {
+    org.apache.pekko.actor.typed.javadsl.AskPattern.<ConnectionManager.Command, ConnectionEntity.ViewAnswer>ask(manager,
+            r -> new InboundView(id, reconnect, r), ASK, ctx.getSystem().scheduler())
+        .whenComplete((answer, failure) -> replyTo.tell(answer == null ? Optional.empty() : answer.view()));
+  }
+
+  /** The other side of {@link #askInbound}: a local request whose answer goes back as a {@code ViewAnswer}. */
+  ConnectionManager.Command localRequest(InboundView m) {
+    ActorRef<Optional<ConnectionView>> back = ctx.spawnAnonymous(
+        org.apache.pekko.actor.typed.javadsl.Behaviors.<Optional<ConnectionView>>receiveMessage(v -> {
+          m.replyTo().tell(new ConnectionEntity.ViewAnswer(v));
+          return org.apache.pekko.actor.typed.javadsl.Behaviors.stopped();
+        }));
+    return m.reconnect() ? new ConnectionManager.Reconnect(m.id(), back) : new ConnectionManager.Get(m.id(), back);
   }
 
   /** Wakes the stored connections now and again after each of {@link #WAKE_RETRIES}. */

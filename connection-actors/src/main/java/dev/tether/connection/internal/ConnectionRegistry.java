@@ -146,6 +146,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(ClusterConnections.WakeAll.class, m -> done(() -> cluster.get().readIds()))
         .onMessage(ClusterConnections.MembershipChanged.class, m -> done(() -> cluster.get().membershipChanged()))
         .onMessage(ClusterConnections.PeriodicWake.class, m -> done(() -> cluster.get().periodicWake()))
+        .onMessage(ClusterConnections.ManagersChanged.class, m -> done(() -> cluster.get().managersChanged(m)))
+        .onMessage(ClusterConnections.InboundView.class, this::onInboundView)
         .onMessage(ListConnections.class, this::onList)
         .onMessage(CloseAll.class, this::onCloseAll)
         .onMessage(Subscribe.class, this::onSubscribe)
@@ -182,6 +184,10 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
 
   private Behavior<ConnectionManager.Command> onOpen(Open m) {
     ConnectionId id = m.spec().id();
+    if (id.node().isPresent()) {
+      m.replyTo().tell(new OpenRejected(OpenRejection.RESERVED_ID, ConnectionId.problem(id.value()).orElseThrow()));
+      return this;
+    }
     if (supervisors.containsKey(id)) {
       m.replyTo().tell(new OpenRejected(OpenRejection.ALREADY_EXISTS, "a connection with id '" + id + "' already exists"));
       return this;
@@ -231,12 +237,25 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
       supervisor.tell(m); // on this node: inbound, or an entity hosted here
     } else if (cluster.isEmpty()) {
       unknown.run();
+    } else if (id.node().isPresent()) { // accepted by a listener: on the member its id names
+      if (!cluster.get().toMember(id, m)) unknown.run();
     } else if (m instanceof Get get) {
       cluster.get().askView(id, false, get.replyTo()); // a bare Optional cannot cross nodes
     } else if (m instanceof Reconnect reconnect) {
       cluster.get().askView(id, true, reconnect.replyTo());
     } else {
       cluster.get().entity(id).tell(m); // the entity answers; an unknown id answers "unknown"
+    }
+    return this;
+  }
+
+  /** Another member asks about a connection accepted here. */
+  private Behavior<ConnectionManager.Command> onInboundView(ClusterConnections.InboundView m) {
+    ActorRef<ConnectionManager.Command> supervisor = supervisors.get(m.id());
+    if (supervisor == null) {
+      m.replyTo().tell(new ConnectionEntity.ViewAnswer(Optional.empty()));
+    } else {
+      supervisor.tell(cluster.get().localRequest(m));
     }
     return this;
   }

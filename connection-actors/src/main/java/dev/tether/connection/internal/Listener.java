@@ -69,11 +69,13 @@ final class Listener {
    * @param startedReplyTo hears {@code ListenerStarted} once bound, or {@code ListenerRejected}
    * @param keepWhenBindFails stay (not bound, with the problem shown) instead of stopping: for a
    *     configured listener, so that an operator sees why it is not accepting
+   * @param clusterNode in cluster mode this member ({@code host:port}), named in accepted
+   *     connections' ids so that any member can route to them
    */
   static Behavior<Command> create(ListenerSpec spec, ActorRef<ConnectionManager.Command> registry,
       Optional<String> streamDispatcher, ActorRef<ConnectionManager.ListenerResult> startedReplyTo,
-      boolean keepWhenBindFails) {
-    return Behaviors.setup(ctx -> new Listener(ctx, spec, registry, streamDispatcher)
+      boolean keepWhenBindFails, Optional<String> clusterNode) {
+    return Behaviors.setup(ctx -> new Listener(ctx, spec, registry, streamDispatcher, clusterNode)
         .bind(startedReplyTo, keepWhenBindFails));
   }
 
@@ -81,6 +83,7 @@ final class Listener {
   private final ListenerSpec spec;
   private final ActorRef<ConnectionManager.Command> registry;
   private final Optional<String> streamDispatcher;
+  private final Optional<String> clusterNode;
   // Counters and the open set outlive the states: shown in every ListenerInfo.
   private final Set<ConnectionId> open = new LinkedHashSet<>();
   private long acceptedTotal;
@@ -90,8 +93,9 @@ final class Listener {
   private Optional<Stop> stopWhenBound = Optional.empty();
 
   private Listener(ActorContext<Command> ctx, ListenerSpec spec,
-      ActorRef<ConnectionManager.Command> registry, Optional<String> streamDispatcher) {
+      ActorRef<ConnectionManager.Command> registry, Optional<String> streamDispatcher, Optional<String> clusterNode) {
     this.ctx = ctx;
+    this.clusterNode = clusterNode;
     this.spec = spec;
     this.registry = registry;
     this.streamDispatcher = streamDispatcher;
@@ -227,7 +231,8 @@ final class Listener {
           m.connection().remoteAddress(), spec.maxConnections());
       return refuse(m, null);
     }
-    ConnectionId id = ConnectionId.of(spec.name() + "-" + (++sequence));
+    String base = spec.name() + "-" + (++sequence);
+    ConnectionId id = clusterNode.map(node -> ConnectionId.onNode(base, node)).orElseGet(() -> ConnectionId.of(base));
     open.add(id);
     acceptedTotal++;
     registry.tell(new ConnectionRegistry.InboundAccepted(spec, id, m.connection(), ctx.getSelf()));

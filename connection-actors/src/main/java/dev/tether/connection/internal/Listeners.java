@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -68,10 +69,16 @@ final class Listeners {
 
   private void spawn(ListenerSpec spec, ActorRef<ConnectionManager.ListenerResult> replyTo, boolean configured) {
     ActorRef<Listener.Command> listener = ctx.spawn(
-        Listener.create(spec, ctx.getSelf(), settings.streamDispatcher(), replyTo, configured),
+        Listener.create(spec, ctx.getSelf(), settings.streamDispatcher(), replyTo, configured, clusterNode()),
         "listener-" + spec.name() + "-" + (++spawned));
     ctx.watchWith(listener, new Terminated(spec.name(), listener));
     running.put(spec.name(), listener);
+  }
+
+  private Optional<String> clusterNode() {
+    return settings.cluster().enabled()
+        ? Optional.of(ClusterNodes.node(ctx.getSystem().address(), ctx.getSystem()))
+        : Optional.empty();
   }
 
   void stop(ConnectionManager.StopListener m) {
