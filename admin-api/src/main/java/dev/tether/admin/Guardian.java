@@ -74,7 +74,7 @@ public final class Guardian {
       AdminMetrics metrics = AdminMetrics.start(manager, system);
       AdminHttpServer.start(AdminRoutes.create(manager, system, settings.admin(), managerSettings.defaults(), metrics),
           system, settings.admin());
-      openAll(settings.connections(), manager, system, settings.admin());
+      openAll(settings.connections(), manager, system, configuredOpenTimeout(settings, managerSettings));
       ActorRef<ListenerStartup.Result> checked = ctx.messageAdapter(ListenerStartup.Result.class, ListenersChecked::new);
       ctx.spawn(ListenerStartup.create(manager, managerSettings.listeners().values(), LISTENER_POLL_INTERVAL,
           settings.admin().listenerStartTimeout(), checked), "listener-startup");
@@ -97,7 +97,14 @@ public final class Guardian {
       log.info("all configured listeners bound: {}", listeners.stream()
           .map(i -> i.name() + " on " + i.iface() + ":" + i.port()).collect(Collectors.joining(", ")));
     }
-    if (settings.demo().enabled()) startDemo(ctx, listeners, settings, managerSettings.defaults(), manager);
+    if (settings.demo().enabled() && managerSettings.cluster().enabled()) {
+      // Each member makes its own throwaway identity: a demo connection placed on another member
+      // would distrust the listener it connects to, and fail its handshake forever.
+      log.info("demo: cluster mode: the demo opens no connections (its throwaway certificate is this member's own); "
+          + "its listener '{}' still accepts", settings.demo().listener());
+    } else if (settings.demo().enabled()) {
+      startDemo(ctx, listeners, settings, managerSettings.defaults(), manager);
+    }
     return Behaviors.empty();
   }
 
@@ -131,10 +138,20 @@ public final class Guardian {
     ctx.spawn(DemoTraffic.create(manager, busy, demo.sendInterval()), "demo-traffic");
   }
 
+  /**
+   * In cluster mode an open is answered once this member has joined (sharding waits for it), which
+   * can take far longer than an admin request may: the configured connections wait that long.
+   */
+  private static Duration configuredOpenTimeout(ServiceSettings settings, ConnectionManagerSettings managerSettings) {
+    Duration join = Duration.ofMinutes(5);
+    return managerSettings.cluster().enabled() && join.compareTo(settings.admin().askTimeout()) > 0
+        ? join : settings.admin().askTimeout();
+  }
+
   private static void openAll(List<ConnectionSpec> specs, ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system,
-      AdminSettings admin) {
+      Duration timeout) {
     if (!specs.isEmpty()) log.info("opening {} configured connections", specs.size());
-    openSpecs(specs, manager, system, admin.askTimeout());
+    openSpecs(specs, manager, system, timeout);
   }
 
   private static void openSpecs(List<ConnectionSpec> specs, ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system,

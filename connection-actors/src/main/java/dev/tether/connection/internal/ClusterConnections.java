@@ -83,6 +83,7 @@ final class ClusterConnections {
     sharding.init(Entity.of(ConnectionEntity.TYPE_KEY,
             entity -> ConnectionEntity.create(entity.getEntityId(), entity.getShard(), registry, replicator, settings))
         .withStopMessage(ConnectionEntity.HandOff.INSTANCE)
+        .withAllocationStrategy(new NoRebalancing())
         // A connection is never idle in sharding's sense: it lives until closed or handed off.
         .withSettings(ClusterShardingSettings.create(ctx.getSystem()).withNoPassivationStrategy()));
     Cluster cluster = Cluster.get(ctx.getSystem());
