@@ -50,6 +50,13 @@ final class ConnectionEntity {
   /** Sharding's stop message: the shard moves; close with the close mode and keep the spec. */
   enum HandOff implements Command, ClusterMessage { INSTANCE }
 
+  /**
+   * This member shuts down: close with the close mode now, keep the spec, mark it handed over, and
+   * wake nobody (another member starts it once this one has left). Done before sharding's own
+   * hand-off, so that the close_notify goes out even when no member is left to hand off to.
+   */
+  record StopForShutdown(ActorRef<ConnectionManager.CloseResult> replyTo) implements Command {}
+
   /** A view, asked from another node. */
   record GetRemote(ActorRef<ViewAnswer> replyTo) implements Command, ClusterMessage {}
 
@@ -249,6 +256,14 @@ final class ConnectionEntity {
       if (msg instanceof ReconnectRemote r) {
         m = new ConnectionManager.Reconnect(id, forward(c, v -> r.replyTo().tell(new ViewAnswer(v))));
       }
+      if (msg instanceof StopForShutdown stop) {
+        handingOff = true;
+        c.getLog().info("connection {}: this member shuts down: closing here, to be opened on another member", id);
+        m = new ConnectionManager.Close(id, Optional.empty(), stop.replyTo());
+        home = home.markedHandedOff();
+        storeHome(c, SpecStore.WRITE_ALL);
+      }
+      if (msg == HandOff.INSTANCE && handingOff) return Behaviors.same(); // closing for shutdown already
       if (msg == HandOff.INSTANCE) {
         handingOff = true;
         c.getLog().info("connection {}: handed off (its shard moves): closing here, to be opened on another node", id);

@@ -35,7 +35,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,8 +76,11 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   /** Cluster mode: an entity was handed off (its shard moves); wake it at its new home. */
   record WakeAfterHandOff(ConnectionId id) implements ConnectionManager.Command {}
 
-  /** Cluster mode's shutdown: close this node's inbound connections only (outbound ones are handed off). */
-  record CloseInbound(ActorRef<ConnectionManager.AllClosed> replyTo) implements ConnectionManager.Command {}
+  /**
+   * Cluster mode's shutdown: close this member's connections, inbound ones as on request, hosted
+   * outbound ones as a hand-off (their specs stay; another member starts them once this one left).
+   */
+  record CloseForShutdown(ActorRef<ConnectionManager.AllClosed> replyTo) implements ConnectionManager.Command {}
 
   /** A listener accepted a TCP connection: manage it as {@code id}. */
   record InboundAccepted(ListenerSpec spec, ConnectionId id, Tcp.IncomingConnection connection,
@@ -103,9 +105,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
 
   private final ConnectionManagerSettings settings;
   private final Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors = new HashMap<>();
-  /** The latest state of each connection, for new subscribers. */
-  private final Map<ConnectionId, ConnectionEvent.StateChanged> latest = new LinkedHashMap<>();
-  private final Set<ActorRef<ConnectionEvent>> subscribers = new HashSet<>();
+  private final EventHub events;
   private final HandshakeAdmission<Long> admission;
   private final Listeners listeners;
   /** Which managed connections were accepted by a listener (the rest are outbound). */
@@ -116,6 +116,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
 
   private ConnectionRegistry(ActorContext<ConnectionManager.Command> ctx, ConnectionManagerSettings settings) {
     super(ctx);
+    this.events = new EventHub(ctx, SubscriberTerminated::new);
     this.settings = settings;
     this.admission = new HandshakeAdmission<>(settings.maxConcurrentHandshakes());
     // Cluster mode: other members' managers find this one (for cluster-wide counts).
@@ -138,7 +139,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(Reconnect.class, m -> route(m.id(), m, () -> m.replyTo().tell(Optional.empty())))
         .onMessage(Get.class, m -> route(m.id(), m, () -> m.replyTo().tell(Optional.empty())))
         .onMessage(Hosted.class, this::onHosted)
-        .onMessage(CloseInbound.class, this::onCloseInbound)
+        .onMessage(CloseForShutdown.class, this::onCloseForShutdown)
         .onMessage(ClusterConnections.SpecChecked.class, this::onSpecChecked)
         .onMessage(ClusterConnections.SpecStored.class, m -> done(() -> cluster.get().stored(m)))
         .onMessage(ClusterConnections.StoredIds.class, m -> done(() -> cluster.get().wake(m.ids())))
@@ -150,9 +151,9 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(ClusterConnections.InboundView.class, this::onInboundView)
         .onMessage(ListConnections.class, this::onList)
         .onMessage(CloseAll.class, this::onCloseAll)
-        .onMessage(Subscribe.class, this::onSubscribe)
-        .onMessage(Unsubscribe.class, m -> onSubscriberGone(m.subscriber()))
-        .onMessage(SubscriberTerminated.class, m -> onSubscriberGone(m.subscriber()))
+        .onMessage(Subscribe.class, m -> done(() -> events.subscribe(m.subscriber())))
+        .onMessage(Unsubscribe.class, m -> done(() -> events.unsubscribe(m.subscriber())))
+        .onMessage(SubscriberTerminated.class, m -> done(() -> events.unsubscribe(m.subscriber())))
         .onMessage(Published.class, this::onPublished)
         .onMessage(AdmissionRequested.class, this::onAdmissionRequested)
         .onMessage(AdmissionReleased.class, m -> release(m.id()))
@@ -270,11 +271,10 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     return this;
   }
 
-  private Behavior<ConnectionManager.Command> onCloseInbound(CloseInbound m) {
-    Map<ConnectionId, ActorRef<ConnectionManager.Command>> ours = new HashMap<>();
-    inbound.forEach(id -> Optional.ofNullable(supervisors.get(id)).ifPresent(ref -> ours.put(id, ref)));
-    getContext().spawnAnonymous(SupervisorFanOut.create(Map.copyOf(ours), ConnectionManager.CloseResult.class,
-        (id, replyTo) -> new Close(id, Optional.empty(), replyTo),
+  private Behavior<ConnectionManager.Command> onCloseForShutdown(CloseForShutdown m) {
+    getContext().spawnAnonymous(SupervisorFanOut.create(Map.copyOf(supervisors), ConnectionManager.CloseResult.class,
+        (id, replyTo) -> inbound.contains(id) ? new Close(id, Optional.empty(), replyTo)
+            : new ConnectionEntity.StopForShutdown(replyTo),
         result -> Optional.of(result.id()),
         results -> m.replyTo().tell(new ConnectionManager.AllClosed(results.stream()
             .filter(ConnectionManager.Closed.class::isInstance).map(ConnectionManager.Closed.class::cast).toList()))));
@@ -310,19 +310,6 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     return this;
   }
 
-  private Behavior<ConnectionManager.Command> onSubscribe(Subscribe m) {
-    if (subscribers.add(m.subscriber())) {
-      getContext().watchWith(m.subscriber(), new SubscriberTerminated(m.subscriber()));
-      latest.values().forEach(m.subscriber()::tell);
-    }
-    return this;
-  }
-
-  private Behavior<ConnectionManager.Command> onSubscriberGone(ActorRef<ConnectionEvent> s) {
-    if (subscribers.remove(s)) getContext().unwatch(s);
-    return this;
-  }
-
   private Behavior<ConnectionManager.Command> onSummarizeNodes(ConnectionManager.SummarizeNodes m) {
     if (settings.cluster().enabled()) {
       getContext().spawnAnonymous(ClusterAsk.create(m.timeout(), dev.tether.connection.NodeSummary.class,
@@ -338,7 +325,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   /** This node's connections, counted from the latest state of each. */
   private dev.tether.connection.NodeSummary summary() {
     return NodeSummaryRequest.summarize(ClusterNodes.node(getContext().getSelf().path().address(), getContext().getSystem()),
-        latest.values(), inbound);
+        events.latest(), inbound);
   }
 
   private Behavior<ConnectionManager.Command> onShutdown(Shutdown m) {
@@ -375,15 +362,11 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   // ---------------------------------------------------------------- from supervisors
 
   private Behavior<ConnectionManager.Command> onPublished(Published m) {
-    ConnectionEvent event = m.event();
-    if (event instanceof ConnectionEvent.StateChanged s) {
-      latest.put(s.connectionId(), s);
-    } else if (event instanceof ConnectionEvent.Removed r) {
-      latest.remove(r.connectionId());
+    if (m.event() instanceof ConnectionEvent.Removed r) {
       supervisors.remove(r.connectionId());
       inbound.remove(r.connectionId());
     }
-    for (ActorRef<ConnectionEvent> s : subscribers) s.tell(event);
+    events.publish(m.event());
     return this;
   }
 

@@ -23,7 +23,10 @@ final class ShutdownSequence {
   /** Unbinding is local and quick; this only guards against a listener that never answers. */
   private static final Duration UNBIND_TIMEOUT = Duration.ofSeconds(5);
 
-  /** @param inboundOnly cluster mode: close only inbound connections (outbound ones are handed off by sharding) */
+  /**
+   * @param inboundOnly cluster mode: outbound connections are closed as a hand-off, not as a close
+   *     request (see {@link ConnectionRegistry.CloseForShutdown})
+   */
   static Behavior<Object> create(List<ActorRef<Listener.Command>> listeners, ActorRef<ConnectionManager.Command> registry,
       ActorRef<ConnectionManager.AllClosed> replyTo, boolean inboundOnly) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -51,7 +54,7 @@ final class ShutdownSequence {
   private static Behavior<Object> closing(ActorRef<ConnectionManager.Command> registry,
       ActorRef<ConnectionManager.AllClosed> replyTo, boolean inboundOnly) {
     return Behaviors.setup(ctx -> {
-      registry.tell(inboundOnly ? new ConnectionRegistry.CloseInbound(ctx.getSelf().narrow())
+      registry.tell(inboundOnly ? new ConnectionRegistry.CloseForShutdown(ctx.getSelf().narrow())
           : new ConnectionManager.CloseAll(ctx.getSelf().narrow()));
       return Behaviors.receive((c, m) -> {
         if (m instanceof ConnectionManager.AllClosed all) {
