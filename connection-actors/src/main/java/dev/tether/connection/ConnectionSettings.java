@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param reconnect the reconnect policy
  * @param keepalive application keepalive and kernel TCP keepalive
  * @param maxPendingWrites writes accepted but not yet taken by the TLS stage; more are rejected
+ * @param inboundWindow bytes delivered to the spec's listener and not yet acknowledged, beyond
+ *     which reading stops (so the peer is slowed through TCP); {@link #UNBOUNDED_WINDOW} for a
+ *     listener that does not acknowledge
  */
 public record ConnectionSettings(
     Duration connectTimeout,
@@ -23,7 +26,14 @@ public record ConnectionSettings(
     CloseMode closeMode,
     ReconnectSettings reconnect,
     KeepaliveSettings keepalive,
-    int maxPendingWrites) {
+    int maxPendingWrites,
+    long inboundWindow) {
+
+  /** The default of {@code inbound-window}. */
+  public static final long DEFAULT_INBOUND_WINDOW = 256 * 1024;
+
+  /** {@code inbound-window = unbounded}: the listener never acknowledges; bytes are delivered as read. */
+  public static final long UNBOUNDED_WINDOW = Long.MAX_VALUE;
 
   public ConnectionSettings {
     Settings.requirePositive(connectTimeout, "connect-timeout");
@@ -33,6 +43,19 @@ public record ConnectionSettings(
     Objects.requireNonNull(reconnect, "reconnect");
     Objects.requireNonNull(keepalive, "keepalive");
     if (maxPendingWrites < 1) throw new IllegalArgumentException("max-pending-writes must be >= 1, was " + maxPendingWrites);
+    if (inboundWindow < 1) throw new IllegalArgumentException("inbound-window must be at least 1 byte or unbounded, was " + inboundWindow);
+  }
+
+  /** With the default inbound window. */
+  public ConnectionSettings(Duration connectTimeout, Duration handshakeTimeout, Duration closeTimeout, CloseMode closeMode,
+      ReconnectSettings reconnect, KeepaliveSettings keepalive, int maxPendingWrites) {
+    this(connectTimeout, handshakeTimeout, closeTimeout, closeMode, reconnect, keepalive, maxPendingWrites,
+        DEFAULT_INBOUND_WINDOW);
+  }
+
+  /** Whether the listener must acknowledge what it is given. */
+  public boolean listenerAcknowledges() {
+    return inboundWindow != UNBOUNDED_WINDOW;
   }
 
   /** Reads a {@code connection-defaults { ... }} block; {@code path} is used in error messages. */
@@ -44,34 +67,53 @@ public record ConnectionSettings(
         Settings.wrap(path + ".close-mode", () -> CloseMode.fromWireName(c.getString("close-mode"))),
         ReconnectSettings.fromConfig(c.getConfig("reconnect"), path + ".reconnect"),
         KeepaliveSettings.fromConfig(c.getConfig("keepalive"), path + ".keepalive"),
-        c.getInt("max-pending-writes")));
+        c.getInt("max-pending-writes"),
+        c.hasPath("inbound-window") ? inboundWindow(c, path) : DEFAULT_INBOUND_WINDOW));
+  }
+
+  /** A size ({@code 256 KiB}) or {@code unbounded}. */
+  private static long inboundWindow(Config c, String path) {
+    return Settings.wrap(path + ".inbound-window", () -> {
+      if (c.getValue("inbound-window").valueType() == com.typesafe.config.ConfigValueType.STRING
+          && "unbounded".equals(c.getString("inbound-window"))) {
+        return UNBOUNDED_WINDOW;
+      }
+      return c.getBytes("inbound-window");
+    });
   }
 
   public ConnectionSettings withConnectTimeout(Duration d) {
-    return new ConnectionSettings(d, handshakeTimeout, closeTimeout, closeMode, reconnect, keepalive, maxPendingWrites);
+    return new ConnectionSettings(d, handshakeTimeout, closeTimeout, closeMode, reconnect, keepalive, maxPendingWrites, inboundWindow);
   }
 
   public ConnectionSettings withHandshakeTimeout(Duration d) {
-    return new ConnectionSettings(connectTimeout, d, closeTimeout, closeMode, reconnect, keepalive, maxPendingWrites);
+    return new ConnectionSettings(connectTimeout, d, closeTimeout, closeMode, reconnect, keepalive, maxPendingWrites, inboundWindow);
   }
 
   public ConnectionSettings withCloseTimeout(Duration d) {
-    return new ConnectionSettings(connectTimeout, handshakeTimeout, d, closeMode, reconnect, keepalive, maxPendingWrites);
+    return new ConnectionSettings(connectTimeout, handshakeTimeout, d, closeMode, reconnect, keepalive, maxPendingWrites, inboundWindow);
   }
 
   public ConnectionSettings withCloseMode(CloseMode m) {
-    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, m, reconnect, keepalive, maxPendingWrites);
+    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, m, reconnect, keepalive, maxPendingWrites, inboundWindow);
   }
 
   public ConnectionSettings withReconnect(ReconnectSettings r) {
-    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, closeMode, r, keepalive, maxPendingWrites);
+    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, closeMode, r, keepalive, maxPendingWrites, inboundWindow);
   }
 
   public ConnectionSettings withKeepalive(KeepaliveSettings k) {
-    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, closeMode, reconnect, k, maxPendingWrites);
+    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, closeMode, reconnect, k, maxPendingWrites, inboundWindow);
   }
 
   public ConnectionSettings withMaxPendingWrites(int n) {
-    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, closeMode, reconnect, keepalive, n);
+    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, closeMode, reconnect, keepalive, n,
+        inboundWindow);
+  }
+
+  /** {@link #UNBOUNDED_WINDOW} for a listener that does not acknowledge. */
+  public ConnectionSettings withInboundWindow(long bytes) {
+    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, closeMode, reconnect, keepalive,
+        maxPendingWrites, bytes);
   }
 }

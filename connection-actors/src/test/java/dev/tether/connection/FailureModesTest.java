@@ -244,7 +244,10 @@ class FailureModesTest {
       InboundEvent.Ended ended = null;
       while (ended == null) {
         InboundEvent e = listener.receiveMessage(TetherFixture.MAX);
-        if (e instanceof InboundEvent.Received r) received.append(r.bytes().utf8String());
+        if (e instanceof InboundEvent.Received r) {
+          received.append(r.bytes().utf8String());
+          r.ack();
+        }
         if (e instanceof InboundEvent.Ended end) ended = end;
       }
       assertTrue(received.toString().contains("dezirohtuanu 104"), "response lost: '" + received + "'");

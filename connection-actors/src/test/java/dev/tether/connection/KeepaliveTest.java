@@ -272,7 +272,10 @@ class KeepaliveTest {
     listener.fishForMessage(TetherFixture.MAX, "'" + expected.trim() + "' on incarnation " + incarnation, e -> {
       if (e.incarnation() != incarnation) return FishingOutcomes.continueAndIgnore();
       if (e instanceof InboundEvent.Ended end) return FishingOutcomes.fail("ended before '" + expected + "': " + end + ", got: " + sb);
-      if (e instanceof InboundEvent.Received r) sb.append(r.bytes().utf8String());
+      if (e instanceof InboundEvent.Received r) {
+        sb.append(r.bytes().utf8String());
+        r.ack();
+      }
       return sb.toString().contains(expected) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore();
     });
     return sb.toString();

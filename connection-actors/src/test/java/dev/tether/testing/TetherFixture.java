@@ -197,7 +197,10 @@ public final class TetherFixture implements AutoCloseable {
     while (!sb.toString().contains(expected)) {
       Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
       InboundEvent e = listener.receiveMessage(left);
-      if (e instanceof InboundEvent.Received r) sb.append(r.bytes().utf8String());
+      if (e instanceof InboundEvent.Received r) {
+        sb.append(r.bytes().utf8String());
+        r.ack();
+      }
       if (e instanceof InboundEvent.Ended end) throw new AssertionError("ended before '" + expected + "': " + end + ", got: " + sb);
     }
     return sb.toString();

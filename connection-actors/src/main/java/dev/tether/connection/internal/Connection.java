@@ -6,6 +6,7 @@ import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
+import dev.tether.connection.InboundAck;
 import dev.tether.connection.InboundEvent;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.OutcomeKind;
@@ -70,6 +71,9 @@ final class Connection {
   /** What the session handler asked, through its {@link Session}. */
   private record FromHandler(SessionCommand command) implements Command {}
 
+  /** The spec's listener took bytes ({@code InboundEvent.Received#ack()}). */
+  private record ListenerAcked(InboundAck ack) implements Command {}
+
   private enum HandlerStopped implements Command { INSTANCE }
 
   private record ConnectFailed(Throwable cause) implements Command {}
@@ -116,7 +120,9 @@ final class Connection {
     this.transport = transport;
     this.writes = new WritePump(spec.id(), settings.maxPendingWrites(), transport, counters);
     this.keepalive = new KeepaliveMonitor(settings.keepalive());
-    this.delivery = new InboundDelivery(spec.id(), incarnation, spec.listener());
+    this.delivery = new InboundDelivery(spec.id(), incarnation, spec.listener(), settings.inboundWindow(),
+        settings.listenerAcknowledges() && spec.listener().isPresent()
+            ? ctx.messageAdapter(InboundAck.class, ListenerAcked::new) : ctx.getSystem().ignoreRef());
     this.onSignal = (c, signal) -> {
       if (signal == PostStop.instance()) transport.abort("connection actor stopped"); // a no-op once the stream has ended
       return Behaviors.same();
@@ -290,6 +296,7 @@ final class Connection {
     if (m instanceof StreamInit init) init.ackTo().tell(ConnectionTransport.Ack.INSTANCE);
     if (m instanceof GetStats get) get.replyTo().tell(counters.snapshot());
     if (m instanceof FromHandler h && h.command() == SessionCommand.Ack.INSTANCE) delivery.handlerTook();
+    if (m instanceof ListenerAcked a) delivery.listenerAcknowledged(a.ack());
     return Behaviors.same();
   }
 

@@ -142,6 +142,7 @@ final class ConnectionSpecCodec {
     m.put("close-timeout", exact(s.closeTimeout(), "close-timeout"));
     m.put("close-mode", s.closeMode().wireName());
     m.put("max-pending-writes", s.maxPendingWrites());
+    m.put("inbound-window", s.listenerAcknowledges() ? (Object) s.inboundWindow() : "unbounded");
     m.put("reconnect", writeReconnect(s.reconnect()));
     m.put("keepalive", writeKeepalive(s.keepalive()));
     return m;
