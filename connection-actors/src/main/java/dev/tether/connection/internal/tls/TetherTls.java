@@ -106,7 +106,7 @@ public final class TetherTls
 
   @Override
   public Pair<GraphStageLogic, TlsStageProbe> createLogicAndMaterializedValuePair(Attributes inheritedAttributes) {
-    TlsStageProbe probe = probed ? new TlsStageProbe() : null;
+    TlsStageProbe probe = probed ? new TlsStageProbe() : TlsStageProbe.NONE;
     return Pair.create(new TlsStageLogic(this, probe), probe);
   }
 }

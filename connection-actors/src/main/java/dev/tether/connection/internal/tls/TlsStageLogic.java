@@ -158,7 +158,7 @@ final class TlsStageLogic extends GraphStageLogic {
         pump();
       }
     });
-    if (probe != null) probe.attach(createAsyncCallback((CompletableFuture<TlsStageProbe.Holdings> answer) -> answer.complete(holdings())));
+    if (probe != TlsStageProbe.NONE) probe.attach(createAsyncCallback((CompletableFuture<TlsStageProbe.Holdings> answer) -> answer.complete(holdings())));
   }
 
   @Override

@@ -28,6 +28,12 @@ final class TlsStageProbe {
     }
   }
 
+  /**
+   * What a stage made without a probe materializes (the materializer takes no null): never
+   * attached, so asking it fails.
+   */
+  static final TlsStageProbe NONE = new TlsStageProbe();
+
   private volatile AsyncCallback<CompletableFuture<Holdings>> ask;
 
   void attach(AsyncCallback<CompletableFuture<Holdings>> ask) {
@@ -37,6 +43,11 @@ final class TlsStageProbe {
   /** What the stage holds now; fails once the stage has stopped. */
   CompletionStage<Holdings> holdings() {
     CompletableFuture<Holdings> answer = new CompletableFuture<>();
+    AsyncCallback<CompletableFuture<Holdings>> ask = this.ask;
+    if (ask == null) {
+      answer.completeExceptionally(new IllegalStateException("this stage was made without a probe (TetherTls.createProbed)"));
+      return answer;
+    }
     ask.invokeWithFeedbackCompletionStage(answer).whenComplete((done, failure) -> {
       if (failure != null) answer.completeExceptionally(failure);
     });

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Not a test: measures the heap each idle, established client connection retains, per stage. Each
  * connection is the test harness's (queue source, TLS stage, TCP stage, queue sink) after one
- * echo; the two stages differ only in the TLS stage. Run on purpose only:
+ * echo; the two stages differ only in the TLS stage. Surefire runs it only when named (its name does
+ * not end in Test), and only with the property set:
  * {@code mvn -o -pl connection-actors test -Dtest=IdleHeapMeasurement -Dtether.measure=true} (Surefire
  * hands {@code -D} properties to the test JVM); prints one "MEASURED" line per stage and protocol
  * to the test's output file.

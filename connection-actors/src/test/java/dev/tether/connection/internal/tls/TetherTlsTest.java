@@ -85,7 +85,9 @@ class TetherTlsTest {
   void aPeerClosingFirstGetsOurCloseNotifyBeforeTcpEnds(String protocol) throws Throwable {
     int port = PythonPeer.freePort();
     try (PeerProcess peer = PythonPeer.start("close-first", certs(), protocol, 0, port)) {
-      StageRun run = tether(protocol, port);
+      // The production factory, as ConnectionTransport uses it (no probe).
+      StageRun run = StageRun.client(kit.system(), (engine, verifier, closing) -> TetherTls.create(engine, verifier, closing)
+          .mapMaterializedValue(notUsed -> TlsStageProbe.NONE), client(protocol, port), port, s -> { }, TLSClosing.eagerClose());
       run.write("hi\n");
       StageRun.End end = run.readToEnd();
       assertEquals("bye\n", end.text());

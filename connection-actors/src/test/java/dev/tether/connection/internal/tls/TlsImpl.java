@@ -17,7 +17,7 @@ enum TlsImpl implements StageRun.StageFactory {
     @Override
     public BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, TlsStageProbe> create(
         Supplier<SSLEngine> engine, Consumer<SSLSession> verifier, TLSClosing closing) {
-      return TLS.create(engine, verifier, closing).mapMaterializedValue(notUsed -> new TlsStageProbe()); // never attached
+      return TLS.create(engine, verifier, closing).mapMaterializedValue(notUsed -> TlsStageProbe.NONE);
     }
   },
   TETHER {
@@ -28,7 +28,7 @@ enum TlsImpl implements StageRun.StageFactory {
     }
   };
 
-  /** The stage; its materialized value is a probe (for Pekko's, one that is never attached). */
+  /** The stage; its materialized value is a probe ({@link TlsStageProbe#NONE} for Pekko's). */
   @Override
   public abstract BidiFlow<SslTlsOutbound, ByteString, ByteString, SslTlsInbound, TlsStageProbe> create(
       Supplier<SSLEngine> engine, Consumer<SSLSession> verifier, TLSClosing closing);
