@@ -12,7 +12,8 @@ each thing a test waits on. Modes:
                      TCP ends first
   ignore-close       echo; on the client's close_notify print CLOSE_NOTIFY_RECEIVED and close TCP (FIN)
                      without answering: a truncation of the client's close
-  write-after-close  echo; on the client's close_notify, write BYTES of data (LATE_DATA_SENT), then our
+  write-after-close  echo; on the client's close_notify, write BYTES of data (LATE_DATA_SENT), say whether
+                     the client's FIN came already (EARLY_EOF) or not (TCP_STILL_OPEN), then send our
                      close_notify, then FIN
   reset              on the first bytes from the client, close with SO_LINGER 0: a TCP reset (RESET_SENT)
   flood              write BYTES of a pattern (byte i is i % 251) as fast as the client takes them;
@@ -114,6 +115,17 @@ def await_reply():
             return
 
 
+def tcp_state():
+    """Whether the client has closed TCP already (it must not before the TLS close is done)."""
+    sock.setblocking(False)
+    try:
+        return "EARLY_EOF" if sock.recv(1, socket.MSG_PEEK) == b"" else "UNEXPECTED_BYTES"
+    except BlockingIOError:
+        return "TCP_STILL_OPEN"
+    finally:
+        sock.setblocking(True)
+
+
 def on_client_close():
     say("CLOSE_NOTIFY_RECEIVED")
     if mode == "ignore-close":
@@ -125,6 +137,7 @@ def on_client_close():
         tls.write(b"L" * count)
         flush()
         say("LATE_DATA_SENT", count)
+        say(tcp_state())
     tls.unwrap()  # the client's close_notify is in: this sends ours and returns
     flush()
     say("CLOSE_NOTIFY_SENT")

@@ -158,7 +158,9 @@ final class TlsStageLogic extends GraphStageLogic {
         pump();
       }
     });
-    if (probe != TlsStageProbe.NONE) probe.attach(createAsyncCallback((CompletableFuture<TlsStageProbe.Holdings> answer) -> answer.complete(holdings())));
+    if (probe != TlsStageProbe.NONE) {
+      probe.attach(createAsyncCallback((CompletableFuture<TlsStageProbe.Holdings> answer) -> answer.complete(holdings())));
+    }
   }
 
   @Override
@@ -182,7 +184,9 @@ final class TlsStageLogic extends GraphStageLogic {
       try {
         for (int steps = 0; step(); steps++) {
           if (tasksRunning || stopping) return;
-          if (steps == MAX_STEPS) throw new IllegalStateException("TLS stage made no end in " + MAX_STEPS + " steps (" + handshake + ")");
+          if (steps == MAX_STEPS) {
+            throw new IllegalStateException("TLS stage looped " + MAX_STEPS + " steps in one callback (" + handshake + ")");
+          }
         }
         if (!stopping) finishIfDone();
         if (!stopping) pullInputs();

@@ -109,6 +109,8 @@ class TetherTlsTest {
       assertEquals("L".repeat(100_000), end.text()); // Pekko's stage discards these
       assertTrue(end.clean(), end.toString());
       peer.awaitOutput("LATE_DATA_SENT", StageRun.MAX);
+      peer.awaitOutput("TCP_STILL_OPEN", StageRun.MAX); // our FIN waits for the end of the TLS close
+      peer.awaitOutput("EOF", StageRun.MAX);
     }
   }
 

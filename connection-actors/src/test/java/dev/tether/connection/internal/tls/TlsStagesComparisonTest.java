@@ -36,6 +36,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.TLSClosing;
+import org.apache.pekko.stream.TLSClosing$;
 import org.apache.pekko.stream.TLSProtocol;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -149,6 +150,24 @@ class TlsStagesComparisonTest {
       assertTrue(end.clean(), end.toString());
       assertFalse(run.verified.isEmpty()); // the handshake finished, the peer was verified
       peer.awaitOutput(OpenSslServer.closeNotifyReceived(protocol), StageRun.MAX);
+    }
+  }
+
+  /** {@code TLSClosing.ignoreComplete}: finishing plaintext-in sends nothing; cancelling plaintext-out then closes. */
+  @ParameterizedTest
+  @MethodSource("stagesAndProtocols")
+  void ignoreCompleteKeepsReadingUntilPlaintextOutIsCancelled(TlsImpl impl, String protocol) throws Throwable {
+    int port = PythonPeer.freePort();
+    try (PeerProcess peer = PythonPeer.start("echo", certs(), protocol, 0, port)) {
+      StageRun run = StageRun.client(kit.system(), impl, client(protocol, port), port, s -> { },
+          TLSClosing$.MODULE$.ignoreComplete()); // static ignoreComplete() clashes with the instance one
+      run.write("hi\n");
+      run.finish();
+      assertEquals("hi\n", run.readText(3)); // still readable
+      peer.awaitOutput("RECEIVED", StageRun.MAX);
+      assertFalse(peer.output().contains("CLOSE_NOTIFY_RECEIVED"), peer.output());
+      run.reader.cancel(); // now our close_notify goes out
+      peer.awaitOutput("CLOSE_NOTIFY_RECEIVED", StageRun.MAX);
     }
   }
 
