@@ -29,6 +29,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param handlers session handler factories by name: the built-in {@code echo} and {@code jobs},
  *     and any the host registers ({@link #withHandler})
  * @param cluster {@code tether.cluster}
+ * @param tlsStage which TLS stage the connections' streams run ({@code tether.tls-stage})
  */
 public record ConnectionManagerSettings(
     ConnectionSettings defaults,
@@ -38,7 +39,8 @@ public record ConnectionManagerSettings(
     Optional<String> streamDispatcher,
     Map<String, ListenerSpec> listeners,
     Map<String, SessionHandlerFactory> handlers,
-    ClusterSettings cluster) {
+    ClusterSettings cluster,
+    TlsStage tlsStage) {
 
   /** The handlers every manager has: {@code echo} and {@code jobs} (see {@link dev.tether.connection.handlers}). */
   public static final Map<String, SessionHandlerFactory> BUILT_IN_HANDLERS =
@@ -57,6 +59,15 @@ public record ConnectionManagerSettings(
     if (handlers != null) h.putAll(handlers);
     handlers = Map.copyOf(h);
     if (cluster == null) cluster = ClusterSettings.OFF;
+    if (tlsStage == null) tlsStage = TlsStage.PEKKO;
+  }
+
+  /** Settings with Pekko's TLS stage (the default). */
+  public ConnectionManagerSettings(ConnectionSettings defaults, Map<String, TlsProfile> tlsProfiles, int historySize,
+      int maxConcurrentHandshakes, Optional<String> streamDispatcher, Map<String, ListenerSpec> listeners,
+      Map<String, SessionHandlerFactory> handlers, ClusterSettings cluster) {
+    this(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher, listeners, handlers, cluster,
+        TlsStage.PEKKO);
   }
 
   /** Settings on one node (cluster mode off). */
@@ -107,8 +118,9 @@ public record ConnectionManagerSettings(
     handlers.putAll(hostHandlers);
     Map<String, ListenerSpec> listeners = listeners(t, profiles, handlers);
     ClusterSettings cluster = ClusterSettings.fromConfig(t.getConfig("cluster"), "tether.cluster");
+    TlsStage tlsStage = Settings.wrap("tether.tls-stage", () -> TlsStage.fromWireName(t.getString("tls-stage")));
     return new ConnectionManagerSettings(defaults, profiles, history, handshakes, Optional.of(dispatcher), listeners,
-        handlers, cluster);
+        handlers, cluster, tlsStage);
   }
 
   private static Map<String, ListenerSpec> listeners(Config t, Map<String, TlsProfile> profiles,
@@ -151,16 +163,17 @@ public record ConnectionManagerSettings(
     Map<String, TlsProfile> profiles = new HashMap<>(tlsProfiles);
     profiles.put(profile.name(), profile);
     return new ConnectionManagerSettings(defaults, profiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster);
+        listeners, handlers, cluster, tlsStage);
   }
 
   public ConnectionManagerSettings withDefaults(ConnectionSettings d) {
     return new ConnectionManagerSettings(d, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster);
+        listeners, handlers, cluster, tlsStage);
   }
 
   public ConnectionManagerSettings withMaxConcurrentHandshakes(int n) {
-    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, n, streamDispatcher, listeners, handlers, cluster);
+    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, n, streamDispatcher, listeners, handlers, cluster,
+        tlsStage);
   }
 
   /** A copy with one more session handler factory (or a replaced one of the same name). */
@@ -168,7 +181,7 @@ public record ConnectionManagerSettings(
     Map<String, SessionHandlerFactory> h = new HashMap<>(handlers);
     h.put(name, factory);
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, h, cluster);
+        listeners, h, cluster, tlsStage);
   }
 
   /** A copy with one more listener to start with the manager (or a replaced one of the same name). */
@@ -176,18 +189,24 @@ public record ConnectionManagerSettings(
     Map<String, ListenerSpec> l = new LinkedHashMap<>(listeners);
     l.put(spec.name(), spec);
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        l, handlers, cluster);
+        l, handlers, cluster, tlsStage);
   }
 
   /** A copy with other cluster settings. */
   public ConnectionManagerSettings withCluster(ClusterSettings c) {
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, c);
+        listeners, handlers, c, tlsStage);
+  }
+
+  /** A copy running the given TLS stage. */
+  public ConnectionManagerSettings withTlsStage(TlsStage stage) {
+    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
+        listeners, handlers, cluster, stage);
   }
 
   /** A copy without configured listeners (for a host that starts its own with StartListener). */
   public ConnectionManagerSettings withoutListeners() {
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        Map.of(), handlers, cluster);
+        Map.of(), handlers, cluster, tlsStage);
   }
 }

@@ -34,6 +34,9 @@ class ConfigurationTest {
     assertEquals(false, d.keepalive().enabled());
     assertEquals(256, s.maxConcurrentHandshakes());
     assertEquals(java.util.Optional.of("tether.stream-dispatcher-pool"), s.streamDispatcher());
+    // The documented default, read without system properties (the suite may run with -Dtether.tls-stage=tether).
+    assertEquals("pekko", ConfigFactory.defaultReferenceUnresolved().getString("tether.tls-stage"));
+    assertEquals(TlsStage.TETHER, ConnectionManagerSettings.create(with("tether.tls-stage = tether")).tlsStage());
   }
 
   @Test
@@ -49,6 +52,8 @@ class ConfigurationTest {
     assertTrue(failure("tether.connection-defaults.keepalive.ping = \"\"").contains("tether.connection-defaults.keepalive"));
     assertTrue(failure("tether.max-concurrent-handshakes = 0").contains("tether.max-concurrent-handshakes"));
     assertTrue(failure("tether.stream-dispatcher = no.such.pool").contains("tether.stream-dispatcher"));
+    String stage = failure("tether.tls-stage = netty");
+    assertTrue(stage.contains("tether.tls-stage") && stage.contains("pekko, tether"), stage);
   }
 
   @Test

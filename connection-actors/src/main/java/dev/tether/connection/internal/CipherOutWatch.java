@@ -26,7 +26,8 @@ import org.apache.pekko.util.ByteString;
  *       jdk.tls.acknowledgeCloseNotify=false}) and Pekko's TLS stage then completes with a bare FIN.
  *       When cipher-out completes with the engine's inbound side done and its outbound side not,
  *       the TLS stage has finished with the engine, so this stage closes the engine's outbound
- *       side, wraps the close_notify itself and writes it before completing.
+ *       side, wraps the close_notify itself and writes it before completing. Tether's own TLS stage
+ *       ({@code tether.tls-stage = tether}) answers by itself, so this finds nothing left to do.
  * </ol>
  */
 final class CipherOutWatch extends GraphStage<FlowShape<ByteString, ByteString>> {

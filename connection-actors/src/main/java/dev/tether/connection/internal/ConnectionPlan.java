@@ -6,6 +6,7 @@ import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.Direction;
 import dev.tether.connection.SessionHandlerFactory;
 import dev.tether.connection.TlsProfile;
+import dev.tether.connection.TlsStage;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param inbound set for a connection accepted by a listener
  * @param handler the session handler's factory, if one is spawned per incarnation
  * @param handlerOptions handed to the handler ({@code Session.options()})
+ * @param tlsStage which TLS stage its stream runs ({@code tether.tls-stage})
  */
 record ConnectionPlan(
     ConnectionSpec spec,
@@ -27,7 +29,18 @@ record ConnectionPlan(
     Optional<String> streamDispatcher,
     Optional<InboundOrigin> inbound,
     Optional<SessionHandlerFactory> handler,
-    Config handlerOptions) {
+    Config handlerOptions,
+    TlsStage tlsStage) {
+
+  /**
+   * A plan running Pekko's TLS stage (the default). Kept for {@code ConnectionEntity} (cluster mode),
+   * which does not pass {@code tether.tls-stage} yet: its connections run Pekko's stage whatever
+   * the setting says, until it passes {@code settings.tlsStage()} with the canonical constructor.
+   */
+  ConnectionPlan(ConnectionSpec spec, ConnectionSettings settings, TlsProfile profile, Optional<String> streamDispatcher,
+      Optional<InboundOrigin> inbound, Optional<SessionHandlerFactory> handler, Config handlerOptions) {
+    this(spec, settings, profile, streamDispatcher, inbound, handler, handlerOptions, TlsStage.PEKKO);
+  }
 
   Direction direction() {
     return inbound.isPresent() ? Direction.INBOUND : Direction.OUTBOUND;

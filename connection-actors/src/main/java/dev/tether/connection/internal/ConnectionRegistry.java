@@ -210,7 +210,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
       return this;
     }
     ConnectionPlan plan = new ConnectionPlan(m.spec(), m.spec().settings().orElse(settings.defaults()), profile,
-        settings.streamDispatcher(), Optional.empty(), handler, ConfigFactory.empty());
+        settings.streamDispatcher(), Optional.empty(), handler, ConfigFactory.empty(), settings.tlsStage());
     // The first incarnation's permit is decided here, saving the supervisor a round trip.
     boolean admitted = admission.request(id, 1L);
     register(id, ConnectionSupervisor.create(plan, settings, getContext().getSelf(), m.replyTo(), admitted));
@@ -353,7 +353,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     ConnectionPlan plan = new ConnectionPlan(connectionSpec, spec.settings(), settings.tlsProfiles().get(spec.tlsProfile()),
         settings.streamDispatcher(),
         Optional.of(new InboundOrigin(spec.name(), m.connection(), spec.clientAuth(), spec.lingerTimeout(), m.listener())),
-        Optional.ofNullable(settings.handlers().get(spec.handler())), spec.options());
+        Optional.ofNullable(settings.handlers().get(spec.handler())), spec.options(), settings.tlsStage());
     register(m.id(), ConnectionSupervisor.createInbound(plan, settings, getContext().getSelf()));
     inbound.add(m.id());
     return this;

@@ -2,11 +2,15 @@ package dev.tether.connection.internal;
 
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.TlsProfile;
+import dev.tether.connection.TlsStage;
+import dev.tether.connection.internal.tls.TetherTls;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import org.apache.pekko.NotUsed;
@@ -38,10 +42,12 @@ import org.apache.pekko.util.ByteString;
  * INTERNAL API: builds and runs one incarnation's stream, layered like a Netty pipeline:
  *
  * <pre>
- *   actor ─ Write ─► [plaintext source] ─► TLS.create ─► CipherOutWatch ─► kill switch ─► Tcp.outgoingConnection
- *   actor ◄─ Inbound ─ [actor sink] ◄──── TLS.create ◄─ TlsRecordSniffer ◄─ kill switch ◄─ (failure → completion)
+ *   actor ─ Write ─► [plaintext source] ─► TLS stage ─► CipherOutWatch ─► kill switch ─► Tcp.outgoingConnection
+ *   actor ◄─ Inbound ─ [actor sink] ◄──── TLS stage ◄─ TlsRecordSniffer ◄─ kill switch ◄─ (failure → completion)
  *                                       (server role for an accepted connection)               or the accepted flow
  * </pre>
+ *
+ * The TLS stage is Pekko's {@code TLS.create} or Tether's {@link TetherTls}, as {@code tether.tls-stage} says.
  *
  * Each stage reports to the owning actor only by {@code tell}, with the {@link Signal}s below. The
  * actor gets back a {@link TransportHandles}: how to write, finish, shut down or abort, and what the
@@ -107,16 +113,18 @@ final class ConnectionTransport {
     ConnectionSpec spec = plan.spec();
     TlsProfile profile = plan.profile();
 
-    var tls = TLS.create(
-        () -> {
-          SSLEngine e = plan.inbound().isPresent()
-              ? profile.createServerEngine(plan.inbound().get().clientAuth())
-              : profile.createClientEngine(spec.host(), spec.port());
-          engine.set(e);
-          return e;
-        },
-        session -> actor.tell(new HandshakeCompleted(session)),
-        TLSClosing.eagerClose());
+    Supplier<SSLEngine> engineFactory = () -> {
+      SSLEngine e = plan.inbound().isPresent()
+          ? profile.createServerEngine(plan.inbound().get().clientAuth())
+          : profile.createClientEngine(spec.host(), spec.port());
+      engine.set(e);
+      return e;
+    };
+    Consumer<SSLSession> verifier = session -> actor.tell(new HandshakeCompleted(session));
+    // Both stages take the same elements and give the same ones back: the actor does not care which runs.
+    var tls = plan.tlsStage() == TlsStage.TETHER
+        ? TetherTls.create(engineFactory, verifier, TLSClosing.eagerClose())
+        : TLS.create(engineFactory, verifier, TLSClosing.eagerClose());
     var cipherOut = Flow.fromGraph(new CipherOutWatch(engine, () -> actor.tell(CloseNotifyFlushed.INSTANCE)));
     AtomicReference<RecordHeaders.RecordHeader> lastRecord = new AtomicReference<>();
     // Outbound: a sniffer names a peer that is not TLS. Inbound: the guard also answers plaintext

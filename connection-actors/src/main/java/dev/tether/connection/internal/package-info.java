@@ -15,7 +15,8 @@
  *       {@code ShutdownSequence} (unbind, then close everything);
  *   <li>the stream: {@code ConnectionTransport} builds it, {@code TransportHandles} is the actor's
  *       grip on it, {@code CipherOutWatch} and {@code TlsRecordSniffer} are its two own stages, {@code TlsErrors}
- *       explains what JSSE and TCP report; below an accepted connection's TLS stage, {@code
+ *       explains what JSSE and TCP report; its TLS stage is Pekko's or Tether's own ({@code
+ *       internal.tls}, chosen by {@code tether.tls-stage}); below an accepted connection's TLS stage, {@code
  *       InboundGuard} (with the decoders {@code ClientHellos}, {@code RecordHeaders}, {@code
  *       PlaintextHttp}) answers plaintext HTTP and explains what a client sent;
  *   <li>data resolved once: {@code ConnectionPlan}, {@code InboundOrigin}; {@code InboundDelivery}
