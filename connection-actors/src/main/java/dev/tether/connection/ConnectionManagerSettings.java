@@ -59,15 +59,15 @@ public record ConnectionManagerSettings(
     if (handlers != null) h.putAll(handlers);
     handlers = Map.copyOf(h);
     if (cluster == null) cluster = ClusterSettings.OFF;
-    if (tlsStage == null) tlsStage = TlsStage.PEKKO;
+    if (tlsStage == null) tlsStage = TlsStage.TETHER;
   }
 
-  /** Settings with Pekko's TLS stage (the default). */
+  /** Settings with Tether's TLS stage (the default). */
   public ConnectionManagerSettings(ConnectionSettings defaults, Map<String, TlsProfile> tlsProfiles, int historySize,
       int maxConcurrentHandshakes, Optional<String> streamDispatcher, Map<String, ListenerSpec> listeners,
       Map<String, SessionHandlerFactory> handlers, ClusterSettings cluster) {
     this(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher, listeners, handlers, cluster,
-        TlsStage.PEKKO);
+        TlsStage.TETHER);
   }
 
   /** Settings on one node (cluster mode off). */

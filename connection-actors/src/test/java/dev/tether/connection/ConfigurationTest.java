@@ -34,8 +34,9 @@ class ConfigurationTest {
     assertEquals(false, d.keepalive().enabled());
     assertEquals(256, s.maxConcurrentHandshakes());
     assertEquals(java.util.Optional.of("tether.stream-dispatcher-pool"), s.streamDispatcher());
-    // The documented default, read without system properties (the suite may run with -Dtether.tls-stage=tether).
-    assertEquals("pekko", ConfigFactory.defaultReferenceUnresolved().getString("tether.tls-stage"));
+    // The documented default, read without system properties (the suite also runs with -Dtether.tls-stage=pekko).
+    assertEquals("tether", ConfigFactory.defaultReferenceUnresolved().getString("tether.tls-stage"));
+    assertEquals(TlsStage.PEKKO, ConnectionManagerSettings.create(with("tether.tls-stage = pekko")).tlsStage());
     assertEquals(TlsStage.TETHER, ConnectionManagerSettings.create(with("tether.tls-stage = tether")).tlsStage());
   }
 

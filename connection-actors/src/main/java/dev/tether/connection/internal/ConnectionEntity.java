@@ -161,7 +161,7 @@ final class ConnectionEntity {
       return Behaviors.stopped();
     }
     ConnectionPlan plan = new ConnectionPlan(spec, spec.settings().orElse(settings.defaults()), profile,
-        settings.streamDispatcher(), Optional.empty(), handler, ConfigFactory.empty());
+        settings.streamDispatcher(), Optional.empty(), handler, ConfigFactory.empty(), settings.tlsStage());
     registry.tell(new ConnectionRegistry.Hosted(id, ctx.getSelf()));
     registry.tell(new ConnectionRegistry.AdmissionRequested(id, from.firstIncarnation(), ctx.getSelf()));
     SelfUniqueAddress self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();

@@ -32,16 +32,6 @@ record ConnectionPlan(
     Config handlerOptions,
     TlsStage tlsStage) {
 
-  /**
-   * A plan running Pekko's TLS stage (the default). Kept for {@code ConnectionEntity} (cluster mode),
-   * which does not pass {@code tether.tls-stage} yet: its connections run Pekko's stage whatever
-   * the setting says, until it passes {@code settings.tlsStage()} with the canonical constructor.
-   */
-  ConnectionPlan(ConnectionSpec spec, ConnectionSettings settings, TlsProfile profile, Optional<String> streamDispatcher,
-      Optional<InboundOrigin> inbound, Optional<SessionHandlerFactory> handler, Config handlerOptions) {
-    this(spec, settings, profile, streamDispatcher, inbound, handler, handlerOptions, TlsStage.PEKKO);
-  }
-
   Direction direction() {
     return inbound.isPresent() ? Direction.INBOUND : Direction.OUTBOUND;
   }
