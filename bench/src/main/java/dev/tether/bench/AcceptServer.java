@@ -33,14 +33,15 @@ abstract class AcceptServer implements AutoCloseable {
    */
   static AcceptServer start(String system, SSLContext tls, int maxConnections) throws Exception {
     return switch (system) {
-      case "tether" -> new TetherAcceptServer(tls, maxConnections);
+      case "tether" -> new TetherAcceptServer(tls, maxConnections, dev.tether.connection.TlsStage.TETHER);
+      case "tether-pekko-stage" -> new TetherAcceptServer(tls, maxConnections, dev.tether.connection.TlsStage.PEKKO);
       case "pekko-raw" -> new PekkoRawAcceptServer(tls);
       case "netty" -> new NettyAcceptServer(tls);
-      default -> throw new IllegalArgumentException(system);
+      default -> throw new IllegalArgumentException("unknown system " + system + "; known: " + Results.SYSTEMS);
     };
   }
 
-  /** {@code tether}, {@code pekko-raw} or {@code netty}. */
+  /** The system's name: one of {@link Results#SYSTEMS}. */
   abstract String system();
 
   /** The bound port. */

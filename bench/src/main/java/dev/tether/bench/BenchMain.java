@@ -39,12 +39,19 @@ public final class BenchMain {
     Files.deleteIfExists(clientLog);
     boolean outbound = o.scenarios().stream().anyMatch(List.of("handshake", "throughput", "scale")::contains);
     boolean inbound = o.scenarios().contains("accept");
-    // The echo server is the peer of the outbound scenarios; the accept client, of the inbound one.
-    try (EchoServerProcess server = outbound ? EchoServerProcess.start(tls, serverLog) : null;
+    checkFileLimit(o);
+    // The echo servers are the peers of the outbound scenarios; the accept client, of the inbound one.
+    List<EchoServerProcess> servers = new ArrayList<>();
+    try (AutoCloseable stopServers = () -> {
+          for (EchoServerProcess server : servers) server.close();
+        };
         AcceptClientProcess acceptClient = inbound ? AcceptClientProcess.start(tls, clientLog) : null) {
-      if (server != null) System.err.println("bench: echo server on 127.0.0.1:" + server.port() + " (log " + serverLog + ")");
+      for (int i = 0; outbound && i < echoServers(o); i++) {
+        servers.add(EchoServerProcess.start(tls, serverLog));
+        System.err.println("bench: echo server on 127.0.0.1:" + servers.get(i).port() + " (log " + serverLog + ")");
+      }
       if (acceptClient != null) System.err.println("bench: accept clients in a child JVM (log " + clientLog + ")");
-      Scenarios s = new Scenarios(o, server, acceptClient, tls, results, f -> {
+      Scenarios s = new Scenarios(o, servers, acceptClient, tls, results, f -> {
         synchronized (failures) {
           failures.add(f);
         }
@@ -108,6 +115,37 @@ public final class BenchMain {
     System.exit(failures.isEmpty() && errors.isEmpty() ? 0 : 1);
   }
 
+  /**
+   * Connections one echo server JVM holds at most: below the process file limit here (20000, hard)
+   * with room for the JVM's own files. N beyond it spreads over more servers.
+   */
+  private static final int CONNECTIONS_PER_ECHO_SERVER = 10_000;
+  /** Files the harness JVM needs besides the connections' sockets: jars, selectors, pipes, logs. */
+  private static final int HARNESS_SPARE_FILES = 200;
+
+  private static int echoServers(BenchOptions o) {
+    int largest = o.counts().stream().mapToInt(Integer::intValue).max().orElse(0);
+    return Math.max(1, (largest + CONNECTIONS_PER_ECHO_SERVER - 1) / CONNECTIONS_PER_ECHO_SERVER);
+  }
+
+  /**
+   * Fails early, with the reason, if the harness JVM cannot hold N sockets: every connection is a
+   * file of this process, and (unlike the peer) the client side cannot be spread over more JVMs
+   * without changing what the heap and RSS figures mean.
+   */
+  private static void checkFileLimit(BenchOptions o) throws Exception {
+    long limit = ((com.sun.management.UnixOperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getMaxFileDescriptorCount();
+    long open = ((com.sun.management.UnixOperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getOpenFileDescriptorCount();
+    int largest = o.counts().stream().mapToInt(Integer::intValue).max().orElse(0);
+    if (largest + open + HARNESS_SPARE_FILES > limit) {
+      throw new IllegalArgumentException("N=" + largest + " does not fit this process's file limit of " + limit
+          + " (" + open + " files already open, " + HARNESS_SPARE_FILES + " kept spare): at most N="
+          + (limit - open - HARNESS_SPARE_FILES) + " here; raise ulimit -n");
+    }
+  }
+
   private interface Step {
     void run() throws Exception;
   }
@@ -150,40 +188,50 @@ public final class BenchMain {
     }
   }
 
-  /** The issue's targets, checked against the medians. */
+  /**
+   * Issue 11's targets, checked against the medians for the product with either TLS stage ({@code
+   * tether} and {@code tether-pekko-stage}), each against raw Pekko of the same run. "No failed
+   * connection" is not listed: any failure fails the run.
+   */
   private static String targets(BenchOptions o, Results r) {
-    StringBuilder b = new StringBuilder("Targets (tether):\n");
-    if (o.scenarios().contains("scale")) {
-      for (int n : o.counts()) {
-        String s = "open N=" + n;
-        double ratio = r.median(s, "tether", "heap-per-connection") / r.median(s, "pekko-raw", "heap-per-connection");
-        b.append(check("heap per connection <= 1.25x pekko-raw (" + s + ")", ratio, ratio <= 1.25, "x"));
+    StringBuilder b = new StringBuilder();
+    for (String t : List.of("tether", "tether-pekko-stage")) {
+      if (!o.systems().contains(t)) continue;
+      b.append("Targets (").append(t).append("):\n");
+      if (o.scenarios().contains("scale")) {
+        for (int n : o.counts()) {
+          String s = "open N=" + n;
+          double heap = r.median(s, t, "heap-per-connection");
+          b.append(check("heap per idle connection <= 40 KB (" + s + ")", heap / 1000, heap <= 40_000, " KB"));
+          double ratio = heap / r.median(s, "pekko-raw", "heap-per-connection");
+          b.append(check("heap per idle connection <= 0.35x pekko-raw (" + s + ")", ratio, ratio <= 0.35, "x"));
+        }
       }
-    }
-    if (o.scenarios().contains("handshake")) {
-      double hs = r.median("handshake TLSv1.3", "tether", "handshake-rate") / r.median("handshake TLSv1.3", "pekko-raw", "handshake-rate");
-      b.append(check("handshake rate >= 0.9x pekko-raw", hs, hs >= 0.9, "x"));
-    }
-    if (o.scenarios().contains("throughput")) {
-      for (int conns : List.of(1, 100)) {
-        String s = "throughput x" + conns;
-        double ratio = r.median(s, "tether", "throughput") / r.median(s, "pekko-raw", "throughput");
-        b.append(check("throughput >= 0.9x pekko-raw (" + s + ")", ratio, ratio >= 0.9, "x"));
+      if (o.scenarios().contains("throughput")) {
+        for (int conns : List.of(1, 100)) {
+          String s = "throughput x" + conns;
+          double ratio = r.median(s, t, "throughput") / r.median(s, "pekko-raw", "throughput");
+          b.append(check("throughput >= 1.0x pekko-raw (" + s + ")", ratio, ratio >= 1.0, "x"));
+        }
       }
-    }
-    if (o.scenarios().contains("scale")) {
-      int largest = o.counts().stream().mapToInt(Integer::intValue).max().orElse(0);
-      double close = r.median("close N=" + largest, "tether", "time-to-all-outcomes");
-      b.append(check("graceful close of N=" + largest + " within 3 s" + (largest < 8000 ? " (target is for N=8000)" : ""),
-          close, close <= 3000, " ms"));
-    }
-    if (o.scenarios().contains("accept")) {
-      for (int n : o.counts()) {
-        String s = "accept N=" + n;
-        double rate = r.median(s, "tether", "accept-rate") / r.median(s, "pekko-raw", "accept-rate");
-        b.append(check("accept rate >= 0.9x pekko-raw (" + s + ")", rate, rate >= 0.9, "x"));
-        double heap = r.median(s, "tether", "heap-per-connection") / r.median(s, "pekko-raw", "heap-per-connection");
-        b.append(check("heap per connection <= 1.1x pekko-raw (" + s + ")", heap, heap <= 1.1, "x"));
+      if (o.jmh()) {
+        double rt = r.median("jmh echo 64 B", t, "round-trip") / r.median("jmh echo 64 B", "pekko-raw", "round-trip");
+        b.append(check("64-byte echo round trip <= 1.2x pekko-raw", rt, rt <= 1.2, "x"));
+      }
+      if (o.scenarios().contains("scale")) {
+        int largest = o.counts().stream().mapToInt(Integer::intValue).max().orElse(0);
+        double close = r.median("close N=" + largest, t, "time-to-all-outcomes");
+        b.append(check("graceful close of N=" + largest + " within 1.5 s" + (largest != 8000 ? " (target is for N=8000)" : ""),
+            close, close <= 1500, " ms"));
+      }
+      if (o.scenarios().contains("accept")) {
+        for (int n : o.counts()) {
+          String s = "accept N=" + n;
+          double rate = r.median(s, t, "accept-rate") / r.median(s, "pekko-raw", "accept-rate");
+          b.append(check("accept rate >= 0.9x pekko-raw (" + s + ")", rate, rate >= 0.9, "x"));
+          double heap = r.median(s, t, "heap-per-connection");
+          b.append(check("accepted connection's heap <= 40 KB (" + s + ")", heap / 1000, heap <= 40_000, " KB"));
+        }
       }
     }
     return b.toString();

@@ -76,7 +76,7 @@ record BenchOptions(
       else if (a.startsWith("--out=")) out = Path.of(v);
       else throw new IllegalArgumentException("unknown option " + a + "; known: --smoke --n=1000,5000 --reps=3 "
           + "--no-warmup --window=5 --open-concurrency=256 --handshake-concurrency=32 --chunk=16384 "
-          + "--systems=tether,pekko-raw,netty --scenarios=handshake,throughput,scale,accept --no-storm --no-jmh --out=bench/target");
+          + "--systems=tether,tether-pekko-stage,pekko-raw,netty --scenarios=handshake,throughput,scale,accept --no-storm --no-jmh --out=bench/target");
     }
     for (String s : scenarios) {
       if (!SCENARIOS.contains(s)) throw new IllegalArgumentException("unknown scenario " + s + "; known: " + SCENARIOS);

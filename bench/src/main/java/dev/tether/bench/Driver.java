@@ -1,6 +1,7 @@
 package dev.tether.bench;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,8 +35,21 @@ public abstract class Driver implements AutoCloseable {
     }
   }
 
-  /** The echo server, the client TLS context and the common settings. */
-  public record Target(int port, SSLContext tls, Backoff backoff) {}
+  /**
+   * The echo servers, the client TLS context and the common settings. Connection {@code idx} goes to
+   * {@link #port(int)}: the servers take turns, so that N connections spread evenly over them (one
+   * server JVM cannot hold more sockets than the process file limit).
+   */
+  public record Target(List<Integer> ports, SSLContext tls, Backoff backoff) {
+    public Target(int port, SSLContext tls, Backoff backoff) {
+      this(List.of(port), tls, backoff);
+    }
+
+    /** The port of connection {@code idx}'s echo server. */
+    public int port(int idx) {
+      return ports.get(idx % ports.size());
+    }
+  }
 
   protected final Target target;
   protected final Events events;
@@ -49,8 +63,23 @@ public abstract class Driver implements AutoCloseable {
     this.events = events;
   }
 
-  /** {@code tether}, {@code pekko-raw} or {@code netty}. */
+  /** The system's name: one of {@link Results#SYSTEMS}. */
   public abstract String system();
+
+  /**
+   * A fresh driver of {@code system}: {@code tether} (the product as shipped), {@code
+   * tether-pekko-stage} (the same with {@code tether.tls-stage = pekko}), {@code pekko-raw} or {@code
+   * netty}.
+   */
+  public static Driver create(String system, Target target, Events events) {
+    return switch (system) {
+      case "tether" -> new TetherDriver(target, events, dev.tether.connection.TlsStage.TETHER);
+      case "tether-pekko-stage" -> new TetherDriver(target, events, dev.tether.connection.TlsStage.PEKKO);
+      case "pekko-raw" -> new PekkoRawDriver(target, events);
+      case "netty" -> new NettyDriver(target, events);
+      default -> throw new IllegalArgumentException("unknown system " + system + "; known: " + Results.SYSTEMS);
+    };
+  }
 
   /**
    * Opens connection {@code idx}. With {@code flood}, it writes {@code chunk}-sized buffers as fast

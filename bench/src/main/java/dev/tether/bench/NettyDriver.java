@@ -129,12 +129,12 @@ public final class NettyDriver extends Driver {
           @Override
           protected void initChannel(SocketChannel ch) {
             c.channel = ch;
-            c.ssl = new SslHandler(ThrowawayTls.clientEngine(target.tls(), target.port()));
+            c.ssl = new SslHandler(ThrowawayTls.clientEngine(target.tls(), target.port(idx)));
             c.ssl.handshakeFuture().addListener(c::onHandshake);
             ch.pipeline().addLast(c.ssl, new IdleStateHandler(0, 0, IDLE.toSeconds(), TimeUnit.SECONDS), c);
           }
         })
-        .connect(ThrowawayTls.HOST, target.port())
+        .connect(ThrowawayTls.HOST, target.port(idx))
         .addListener(f -> {
           if (!f.isSuccess()) c.end(false, "connect failed: " + f.cause());
         });

@@ -57,7 +57,7 @@ public final class PekkoRawDriver extends Driver {
       this.idx = idx;
       this.flood = flood;
       this.chunk = chunk;
-      this.engine = ThrowawayTls.clientEngine(target.tls(), target.port());
+      this.engine = ThrowawayTls.clientEngine(target.tls(), target.port(idx));
     }
 
     void onHandshake() {
@@ -104,7 +104,7 @@ public final class PekkoRawDriver extends Driver {
     BidiFlow<ByteString, ByteString, ByteString, ByteString, UniqueKillSwitch> kill =
         BidiFlow.fromGraph(KillSwitches.<ByteString, ByteString>singleBidi());
     var tcp = Tcp.get(system).outgoingConnection(
-        InetSocketAddress.createUnresolved(ThrowawayTls.HOST, target.port()),
+        InetSocketAddress.createUnresolved(ThrowawayTls.HOST, target.port(idx)),
         Optional.empty(), List.of(), true, Optional.empty(), Optional.empty());
     Flow<TLSProtocol.SslTlsOutbound, TLSProtocol.SslTlsInbound, UniqueKillSwitch> transport =
         tls.atop(kill, Keep.right()).join(tcp, Keep.left());

@@ -15,7 +15,8 @@ import java.util.Map;
  * spread (min..max), printed side by side with the product/baseline ratios and written as JSON.
  */
 final class Results {
-  static final List<String> SYSTEMS = List.of("tether", "pekko-raw", "netty");
+  /** Every system, in table order: the product with either TLS stage, then the two baselines. */
+  static final List<String> SYSTEMS = List.of("tether", "tether-pekko-stage", "pekko-raw", "netty");
 
   private record Key(String scenario, String metric) {}
 
@@ -50,13 +51,18 @@ final class Results {
     return s.get(Math.max(0, Math.min(s.size() - 1, i)));
   }
 
+  /**
+   * The table: one column per system, then the ratios tether / pekko-raw, tether / netty, tether /
+   * tether-pekko-stage (Tether's TLS stage against Pekko's, the rest alike) and tether-pekko-stage /
+   * pekko-raw (the actor layer over the same TLS stage).
+   */
   synchronized String table() {
     StringBuilder b = new StringBuilder();
-    String fmt = "| %-22s | %-28s | %-8s | %-23s | %-23s | %-23s | %9s | %9s |%n";
-    b.append(String.format(Locale.ROOT, fmt, "scenario", "metric", "unit", "tether", "pekko-raw", "netty",
-        "t/pekko", "t/netty"));
+    String fmt = "| %-22s | %-28s | %-8s | %-23s | %-23s | %-23s | %-23s | %7s | %7s | %7s | %11s |%n";
+    b.append(String.format(Locale.ROOT, fmt, "scenario", "metric", "unit", SYSTEMS.get(0), SYSTEMS.get(1), SYSTEMS.get(2),
+        SYSTEMS.get(3), "t/pekko", "t/netty", "t/t-pks", "t-pks/pekko"));
     b.append(String.format(Locale.ROOT, fmt, "-".repeat(22), "-".repeat(28), "-".repeat(8), "-".repeat(23),
-        "-".repeat(23), "-".repeat(23), "-".repeat(9), "-".repeat(9)));
+        "-".repeat(23), "-".repeat(23), "-".repeat(23), "-".repeat(7), "-".repeat(7), "-".repeat(7), "-".repeat(11)));
     List<String> scenarios = samples.keySet().stream().map(Key::scenario).distinct().toList();
     List<Map.Entry<Key, Map<String, List<Double>>>> rows = new ArrayList<>(samples.entrySet());
     rows.sort(java.util.Comparator.comparingInt(e -> scenarios.indexOf(e.getKey().scenario())));
@@ -65,9 +71,11 @@ final class Results {
       List<String> cells = new ArrayList<>();
       for (String system : SYSTEMS) cells.add(cell(e.getValue().get(system)));
       double t = median(k.scenario(), "tether", k.metric());
+      double tps = median(k.scenario(), "tether-pekko-stage", k.metric());
+      double raw = median(k.scenario(), "pekko-raw", k.metric());
       b.append(String.format(Locale.ROOT, fmt, k.scenario(), k.metric(), units.get(k), cells.get(0), cells.get(1),
-          cells.get(2), ratio(t, median(k.scenario(), "pekko-raw", k.metric())),
-          ratio(t, median(k.scenario(), "netty", k.metric()))));
+          cells.get(2), cells.get(3), ratio(t, raw), ratio(t, median(k.scenario(), "netty", k.metric())), ratio(t, tps),
+          ratio(tps, raw)));
     }
     return b.toString();
   }

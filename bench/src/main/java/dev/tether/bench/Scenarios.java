@@ -24,7 +24,8 @@ final class Scenarios {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
   private final BenchOptions options;
-  private final EchoServerProcess server;
+  /** The echo peers; connection {@code idx} goes to {@code servers[idx % size]} (see {@link Driver.Target}). */
+  private final List<EchoServerProcess> servers;
   private final AcceptClientProcess acceptClient;
   private final ThrowawayTls tls;
   private final Results results;
@@ -32,13 +33,13 @@ final class Scenarios {
   private final Consumer<String> progress;
 
   /**
-   * @param server the echo peer of the outbound scenarios (null if none of them runs)
+   * @param servers the echo peers of the outbound scenarios (empty if none of them runs)
    * @param acceptClient the clients of the accept scenario (null if it does not run)
    */
-  Scenarios(BenchOptions options, EchoServerProcess server, AcceptClientProcess acceptClient, ThrowawayTls tls,
+  Scenarios(BenchOptions options, List<EchoServerProcess> servers, AcceptClientProcess acceptClient, ThrowawayTls tls,
       Results results, Consumer<String> failures, Consumer<String> progress) {
     this.options = options;
-    this.server = server;
+    this.servers = servers;
     this.acceptClient = acceptClient;
     this.tls = tls;
     this.results = results;
@@ -47,13 +48,9 @@ final class Scenarios {
   }
 
   private Driver driver(String system, Driver.Events events) {
-    Driver.Target target = new Driver.Target(server.port(), tls.newClientContext(), options.backoff());
-    return switch (system) {
-      case "tether" -> new TetherDriver(target, events);
-      case "pekko-raw" -> new PekkoRawDriver(target, events);
-      case "netty" -> new NettyDriver(target, events);
-      default -> throw new IllegalArgumentException(system);
-    };
+    Driver.Target target =
+        new Driver.Target(servers.stream().map(EchoServerProcess::port).toList(), tls.newClientContext(), options.backoff());
+    return Driver.create(system, target, events);
   }
 
   private void put(boolean record, String scenario, String system, String metric, String unit, double value) {
@@ -78,29 +75,29 @@ final class Scenarios {
     String sStorm = "reconnect N=" + n;
     String sClose = "close N=" + n;
     try (Driver d = driver(system, t)) {
-      long heapBefore = usedHeapAfterGc();
+      Footprint before = Footprint.afterGc();
       long t0 = System.nanoTime();
       t.openAll(i -> d.open(i, false, 0), OPEN_TIMEOUT);
       boolean allOpen = ConnectionTracker.await(t::openNow, n, OPEN_TIMEOUT);
       double openMs = (System.nanoTime() - t0) / 1e6;
       int threads = ManagementFactory.getThreadMXBean().getThreadCount();
-      long heapAfter = usedHeapAfterGc();
+      Footprint after = Footprint.afterGc();
       int failedOpen = t.failedOpens() + (allOpen ? 0 : n - t.openNow());
       put(record, sOpen, system, "time-to-all-open", "ms", openMs);
-      put(record, sOpen, system, "heap-per-connection", "bytes", (heapAfter - heapBefore) / (double) n);
+      putFootprint(record, sOpen, system, before, after, n);
       put(record, sOpen, system, "live-threads", "threads", threads);
       put(record, sOpen, system, "failed-connections", "count", failedOpen);
       diagnostics(record, sOpen, d);
       fail(record, sOpen, system, failedOpen, t.problems());
-      progress.accept(String.format("  %s %s: all open in %.0f ms, %.0f B/conn heap, %d threads%s", sOpen, system, openMs,
-          (heapAfter - heapBefore) / (double) n, threads, allOpen ? "" : " (NOT ALL OPEN: " + t.openNow() + ")"));
+      progress.accept(String.format("  %s %s: all open in %.0f ms, %s, %d threads%s", sOpen, system, openMs,
+          describe(before, after, n), threads, allOpen ? "" : " (NOT ALL OPEN: " + t.openNow() + ")"));
       if (!allOpen) return;
 
       if (storm) {
         long mark = System.nanoTime();
         t.markStorm(mark);
-        server.kill();
-        server.restart();
+        for (EchoServerProcess server : servers) server.kill();
+        for (EchoServerProcess server : servers) server.restart();
         boolean back = ConnectionTracker.await(t::reopened, n, STORM_TIMEOUT);
         double stormMs = (System.nanoTime() - mark) / 1e6;
         int failedStorm = n - t.reopened();
@@ -251,18 +248,17 @@ final class Scenarios {
       int primerFailed = acceptRound(srv, PRIMER_CONNECTIONS).failed();
       srv.resetCounts();
 
-      long heapBefore = usedHeapAfterGc();
+      Footprint before = Footprint.afterGc();
       long t0 = System.nanoTime();
       acceptClient.open(srv.port(), n, options.openConcurrency());
       boolean allAccepted = ConnectionTracker.await(srv::handshakes, n, OPEN_TIMEOUT);
       double acceptMs = (srv.lastHandshakeNanos() - t0) / 1e6;
       AcceptClientProcess.Opened opened = acceptClient.awaitOpened(OPEN_TIMEOUT);
       int threads = ManagementFactory.getThreadMXBean().getThreadCount();
-      long heapAfter = usedHeapAfterGc();
-      double heapPerConnection = (heapAfter - heapBefore) / (double) n;
+      Footprint after = Footprint.afterGc();
       progress.accept(String.format("  %s %s: %d accepted in %.0f ms (%.0f conn/s), client: %d ready in %.0f ms, "
-          + "%.0f B/conn heap, %d threads", scenario, system, srv.handshakes(), acceptMs, n / (acceptMs / 1000),
-          opened.ready(), opened.millis(), heapPerConnection, threads));
+          + "%s, %d threads", scenario, system, srv.handshakes(), acceptMs, n / (acceptMs / 1000),
+          opened.ready(), opened.millis(), describe(before, after, n), threads));
       long hold = Long.getLong("bench.accept.hold-seconds", 0);
       if (hold > 0) {
         progress.accept("    holding " + opened.ready() + " connections open for " + hold + " s; harness pid "
@@ -273,7 +269,7 @@ final class Scenarios {
       Round closed = closeRound(srv, opened);
 
       if (allAccepted) put(record, scenario, system, "accept-rate", "conn/s", n / (acceptMs / 1000));
-      put(record, scenario, system, "heap-per-connection", "bytes", heapPerConnection);
+      putFootprint(record, scenario, system, before, after, n);
       put(record, scenario, system, "live-threads", "threads", threads);
       put(record, scenario, system, "unclean-closes", "count", closed.unclean());
       put(record, scenario, system, "failed-connections", "count", primerFailed + closed.failed());
@@ -323,15 +319,22 @@ final class Scenarios {
     if (!diag.isEmpty()) progress.accept("    " + d.system() + " diagnostics: " + diag);
   }
 
-  /** Used heap after full collections; the JVM-wide figure, so only one driver runs at a time. */
-  static long usedHeapAfterGc() throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 4; i++) {
-      System.gc();
-      Thread.sleep(50);
-      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    return used;
+  /**
+   * Heap, outside-heap and resident memory per connection between two {@link Footprint}s of this
+   * JVM: JVM-wide figures, so only one driver runs at a time. The last two only where RSS is known
+   * and the heap pre-touched (see {@link Footprint}).
+   */
+  private void putFootprint(boolean record, String scenario, String system, Footprint before, Footprint after, int n) {
+    put(record, scenario, system, "heap-per-connection", "bytes", after.heapPerConnection(before, n));
+    double outside = after.nativePerConnection(before, n);
+    if (Double.isNaN(outside)) return;
+    put(record, scenario, system, "off-heap-per-connection", "bytes", outside);
+    put(record, scenario, system, "rss-per-connection", "bytes", after.rssPerConnection(before, n));
+  }
+
+  private static String describe(Footprint before, Footprint after, int n) {
+    return String.format("%.0f B/conn heap, %.0f B/conn off-heap resident", after.heapPerConnection(before, n),
+        after.nativePerConnection(before, n));
   }
 
   static void settle() throws InterruptedException {

@@ -1,7 +1,6 @@
 package dev.tether.bench;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.tether.connection.ConnectionEvent;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
@@ -10,6 +9,7 @@ import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ListenerSpec;
 import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.TlsProfile;
+import dev.tether.connection.TlsStage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,21 +30,24 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * The product in the accept scenario: one {@link ConnectionManager} as shipped (reference.conf) with
- * one listener, handler {@code echo}, and a subscriber. A connection counts as accepted when its
+ * one listener, handler {@code echo}, and a subscriber; {@code tls-stage} as the system says
+ * ({@code tether}: Tether's stage, {@code tether-pekko-stage}: Pekko's). A connection counts as accepted when its
  * {@code StateChanged(open)} reaches the subscriber: what an application watching events sees.
  */
 final class TetherAcceptServer extends AcceptServer {
   private static final String PROFILE = "bench-server";
   private static final String LISTENER = "accept";
 
+  private final TlsStage stage;
   private final ActorSystem<Void> system;
   private final ActorRef<ConnectionManager.Command> manager;
   private final int port;
   /** How late "open" reaches the subscriber: from the connection's timestamp to our receipt. */
   private final ConcurrentLinkedQueue<Double> openEventLagMillis = new ConcurrentLinkedQueue<>();
 
-  TetherAcceptServer(SSLContext tls, int maxConnections) throws Exception {
-    Config config = ConfigFactory.load();
+  TetherAcceptServer(SSLContext tls, int maxConnections, TlsStage stage) throws Exception {
+    this.stage = stage;
+    Config config = TetherDriver.config(stage);
     this.system = ActorSystem.create(Behaviors.empty(), "tether-accept-bench", config);
     ConnectionManagerSettings settings = ConnectionManagerSettings.create(config)
         .withTlsProfile(new TlsProfile(PROFILE, tls, ThrowawayTls.PROTOCOLS, false, true));
@@ -93,7 +96,7 @@ final class TetherAcceptServer extends AcceptServer {
 
   @Override
   String system() {
-    return "tether";
+    return TetherDriver.systemName(stage);
   }
 
   @Override

@@ -14,6 +14,7 @@ import dev.tether.connection.InboundEvent;
 import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.SendResult;
 import dev.tether.connection.TlsProfile;
+import dev.tether.connection.TlsStage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,8 +34,13 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.util.ByteString;
 
-/** The product: one {@link ConnectionManager}, connections opened and closed through its protocol. */
+/**
+ * The product: one {@link ConnectionManager}, connections opened and closed through its protocol.
+ * System {@code tether} runs it as shipped (Tether's TLS stage), {@code tether-pekko-stage} the same
+ * with {@code tether.tls-stage = pekko} (Pekko's {@code TLS.create}), everything else alike.
+ */
 public final class TetherDriver extends Driver {
+  private final TlsStage stage;
   private final ActorSystem<Void> system;
   private final ActorRef<ConnectionManager.Command> manager;
   private final ActorRef<InboundEvent> inbound;
@@ -47,9 +53,10 @@ public final class TetherDriver extends Driver {
   /** Outcomes by kind since the last {@link #diagnostics()}. */
   private final Map<String, Integer> outcomeKinds = new ConcurrentHashMap<>();
 
-  public TetherDriver(Target target, Events events) {
+  public TetherDriver(Target target, Events events, TlsStage stage) {
     super(target, events);
-    Config config = ConfigFactory.load();
+    this.stage = stage;
+    Config config = config(stage);
     this.system = ActorSystem.create(Behaviors.empty(), "tether-bench", config);
     ConnectionSettings base =
         ConnectionSettings.fromConfig(config.getConfig("tether.connection-defaults"), "tether.connection-defaults");
@@ -72,9 +79,19 @@ public final class TetherDriver extends Driver {
     manager.tell(new ConnectionManager.Subscribe(subscriber));
   }
 
+  /** The configuration as shipped (reference.conf, system properties) with {@code tether.tls-stage} set. */
+  static Config config(TlsStage stage) {
+    return ConfigFactory.parseString("tether.tls-stage = " + stage.wireName()).withFallback(ConfigFactory.load());
+  }
+
+  /** The bench's name of the Tether system running {@code stage}. */
+  static String systemName(TlsStage stage) {
+    return stage == TlsStage.TETHER ? "tether" : "tether-" + stage.wireName() + "-stage";
+  }
+
   @Override
   public String system() {
-    return "tether";
+    return systemName(stage);
   }
 
   static ConnectionId id(int idx) {
@@ -88,7 +105,7 @@ public final class TetherDriver extends Driver {
   @Override
   public void open(int idx, boolean flood, int chunk) {
     if (flood) floodChunk.put(idx, chunk);
-    ConnectionSpec spec = ConnectionSpec.of(id(idx).value(), ThrowawayTls.HOST, target.port()).withListener(inbound);
+    ConnectionSpec spec = ConnectionSpec.of(id(idx).value(), ThrowawayTls.HOST, target.port(idx)).withListener(inbound);
     manager.tell(new ConnectionManager.Open(spec, openReplies));
   }
 

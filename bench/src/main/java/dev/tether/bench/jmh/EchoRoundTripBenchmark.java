@@ -2,9 +2,6 @@ package dev.tether.bench.jmh;
 
 import dev.tether.bench.Driver;
 import dev.tether.bench.EchoServerProcess;
-import dev.tether.bench.NettyDriver;
-import dev.tether.bench.PekkoRawDriver;
-import dev.tether.bench.TetherDriver;
 import dev.tether.bench.ThrowawayTls;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +20,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The per-operation cost: one 64-byte write echoed back over one open TLS 1.3 connection. For
- * Tether that is {@code ConnectionManager.Send} → connection actor → TLS stage, and the listener
- * actor on the way back; for the baselines a queue offer (Pekko) or {@code writeAndFlush} (Netty).
+ * Tether (either TLS stage) that is {@code ConnectionManager.Send} → connection actor → TLS stage,
+ * and the listener actor on the way back; for the baselines a queue offer (Pekko) or {@code writeAndFlush} (Netty).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,7 +30,7 @@ public class EchoRoundTripBenchmark {
   public static final String TLS_DIR = "bench.tls.dir";
   public static final String LOG = "bench.server.log";
 
-  @Param({"tether", "pekko-raw", "netty"})
+  @Param({"tether", "tether-pekko-stage", "pekko-raw", "netty"})
   public String system;
 
   private EchoServerProcess server;
@@ -56,11 +53,7 @@ public class EchoRoundTripBenchmark {
     };
     Driver.Target target = new Driver.Target(server.port(), tls.newClientContext(),
         new Driver.Backoff(Duration.ofMillis(250), Duration.ofSeconds(4), 1.0));
-    driver = switch (system) {
-      case "tether" -> new TetherDriver(target, events);
-      case "pekko-raw" -> new PekkoRawDriver(target, events);
-      default -> new NettyDriver(target, events);
-    };
+    driver = Driver.create(system, target, events);
     driver.open(0, false, 0);
     if (!open.await(30, TimeUnit.SECONDS)) throw new IllegalStateException(system + ": the connection did not open");
   }
