@@ -7,8 +7,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.util.ByteString;
 
 /**
- * INTERNAL API: moves one incarnation's writes from its {@link WriteQueue} into the stream, one at a
- * time (the plaintext source acknowledges each), and answers each sender: accepted once the TLS
+ * INTERNAL API: moves one incarnation's writes from its {@link WriteQueue} into the stream, one
+ * element at a time (the plaintext source acknowledges each; writes that waited together share
+ * one), and answers each sender: accepted once the TLS
  * stage has taken the bytes, rejected when the queue is full or the incarnation ended. Owned by the
  * connection actor; it only tells.
  */
@@ -55,10 +56,10 @@ final class WritePump {
 
   /** As {@link #taken()}, but write nothing more: the transport is being reset. */
   void answerTaken() {
-    queue.acknowledged().ifPresent(done -> {
+    for (WriteQueue.PendingWrite done : queue.acknowledged()) {
       counters.addOut(done.bytes().size());
       done.replyTo().ifPresent(r -> r.tell(new SendResult.Accepted(id, done.bytes().size())));
-    });
+    }
   }
 
   /** The incarnation ended: every write the stream did not take is rejected. */

@@ -30,39 +30,64 @@ class WriteQueueTest {
   void anEmptyQueueIsIdleWhileOpen() {
     WriteQueue q = new WriteQueue(4);
     assertSame(Idle.INSTANCE, q.next());
-    assertEquals(Optional.empty(), q.acknowledged(), "nothing was in flight");
+    assertEquals(List.of(), q.acknowledged(), "nothing was in flight");
   }
 
   @Test
-  void oneWriteInFlightAtATimeInOrder() {
+  void oneElementInFlightAtATimeInOrder() {
     WriteQueue q = new WriteQueue(4);
     assertTrue(q.offer(bytes("a"), alice));
+    assertEquals(new Write(bytes("a")), q.next(), "a lone write leaves at once");
     assertTrue(q.offer(bytes("b"), bob));
-    assertTrue(q.offer(bytes("c"), alice));
-
-    assertEquals(new Write(bytes("a")), q.next());
     assertSame(Idle.INSTANCE, q.next(), "a is in flight: nothing else is handed out");
-
-    assertEquals(Optional.of(new PendingWrite(bytes("a"), Optional.of(alice))), q.acknowledged());
+    assertEquals(List.of(new PendingWrite(bytes("a"), Optional.of(alice))), q.acknowledged());
     assertEquals(new Write(bytes("b")), q.next());
-    assertEquals(Optional.of(new PendingWrite(bytes("b"), Optional.of(bob))), q.acknowledged());
-    assertEquals(new Write(bytes("c")), q.next());
-    assertEquals(bytes("c"), q.acknowledged().orElseThrow().bytes());
+    assertEquals(List.of(new PendingWrite(bytes("b"), Optional.of(bob))), q.acknowledged());
     assertSame(Idle.INSTANCE, q.next());
-    assertEquals(Optional.empty(), q.acknowledged(), "a second acknowledgement finds nothing in flight");
+    assertEquals(List.of(), q.acknowledged(), "a second acknowledgement finds nothing in flight");
+  }
+
+  @Test
+  void writesThatWaitTogetherLeaveAsOneElementAndAreTakenTogether() {
+    WriteQueue q = new WriteQueue(8);
+    q.offer(bytes("a"), alice);
+    assertEquals(new Write(bytes("a")), q.next());
+    q.offer(bytes("b"), bob);
+    q.offer(bytes("c"), alice);
+    assertEquals(2, q.pendingCount());
+    q.acknowledged();
+    assertEquals(new Write(bytes("bc")), q.next(), "b and c waited together: one element, in order");
+    assertEquals(0, q.pendingCount(), "both left the queue");
+    assertEquals(List.of(new PendingWrite(bytes("b"), Optional.of(bob)), new PendingWrite(bytes("c"), Optional.of(alice))),
+        q.acknowledged(), "each is answered on its own");
+  }
+
+  @Test
+  void anElementCarriesAtMostTheCoalesceLimitUnlessOneWriteIsLarger() {
+    int half = WriteQueue.COALESCE_LIMIT / 2;
+    WriteQueue q = new WriteQueue(8);
+    q.offer(ByteString.fromArray(new byte[half]), alice);
+    q.offer(ByteString.fromArray(new byte[half]), alice);
+    q.offer(ByteString.fromArray(new byte[1]), alice);
+    q.offer(ByteString.fromArray(new byte[WriteQueue.COALESCE_LIMIT + 1]), alice);
+    assertEquals(WriteQueue.COALESCE_LIMIT, ((Write) q.next()).bytes().size(), "two halves fill the limit exactly");
+    assertEquals(2, q.acknowledged().size());
+    assertEquals(1, ((Write) q.next()).bytes().size(), "the large write does not fit behind the small one");
+    q.acknowledged();
+    assertEquals(WriteQueue.COALESCE_LIMIT + 1, ((Write) q.next()).bytes().size(), "a write beyond the limit goes alone");
   }
 
   @Test
   void pingsAndUserWritesShareOneOrder() {
     WriteQueue q = new WriteQueue(4);
     q.offer(bytes("a"), alice);
+    assertEquals(new Write(bytes("a")), q.next());
     q.ping(bytes("PING\n"));
     q.offer(bytes("b"), bob);
-    assertEquals(new Write(bytes("a")), q.next());
     q.acknowledged();
-    assertEquals(new Write(bytes("PING\n")), q.next());
-    assertEquals(Optional.of(PendingWrite.ping(bytes("PING\n"))), q.acknowledged(), "a ping has no one to answer");
-    assertEquals(new Write(bytes("b")), q.next());
+    assertEquals(new Write(bytes("PING\nb")), q.next());
+    assertEquals(List.of(PendingWrite.ping(bytes("PING\n")), new PendingWrite(bytes("b"), Optional.of(bob))),
+        q.acknowledged(), "a ping has no one to answer");
   }
 
   @Test
@@ -74,10 +99,11 @@ class WriteQueueTest {
     assertFalse(q.offer(bytes("c"), bob), "two already wait");
     assertEquals(2, q.pendingCount());
 
-    assertEquals(new Write(bytes("a")), q.next()); // a leaves the queue: in flight
-    assertEquals(1, q.pendingCount());
-    assertTrue(q.offer(bytes("c"), bob), "room again once one was handed to the stream");
-    assertFalse(q.offer(bytes("d"), bob));
+    assertEquals(new Write(bytes("ab")), q.next()); // both leave the queue together: in flight
+    assertEquals(0, q.pendingCount());
+    assertTrue(q.offer(bytes("c"), bob), "room again once they were handed to the stream");
+    assertTrue(q.offer(bytes("d"), bob));
+    assertFalse(q.offer(bytes("e"), bob));
   }
 
   @Test
@@ -95,11 +121,11 @@ class WriteQueueTest {
   void finishesOnlyWhenClosingAndEmptyAndOnlyOnce() {
     WriteQueue q = new WriteQueue(4);
     q.offer(bytes("a"), alice);
+    assertEquals(new Write(bytes("a")), q.next());
     q.offer(bytes("b"), alice);
     q.closeWhenWritten();
-    assertEquals(new Write(bytes("a")), q.next(), "closing still writes what waits, first");
     q.acknowledged();
-    assertEquals(new Write(bytes("b")), q.next());
+    assertEquals(new Write(bytes("b")), q.next(), "closing still writes what waits, first");
     assertSame(Idle.INSTANCE, q.next(), "b still in flight");
     q.acknowledged();
     assertSame(Finish.INSTANCE, q.next(), "closing and empty: complete the plaintext side");
@@ -129,10 +155,10 @@ class WriteQueueTest {
   void takeUnwrittenReturnsTheWriteInFlightFirstThenThePendingInOrderAndEmptiesTheQueue() {
     WriteQueue q = new WriteQueue(4);
     q.offer(bytes("a"), alice);
+    assertEquals(new Write(bytes("a")), q.next());
     q.offer(bytes("b"), bob);
     q.ping(bytes("PING\n"));
     q.offer(bytes("c"), alice);
-    assertEquals(new Write(bytes("a")), q.next());
 
     List<PendingWrite> unwritten = q.takeUnwritten();
 
@@ -142,7 +168,7 @@ class WriteQueueTest {
         PendingWrite.ping(bytes("PING\n")),
         new PendingWrite(bytes("c"), Optional.of(alice))), unwritten);
     assertEquals(0, q.pendingCount());
-    assertEquals(Optional.empty(), q.acknowledged(), "nothing in flight any more");
+    assertEquals(List.of(), q.acknowledged(), "nothing in flight any more");
     assertSame(Idle.INSTANCE, q.next());
     assertEquals(List.of(), q.takeUnwritten(), "a second call finds nothing");
   }
