@@ -173,7 +173,8 @@ public final class BenchMain {
         .include(EchoRoundTripBenchmark.class.getName())
         .param("system", o.systems().toArray(String[]::new))
         .forks(1)
-        .jvmArgsAppend("-Xmx1g", "-D" + EchoRoundTripBenchmark.TLS_DIR + "=" + tls.cert().getParent().toAbsolutePath(),
+        // The fork inherits the harness's options; its -Xms4g would exceed -Xmx1g, so both are set here.
+        .jvmArgsAppend("-Xms1g", "-Xmx1g", "-D" + EchoRoundTripBenchmark.TLS_DIR + "=" + tls.cert().getParent().toAbsolutePath(),
             "-D" + EchoRoundTripBenchmark.LOG + "=" + o.out().resolve("echo-server-jmh.log").toAbsolutePath());
     if (o.smoke()) {
       b.warmupIterations(1).warmupTime(TimeValue.milliseconds(500)).measurementIterations(1)

@@ -20,6 +20,14 @@ import java.util.function.Consumer;
  */
 final class Scenarios {
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(120);
+  /**
+   * How long opening N may take before the connections not open count as failed: 120 s, plus 20 ms
+   * per connection beyond 5000 (a slowest rate of 50/s), so that N = 20000 on a busy 2-core machine
+   * measures the systems, not the deadline.
+   */
+  private static Duration openTimeout(int n) {
+    return OPEN_TIMEOUT.plusMillis(Math.max(0, n - 5000) * 20L);
+  }
   private static final Duration STORM_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -77,8 +85,8 @@ final class Scenarios {
     try (Driver d = driver(system, t)) {
       Footprint before = Footprint.afterGc();
       long t0 = System.nanoTime();
-      t.openAll(i -> d.open(i, false, 0), OPEN_TIMEOUT);
-      boolean allOpen = ConnectionTracker.await(t::openNow, n, OPEN_TIMEOUT);
+      t.openAll(i -> d.open(i, false, 0), openTimeout(n));
+      boolean allOpen = ConnectionTracker.await(t::openNow, n, openTimeout(n));
       double openMs = (System.nanoTime() - t0) / 1e6;
       int threads = ManagementFactory.getThreadMXBean().getThreadCount();
       Footprint after = Footprint.afterGc();
@@ -251,9 +259,9 @@ final class Scenarios {
       Footprint before = Footprint.afterGc();
       long t0 = System.nanoTime();
       acceptClient.open(srv.port(), n, options.openConcurrency());
-      boolean allAccepted = ConnectionTracker.await(srv::handshakes, n, OPEN_TIMEOUT);
+      boolean allAccepted = ConnectionTracker.await(srv::handshakes, n, openTimeout(n));
       double acceptMs = (srv.lastHandshakeNanos() - t0) / 1e6;
-      AcceptClientProcess.Opened opened = acceptClient.awaitOpened(OPEN_TIMEOUT);
+      AcceptClientProcess.Opened opened = acceptClient.awaitOpened(openTimeout(n));
       int threads = ManagementFactory.getThreadMXBean().getThreadCount();
       Footprint after = Footprint.afterGc();
       progress.accept(String.format("  %s %s: %d accepted in %.0f ms (%.0f conn/s), client: %d ready in %.0f ms, "
