@@ -158,8 +158,8 @@ final class ClusterConnections {
   /** First: is the id stored already (managed somewhere in the cluster)? Answered with {@link SpecChecked}. */
   void open(ConnectionManager.Open open) {
     String id = open.spec().id().value();
-    store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, SpecStore.READ_LOCAL, r), response -> new SpecChecked(open,
-        response instanceof Replicator.GetSuccess<LWWMap<String, String>> s && s.get(SpecStore.KEY).contains(id)));
+    store.askGet(r -> new Replicator.Get<>(SpecStore.specs(id), SpecStore.READ_LOCAL, r), response -> new SpecChecked(open,
+        response instanceof Replicator.GetSuccess<LWWMap<String, String>> s && s.get(SpecStore.specs(id)).contains(id)));
   }
 
   /** The answer to {@link #open}: refuse a duplicate, else store it. */
@@ -186,7 +186,7 @@ final class ClusterConnections {
   void store(ConnectionManager.Open open) {
     ConnectionSpec spec = open.spec();
     String text = ConnectionSpecCodec.encode(spec, spec.settings().orElse(settings.defaults()));
-    store.askUpdate(r -> new Replicator.Update<>(SpecStore.KEY, SpecStore.empty(), SpecStore.WRITE, r,
+    store.askUpdate(r -> new Replicator.Update<>(SpecStore.specs(spec.id().value()), SpecStore.empty(), SpecStore.WRITE, r,
             map -> map.put(self, spec.id().value(), text)),
         response -> new SpecStored(open, response instanceof Replicator.UpdateSuccess
             || response instanceof Replicator.UpdateTimeout)); // a timeout: stored here, spreading by gossip
@@ -197,11 +197,14 @@ final class ClusterConnections {
     entity(open.spec().id()).tell(new ConnectionEntity.Start(open.spec(), open.replyTo()));
   }
 
+  /** Reads every bucket of stored ids; each answers with its own {@link StoredIds}, woken as it comes. */
   void readIds() {
-    store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, SpecStore.READ_LOCAL, r), response -> new StoredIds(
-        response instanceof Replicator.GetSuccess<LWWMap<String, String>> s
-            ? java.util.Set.copyOf(s.get(SpecStore.KEY).getEntries().keySet())
-            : java.util.Set.of()));
+    for (org.apache.pekko.cluster.ddata.Key<LWWMap<String, String>> key : SpecStore.allSpecs()) {
+      store.askGet(r -> new Replicator.Get<>(key, SpecStore.READ_LOCAL, r), response -> new StoredIds(
+          response instanceof Replicator.GetSuccess<LWWMap<String, String>> s
+              ? java.util.Set.copyOf(s.get(key).getEntries().keySet())
+              : java.util.Set.of()));
+    }
   }
 
   void wake(java.util.Set<String> ids) {

@@ -82,21 +82,21 @@ final class ConnectionEntity {
     return Behaviors.setup(ctx -> Behaviors.withStash(1000, stash -> {
       ReplicatorMessageAdapter<Command, LWWMap<String, String>> store =
           new ReplicatorMessageAdapter<>(ctx, replicator, Duration.ofSeconds(5));
-      store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, SpecStore.READ_LOCAL, r),
-          response -> new Loaded(entry(response, SpecStore.KEY, entityId), false));
+      store.askGet(r -> new Replicator.Get<>(SpecStore.specs(entityId), SpecStore.READ_LOCAL, r),
+          response -> new Loaded(entry(response, SpecStore.specs(entityId), entityId), false));
       return Behaviors.receive(Command.class)
           .onMessage(Start.class, s -> stash.unstashAll(begin(ctx, id, s.spec(), Optional.of(s.replyTo()), registry, replicator,
               settings, Continuation.FRESH)))
           .onMessage(Loaded.class, l -> {
             if (l.specText().isEmpty() && !l.fromMajority()) {
-              store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, READ_MAJORITY, r),
-                  response -> new Loaded(entry(response, SpecStore.KEY, entityId), true));
+              store.askGet(r -> new Replicator.Get<>(SpecStore.specs(entityId), READ_MAJORITY, r),
+                  response -> new Loaded(entry(response, SpecStore.specs(entityId), entityId), true));
               return Behaviors.same();
             }
             if (l.specText().isEmpty()) return unknown(ctx, id, shard, stash);
             // Then where it ran last, to go on from there.
-            store.askGet(r -> new Replicator.Get<>(SpecStore.HOMES, SpecStore.READ_LOCAL, r),
-                response -> new HomeLoaded(l.specText().get(), entry(response, SpecStore.HOMES, entityId)));
+            store.askGet(r -> new Replicator.Get<>(SpecStore.homes(entityId), SpecStore.READ_LOCAL, r),
+                response -> new HomeLoaded(l.specText().get(), entry(response, SpecStore.homes(entityId), entityId)));
             return Behaviors.same();
           })
           .onMessage(HomeLoaded.class, h -> stash.unstashAll(fromStore(ctx, id, h, registry, replicator, settings)))
@@ -278,9 +278,9 @@ final class ConnectionEntity {
       Behavior<Command> next = target.apply(ctx, m);
       if (!Behavior.isAlive(next) && !handingOff) {
         // Closed on request: gone for good, on every node.
-        replicator.tell(new Replicator.Update<>(SpecStore.KEY, SpecStore.empty(), SpecStore.WRITE,
+        replicator.tell(new Replicator.Update<>(SpecStore.specs(id.value()), SpecStore.empty(), SpecStore.WRITE,
             c.getSystem().ignoreRef(), map -> map.remove(self, id.value())));
-        replicator.tell(new Replicator.Update<>(SpecStore.HOMES, SpecStore.empty(), SpecStore.WRITE,
+        replicator.tell(new Replicator.Update<>(SpecStore.homes(id.value()), SpecStore.empty(), SpecStore.WRITE,
             c.getSystem().ignoreRef(), map -> map.remove(self, id.value())));
       }
       return next;
@@ -288,7 +288,7 @@ final class ConnectionEntity {
 
     private void storeHome(ActorContext<Command> c, Replicator.WriteConsistency consistency) {
       String text = home.encode();
-      replicator.tell(new Replicator.Update<>(SpecStore.HOMES, SpecStore.empty(), consistency, c.getSystem().ignoreRef(),
+      replicator.tell(new Replicator.Update<>(SpecStore.homes(id.value()), SpecStore.empty(), consistency, c.getSystem().ignoreRef(),
           map -> map.put(self, id.value(), text)));
     }
 

@@ -168,7 +168,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(ConnectionManager.SummarizeNodes.class, this::onSummarizeNodes)
         .onMessage(ListLocal.class, m -> {
           String node = ClusterNodes.node(getContext().getSelf().path().address(), getContext().getSystem());
-          listHere(views -> m.replyTo().tell(new ListLocal.LocalList(node, views)));
+          listHere(views -> ListLocal.pages(node, views).forEach(m.replyTo()::tell));
           return this;
         })
         .onMessage(NodeSummaryRequest.class, m -> done(() -> m.replyTo().tell(summary())))
@@ -284,7 +284,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   private Behavior<ConnectionManager.Command> onList(ListConnections m) {
     if (cluster.isPresent()) { // every member's, each asked of its own manager
       getContext().spawnAnonymous(ClusterAsk.create(LIST_TIMEOUT, ListLocal.LocalList.class, ListLocal::new,
-          ListLocal.LocalList::node,
+          ListLocal.LocalList::node, ListLocal.LocalList::last,
           (lists, missing) -> m.replyTo().tell(new ConnectionManager.ConnectionList(lists.stream()
               .flatMap(l -> l.connections().stream()).sorted(Comparator.comparing(ConnectionView::id)).toList(), missing))));
     } else {
