@@ -373,8 +373,9 @@ public final class ClusterScale {
       List<String> lines = new ArrayList<>();
       for (String id : allIds()) {
         JsonNode v = views.get(id);
-        if (v == null) lines.add(id + ": GET /connections/" + id + " does not find it");
-        else if (!v.path("state").asText().equals("open")) lines.add(id + ": " + v);
+        String post = report.retriedIds.contains(id) ? " [its first POST failed and was retried]" : "";
+        if (v == null) lines.add(id + post + ": GET /connections/" + id + " does not find it");
+        else if (!v.path("state").asText().equals("open")) lines.add(id + post + ": " + v);
       }
       Files.write(o.out.resolve(file), lines, StandardCharsets.UTF_8);
       return lines.size() + " (" + file + "), first " + lines.subList(0, Math.min(3, lines.size()));
@@ -412,6 +413,7 @@ public final class ClusterScale {
         window.release();
         done.countDown();
       } else if (attempt < 3 && (e != null || r.statusCode() >= 500)) {
+        report.retriedIds.add(id(i));
         retries.incrementAndGet();
         retryTimer.schedule(() -> post(i, attempt + 1, firstSent, window, done, postNanos, owner, errors, retries, retryTimer), 1,
             TimeUnit.SECONDS);
@@ -1074,6 +1076,7 @@ public final class ClusterScale {
     int postSlice;
     double allOpenSeconds;
     final Map<String, String> ownerAtOpen = new HashMap<>();
+    final java.util.Set<String> retriedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final Map<String, Integer> postAnswers = new java.util.concurrent.ConcurrentSkipListMap<>();
     final Map<String, Integer> placement = new TreeMap<>();
     final Map<String, Listing> listings = new LinkedHashMap<>();
