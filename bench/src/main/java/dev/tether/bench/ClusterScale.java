@@ -108,7 +108,7 @@ public final class ClusterScale {
       Duration formTimeout, Duration postBudget, Duration openTimeout, Duration failoverTimeout, Duration stall, boolean failover,
       String commit) {
 
-    static final String USAGE = "options: --per-node=5000 --out=DIR --list-reps=5 --get-reps=200 --post-concurrency=16 "
+    static final String USAGE = "options: --per-node=5000 --out=DIR --list-reps=5 --get-reps=200 --post-concurrency=8 "
         + "--echo-servers=auto --node-heap=1500m --node-opt=-Dkey=value (repeatable) --form-timeout=180 "
         + "--post-budget=3600 --open-timeout=600 --failover-timeout=300 --stall=90 (seconds) --no-failover";
 
@@ -121,7 +121,7 @@ public final class ClusterScale {
       Path pidFile = null;
       int listReps = 5;
       int getReps = 200;
-      int postConcurrency = 16;
+      int postConcurrency = 8;
       int echo = 0;
       String heap = "1500m";
       List<String> nodeOpts = new ArrayList<>();
@@ -1268,6 +1268,22 @@ public final class ClusterScale {
     if (!any) md.append("None.\n");
     md.append('\n');
 
+    // Actors of the product that failed: the manager (its node's REST API then answers 500 to everything) or entities.
+    for (Node n : nodes) {
+      try {
+        List<String> lines = Files.readAllLines(n.log, StandardCharsets.UTF_8);
+        Optional<String> manager = lines.stream().filter(l -> l.contains("SupervisorStrategy [pekko://tether/user]")).findFirst();
+        manager.ifPresent(l -> r.problems.add(n.name() + ": the connection manager (/user/connections) failed and was stopped; "
+            + "every request to its REST API answered 500 from then on: `" + l.replaceFirst("^\\S+ ", "") + "`"));
+        List<String> entities = lines.stream().filter(l -> l.contains("StopSupervisor saw failure")).toList();
+        if (!entities.isEmpty()) {
+          r.problems.add(n.name() + ": " + entities.size() + " actor(s) stopped by a failure, first: `"
+              + entities.get(0).replaceFirst("^\\S+ ", "") + "`");
+        }
+      } catch (IOException ignored) {
+        // the log is named in the warnings section
+      }
+    }
     md.append("## Problems seen\n\n");
     if (r.problems.isEmpty() && r.failure == null) md.append("None.\n");
     for (String p : r.problems) md.append("- ").append(escape(p)).append('\n');
