@@ -1144,11 +1144,11 @@ public final class ClusterScale {
     if (r.started != null && r.finished != null) {
       md.append(String.format(Locale.ROOT, " (%.1f min)", Duration.between(r.started, r.finished).toMillis() / 60000.0));
     }
-    md.append("; commit ").append(o.commit.isEmpty() ? "?" : o.commit).append(".\n\n");
+    md.append("; product (connection-actors, admin-api) at commit ").append(o.commit.isEmpty() ? "?" : o.commit).append(".\n\n");
     md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores (shared with other builds), ")
         .append(String.format(Locale.ROOT, "%.0f GB RAM", totalMemoryGb())).append(", open-file limit per process ")
         .append(System.getenv().getOrDefault("CLUSTER_SCALE_NOFILE", "?")).append("; Java ").append(System.getProperty("java.version"))
-        .append("; load average at start ").append(r.loadAtStart).append(", after opening ").append(r.loadAfterOpen).append(".\n\n");
+        .append("; load average at start ").append(r.loadAtStart).append(", after opening ").append(r.loadAfterOpen == null ? "-" : r.loadAfterOpen).append(".\n\n");
     md.append("Setup: three `tether.jar` service processes on loopback (`-Xmx").append(o.nodeHeap).append(" -XX:+UseG1GC`")
         .append(o.nodeOpts.isEmpty() ? "" : " " + String.join(" ", o.nodeOpts))
         .append("; the root `application.conf` via `include`, `TETHER_DEMO=off`, plus a TLS profile `scale` trusting the echo servers), ")
