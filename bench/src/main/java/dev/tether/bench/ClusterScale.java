@@ -702,8 +702,8 @@ public final class ClusterScale {
     report.movedOpenBeforeAsking = openedMs.size();
     if (openedAfterAsking > 0 || openedMs.size() < moved.size()) {
       report.problems.add(String.format(Locale.ROOT, "failover: %d of the %d connections of the killed node were open again when the "
-          + "failover step ended (%.0f s after the kill); the other %d were not running anywhere until GET /connections/{id} asked "
-          + "for them (which starts a stored connection)", openedMs.size(), moved.size(),
+          + "failover step ended (%.0f s after the kill); the other %d were not running anywhere (absent from a complete listing, or "
+          + "started only when GET /connections/{id} asked for them, which starts a stored connection)", openedMs.size(), moved.size(),
           Duration.between(killedAt, askedAt).toMillis() / 1000.0, moved.size() - openedMs.size()));
     }
     report.movedHomes = newHome;
