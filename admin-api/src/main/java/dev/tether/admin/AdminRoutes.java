@@ -180,6 +180,7 @@ public final class AdminRoutes {
         case UNKNOWN_TLS_PROFILE -> invalidRequest(List.of(new ErrorJson.FieldError("tlsProfile", rejected.message())));
         case UNKNOWN_HANDLER -> invalidRequest(List.of(new ErrorJson.FieldError("handler", rejected.message())));
         case RESERVED_ID -> invalidRequest(List.of(new ErrorJson.FieldError("id", rejected.message())));
+        case STORE_UNCONFIRMED -> error(ErrorCode.STORE_UNCONFIRMED, rejected.message());
       };
     });
   }

@@ -138,7 +138,13 @@ public final class ConnectionManager {
     /** The spec names a session handler that is not registered. */
     UNKNOWN_HANDLER,
     /** The id has the form {@code <id>@<host>:<port>}, which names accepted connections in cluster mode. */
-    RESERVED_ID
+    RESERVED_ID,
+    /**
+     * Cluster mode: the replicated store did not confirm the spec in time (a swamped or failing
+     * store). The open was not started; the spec may be stored after all, and then a wake-up
+     * starts it: look the id up before opening it again.
+     */
+    STORE_UNCONFIRMED
   }
 
   /** The answer to {@link Close}. */

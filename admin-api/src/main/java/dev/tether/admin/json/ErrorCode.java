@@ -29,6 +29,8 @@ public enum ErrorCode {
   BUFFER_FULL("buffer-full", StatusCodes.SERVICE_UNAVAILABLE),
   /** The connection manager did not answer within the ask timeout. */
   MANAGER_TIMEOUT("manager-timeout", StatusCodes.SERVICE_UNAVAILABLE),
+  /** Cluster mode: the replicated store did not confirm a new connection's spec in time. */
+  STORE_UNCONFIRMED("store-unconfirmed", StatusCodes.SERVICE_UNAVAILABLE),
   /** The bearer token is missing or wrong. */
   UNAUTHORIZED("unauthorized", StatusCodes.UNAUTHORIZED),
   /** The request body is larger than {@code tether.admin.max-request-body}. */

@@ -15,7 +15,6 @@ import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
-import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -67,7 +66,7 @@ final class ClusterConnections {
   private final ActorContext<ConnectionManager.Command> ctx;
   private final ConnectionManagerSettings settings;
   private final ClusterSharding sharding;
-  private final ReplicatorMessageAdapter<ConnectionManager.Command, LWWMap<String, String>> store;
+  private final StoreAsk<ConnectionManager.Command> store;
   private final SelfUniqueAddress self;
   /** Each member's manager by member ({@code host:port}), for accepted connections' ids. */
   private java.util.Map<String, ActorRef<ConnectionManager.Command>> managers = java.util.Map.of();
@@ -76,7 +75,7 @@ final class ClusterConnections {
     this.ctx = ctx;
     this.settings = settings;
     ActorRef<Replicator.Command> replicator = SpecStore.start(ctx.getSystem(), settings.cluster());
-    this.store = new ReplicatorMessageAdapter<>(ctx, replicator, ASK);
+    this.store = new StoreAsk<>(ctx, replicator);
     this.self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
     this.sharding = ClusterSharding.get(ctx.getSystem());
     ActorRef<ConnectionManager.Command> registry = ctx.getSelf();
@@ -140,10 +139,28 @@ final class ClusterConnections {
     return m.reconnect() ? new ConnectionManager.Reconnect(m.id(), back) : new ConnectionManager.Get(m.id(), back);
   }
 
-  /** Wakes the stored connections now and again after each of {@link #WAKE_RETRIES}. */
+  /**
+   * Wakes the stored connections now, again after each of {@link #WAKE_RETRIES}, and twice after
+   * the downing provider's removal margin: for that long after a crashed member is removed, the
+   * shard coordinator still counts that member's region as the home of its shards and hands them
+   * to nobody (it cannot know the region is not running on the far side of a partition), so the
+   * wake-ups before are lost. With the Split Brain Resolver the margin is its stable-after unless
+   * {@code pekko.cluster.down-removal-margin} is set.
+   */
   void membershipChanged() {
     readIds();
     for (Duration d : WAKE_RETRIES) ctx.scheduleOnce(d, ctx.getSelf(), WakeAll.INSTANCE);
+    Duration margin = removalMargin();
+    if (!margin.isZero()) {
+      for (Duration d : WAKE_RETRIES) ctx.scheduleOnce(margin.plus(d), ctx.getSelf(), WakeAll.INSTANCE);
+    }
+  }
+
+  private Duration removalMargin() {
+    scala.concurrent.duration.FiniteDuration margin =
+        org.apache.pekko.cluster.Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(ctx.getSystem()))
+            .downingProvider().downRemovalMargin();
+    return Duration.ofMillis(margin.toMillis());
   }
 
   void periodicWake() {
@@ -158,7 +175,7 @@ final class ClusterConnections {
   /** First: is the id stored already (managed somewhere in the cluster)? Answered with {@link SpecChecked}. */
   void open(ConnectionManager.Open open) {
     String id = open.spec().id().value();
-    store.askGet(r -> new Replicator.Get<>(SpecStore.specs(id), SpecStore.READ_LOCAL, r), response -> new SpecChecked(open,
+    store.get(SpecStore.specs(id), SpecStore.READ_LOCAL, response -> new SpecChecked(open,
         response instanceof Replicator.GetSuccess<LWWMap<String, String>> s && s.get(SpecStore.specs(id)).contains(id)));
   }
 
@@ -177,8 +194,10 @@ final class ClusterConnections {
     if (m.ok()) {
       start(m.open());
     } else {
-      m.open().replyTo().tell(new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.ALREADY_EXISTS,
-          "could not store the spec of '" + m.open().spec().id() + "' in the cluster; not opened"));
+      // Not started from here; if the store applied the update after all, a wake-up starts it.
+      m.open().replyTo().tell(new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.STORE_UNCONFIRMED,
+          "the cluster's store did not confirm the spec of '" + m.open().spec().id() + "' in time: it may be stored"
+              + " after all (it then starts within tether.cluster.wake-interval); look it up before opening it again"));
     }
   }
 
@@ -186,8 +205,8 @@ final class ClusterConnections {
   void store(ConnectionManager.Open open) {
     ConnectionSpec spec = open.spec();
     String text = ConnectionSpecCodec.encode(spec, spec.settings().orElse(settings.defaults()));
-    store.askUpdate(r -> new Replicator.Update<>(SpecStore.specs(spec.id().value()), SpecStore.empty(), SpecStore.WRITE, r,
-            map -> map.put(self, spec.id().value(), text)),
+    store.update(SpecStore.specs(spec.id().value()), SpecStore.empty(), SpecStore.WRITE,
+        map -> map.put(self, spec.id().value(), text),
         response -> new SpecStored(open, response instanceof Replicator.UpdateSuccess
             || response instanceof Replicator.UpdateTimeout)); // a timeout: stored here, spreading by gossip
   }
@@ -200,7 +219,7 @@ final class ClusterConnections {
   /** Reads every bucket of stored ids; each answers with its own {@link StoredIds}, woken as it comes. */
   void readIds() {
     for (org.apache.pekko.cluster.ddata.Key<LWWMap<String, String>> key : SpecStore.allSpecs()) {
-      store.askGet(r -> new Replicator.Get<>(key, SpecStore.READ_LOCAL, r), response -> new StoredIds(
+      store.get(key, SpecStore.READ_LOCAL, response -> new StoredIds(
           response instanceof Replicator.GetSuccess<LWWMap<String, String>> s
               ? java.util.Set.copyOf(s.get(key).getEntries().keySet())
               : java.util.Set.of()));

@@ -23,7 +23,6 @@ import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
-import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
@@ -80,22 +79,21 @@ final class ConnectionEntity {
       ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings) {
     ConnectionId id = ConnectionId.of(entityId);
     return Behaviors.setup(ctx -> Behaviors.withStash(1000, stash -> {
-      ReplicatorMessageAdapter<Command, LWWMap<String, String>> store =
-          new ReplicatorMessageAdapter<>(ctx, replicator, Duration.ofSeconds(5));
-      store.askGet(r -> new Replicator.Get<>(SpecStore.specs(entityId), SpecStore.READ_LOCAL, r),
+      StoreAsk<Command> store = new StoreAsk<>(ctx, replicator);
+      store.get(SpecStore.specs(entityId), SpecStore.READ_LOCAL,
           response -> new Loaded(entry(response, SpecStore.specs(entityId), entityId), false));
       return Behaviors.receive(Command.class)
           .onMessage(Start.class, s -> stash.unstashAll(begin(ctx, id, s.spec(), Optional.of(s.replyTo()), registry, replicator,
               settings, Continuation.FRESH)))
           .onMessage(Loaded.class, l -> {
             if (l.specText().isEmpty() && !l.fromMajority()) {
-              store.askGet(r -> new Replicator.Get<>(SpecStore.specs(entityId), READ_MAJORITY, r),
+              store.get(SpecStore.specs(entityId), READ_MAJORITY,
                   response -> new Loaded(entry(response, SpecStore.specs(entityId), entityId), true));
               return Behaviors.same();
             }
             if (l.specText().isEmpty()) return unknown(ctx, id, shard, stash);
             // Then where it ran last, to go on from there.
-            store.askGet(r -> new Replicator.Get<>(SpecStore.homes(entityId), SpecStore.READ_LOCAL, r),
+            store.get(SpecStore.homes(entityId), SpecStore.READ_LOCAL,
                 response -> new HomeLoaded(l.specText().get(), entry(response, SpecStore.homes(entityId), entityId)));
             return Behaviors.same();
           })
