@@ -334,6 +334,7 @@ function renderDetails() {
   $('d-reconnect').disabled = c.removed;
   const fields = $('d-fields');
   fields.replaceChildren();
+  if (c.removed) fields.append(el('dt', null, 'closed'), el('dd', 'problem', 'no longer managed; below is its last known view'));
   for (const [k, value] of Object.entries(v)) {
     if (k === 'history') continue;
     fields.append(el('dt', null, k), el('dd', null, value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value)));
