@@ -132,8 +132,12 @@ async function refreshConnections() {
   $('partial').textContent = body.partial ? 'members not answering: ' + body.missing.join(', ') : '';
   $('partial').hidden = !body.partial;
   $('main').hidden = false;
+  if (firstLoad && location.hash.length > 1) select(decodeURIComponent(location.hash.slice(1)));
+  firstLoad = false;
   render();
 }
+
+let firstLoad = true; // then the connection named by the URL's fragment, if any, is opened
 
 function upsert(view) {
   const c = connections.get(view.id);
@@ -317,6 +321,7 @@ function bytes(n) {
 
 function select(id) {
   selected = id;
+  history.replaceState(null, '', '#' + encodeURIComponent(id)); // a link to this connection
   $('d-id').textContent = id;
   $('d-result').textContent = '';
   $('details').hidden = false;
@@ -545,7 +550,12 @@ function start() {
   };
   $('d-close').onclick = closeSelected;
   $('d-reconnect').onclick = reconnectSelected;
-  $('d-hide').onclick = () => { selected = null; $('details').hidden = true; render(); };
+  $('d-hide').onclick = () => {
+    selected = null;
+    $('details').hidden = true;
+    history.replaceState(null, '', location.pathname);
+    render();
+  };
   $('forget-token').hidden = !sessionStorage.getItem(TOKEN_KEY);
   $('forget-token').onclick = () => { sessionStorage.removeItem(TOKEN_KEY); location.reload(); };
   followEvents();
