@@ -150,7 +150,8 @@ class ConsoleBrowserTest {
     assertEquals("inbound", inbound.findElement(By.cssSelector("td.direction")).getText());
     WebElement demo2 = row("demo-2");
     assertEquals("outbound", demo2.findElement(By.cssSelector("td.direction")).getText());
-    assertEquals("TLSv1.3", demo2.findElement(By.cssSelector("td.tls")).getText());
+    // An event may have shown the state before the rest of the view arrived: wait for it.
+    wait.until(ExpectedConditions.textToBe(rowCell("demo-2", "tls"), "TLSv1.3"));
     assertEquals("127.0.0.1:" + listenerPort(), demo2.findElement(By.cssSelector("td.remote")).getText());
 
     // Close demo-2 gracefully with the button: its outcome appears in its row and in the panel.

@@ -162,23 +162,33 @@ function markRemoved(id, outcome) {
   if (outcome) c.view = { ...c.view, lastOutcome: outcome };
 }
 
-// One GET per connection at a time, however many events arrive for it meanwhile.
+// Events for a connection are followed by a GET of its whole view, batched: one GET per connection
+// however many of its events arrive meanwhile, and a single GET /connections when many connections
+// change at once (a restart, a failover).
 const pending = new Set();
+let pendingTimer = null;
 
 function refreshSoon(id) {
-  if (pending.has(id)) return;
   pending.add(id);
-  setTimeout(async () => {
-    pending.delete(id);
+  if (pendingTimer) return;
+  pendingTimer = setTimeout(async () => {
+    const ids = [...pending];
+    pending.clear();
+    pendingTimer = null;
     try {
-      const view = await getJson('/connections/' + encodeURIComponent(id));
-      if (view) upsert(view); else markRemoved(id);
+      if (ids.length > 10) await refreshConnections();
+      else await Promise.all(ids.map(refreshOne));
       render();
-      if (id === selected) refreshJournal();
+      if (ids.includes(selected)) refreshJournal();
     } catch (e) {
       showError(e.message);
     }
-  }, 200);
+  }, 250);
+}
+
+async function refreshOne(id) {
+  const view = await getJson('/connections/' + encodeURIComponent(id));
+  if (view) upsert(view); else markRemoved(id);
 }
 
 // ------------------------------------------------------------------ rendering
