@@ -63,7 +63,7 @@ class ConsoleBrowserTest {
 
   @BeforeAll
   void startService() throws Exception {
-    HeadlessChromium.require();
+    if (!HeadlessChromium.installed()) return; // each test then says why it is skipped (or fails, with CI=true)
     Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     while (!Files.exists(root.resolve("application.conf")) || !Files.exists(root.resolve("admin-api"))) {
       root = root.getParent();
@@ -92,6 +92,7 @@ class ConsoleBrowserTest {
 
   @BeforeEach
   void startBrowser(TestInfo test, @TempDir Path profile) throws IOException {
+    HeadlessChromium.require();
     requested.clear();
     scriptErrors.clear();
     driver = HeadlessChromium.start(profile, ARTIFACTS.resolve(name(test) + "-chromedriver.log"));
@@ -112,6 +113,7 @@ class ConsoleBrowserTest {
       logs.close();
       network.close();
       driver.quit();
+      driver = null;
     }
   }
 
