@@ -43,17 +43,19 @@ final class ConsoleRoutes {
 
   /** The page and its assets; every other path is left to the admin routes. */
   static Route routes() {
-    return get(() -> respondWithHeaders(HEADERS, () -> concat(
+    // Paths outermost, methods innermost: a PUT to some other path must still end as a 404.
+    return concat(
         pathSingleSlash(() -> resource("index.html", HTML)),
         pathPrefix("ui", () -> concat(
-            pathEnd(() -> redirect(Uri.create("/ui/"), StatusCodes.MOVED_PERMANENTLY)),
+            pathEnd(() -> get(() -> redirect(Uri.create("/ui/"), StatusCodes.MOVED_PERMANENTLY))),
             pathSingleSlash(() -> resource("index.html", HTML)),
             // Each asset by name: nothing else under the resource folder can be reached.
             path("console.css", () -> resource("console.css", CSS)),
-            path("console.js", () -> resource("console.js", JS)))))));
+            path("console.js", () -> resource("console.js", JS)))));
   }
 
   private static Route resource(String name, ContentType type) {
-    return getFromResource(RESOURCES + name, type, ConsoleRoutes.class.getClassLoader());
+    return get(() -> respondWithHeaders(HEADERS,
+        () -> getFromResource(RESOURCES + name, type, ConsoleRoutes.class.getClassLoader())));
   }
 }

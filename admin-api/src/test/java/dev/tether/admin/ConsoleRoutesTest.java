@@ -55,6 +55,8 @@ class ConsoleRoutesTest extends JUnit5RouteTest {
     route.run(HttpRequest.GET("/ui/index.html")).assertStatusCode(404);
     route.run(HttpRequest.GET("/ui/../reference.conf")).assertStatusCode(404);
     route.run(HttpRequest.GET("/ui/ConsoleRoutes.class")).assertStatusCode(404);
+    route.run(HttpRequest.PUT("/nope")).assertStatusCode(404);
+    route.run(HttpRequest.POST("/")).assertStatusCode(405);
     route.run(HttpRequest.GET("/connections")).assertStatusCode(401);
     route.run(HttpRequest.GET("/events")).assertStatusCode(401);
   }
