@@ -120,6 +120,7 @@ public final class AdminRoutes {
 
   private Route routes() {
     return concat(
+        ConsoleRoutes.routes(), // GET / and /ui/: the static console page; no token (it holds no data)
         pathPrefix("connections", () -> guarded(this::connectionRoutes)),
         pathPrefix("listeners", () -> guarded(listenerRoutes::routes)),
         path("events", () -> guarded(() -> get(this::events))),
