@@ -77,6 +77,7 @@ public final class AdminRoutes {
   private final OpenRequestReader requestReader;
   private final Optional<byte[]> expectedAuthorization;
   private final ListenerRoutes listenerRoutes;
+  private final TlsProfileRoutes tlsProfileRoutes;
 
   private AdminRoutes(ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system, AdminSettings settings,
       ConnectionSettings defaults, AdminMetrics metrics) {
@@ -87,6 +88,7 @@ public final class AdminRoutes {
     this.requestReader = new OpenRequestReader(defaults, AdminRoutes::generateId);
     this.expectedAuthorization = settings.token().map(t -> sha256("Bearer " + t));
     this.listenerRoutes = new ListenerRoutes(manager, system, settings);
+    this.tlsProfileRoutes = new TlsProfileRoutes(manager, system, settings);
   }
 
   /**
@@ -123,6 +125,7 @@ public final class AdminRoutes {
         ConsoleRoutes.routes(), // GET / and /ui/: the static console page; no token (it holds no data)
         pathPrefix("connections", () -> guarded(this::connectionRoutes)),
         pathPrefix("listeners", () -> guarded(listenerRoutes::routes)),
+        pathPrefix("tls-profiles", () -> guarded(tlsProfileRoutes::routes)),
         path("events", () -> guarded(() -> get(this::events))),
         path("cluster", () -> guarded(() -> get(() -> ClusterRoute.get(manager, system, settings)))),
         path("health", () -> guarded(() -> get(() -> json(StatusCodes.OK, HealthJson.UP)))),

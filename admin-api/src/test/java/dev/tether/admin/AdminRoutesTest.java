@@ -494,6 +494,8 @@ class AdminRoutesTest extends JUnit5RouteTest {
     var result = async(HttpRequest.GET("/metrics"));
     manager.expectMessageClass(ConnectionManager.ListListeners.class).replyTo()
         .tell(new ConnectionManager.ListenerList(List.of(listener("jobs", true, Optional.empty()))));
+    manager.expectMessageClass(ConnectionManager.ListTlsProfiles.class).replyTo()
+        .tell(new ConnectionManager.TlsProfileList(List.of(), Optional.empty()));
     String metrics = result.get(5, TimeUnit.SECONDS).assertStatusCode(200).entityString();
     assertTrue(metrics.contains("tether_connections{direction=\"outbound\",state=\"open\"} 0"), metrics);
     assertTrue(metrics.contains("tether_connections{direction=\"inbound\",state=\"open\"} 0"), metrics);

@@ -121,6 +121,70 @@ public final class ConnectionManager {
    */
   public record SummarizeNodes(java.time.Duration timeout, ActorRef<NodeSummaries> replyTo) implements Command {}
 
+  // --- TLS profiles (this node's files; in cluster mode every member reloads its own) ---
+
+  /** Every TLS profile of this node, ordered by name: what it holds and where it came from. */
+  public record ListTlsProfiles(ActorRef<TlsProfileList> replyTo) implements Command {}
+
+  /**
+   * Read a profile's files again, check them (the key belongs to the certificate, the certificate is
+   * valid now, the trust parses) and swap them in at once: every handshake that starts afterwards,
+   * outbound and on listeners, uses the new material; open connections keep theirs. On any problem
+   * nothing changes and the answer says why. Acts on this node only: in cluster mode each member
+   * holds its own files and is reloaded on its own (or by its watch).
+   *
+   * @param rollingReconnect after a successful reload, reconnect every outbound connection on this
+   *     node that uses the profile, a few at a time (at most {@code max-concurrent-handshakes} in
+   *     flight, each after a random delay up to the profile's {@code rolling-reconnect-jitter}), so
+   *     that they present or verify with the new material; inbound ones are left to their clients
+   */
+  public record ReloadTlsProfile(String name, boolean rollingReconnect, ActorRef<TlsProfileReloadResult> replyTo)
+      implements Command {}
+
+  /**
+   * @param profiles ordered by name
+   * @param node cluster mode: the member whose profiles these are ({@code host:port}); empty on one node
+   */
+  public record TlsProfileList(List<TlsProfileInfo> profiles, Optional<String> node) {
+    public TlsProfileList {
+      profiles = List.copyOf(profiles);
+    }
+  }
+
+  /** The answer to {@link ReloadTlsProfile}. */
+  public sealed interface TlsProfileReloadResult {
+    String name();
+  }
+
+  /**
+   * The new material is in use for new handshakes.
+   *
+   * @param profile the profile as it is now
+   * @param reconnecting how many outbound connections the rolling reconnect will reconnect (0 without one)
+   * @param inboundKept how many accepted connections use the profile and keep their material until
+   *     their clients reconnect (counted with a rolling reconnect only; 0 otherwise)
+   * @param node cluster mode: the member that reloaded; empty on one node
+   */
+  public record TlsProfileReloaded(TlsProfileInfo profile, int reconnecting, int inboundKept, Optional<String> node)
+      implements TlsProfileReloadResult {
+    @Override
+    public String name() {
+      return profile.name();
+    }
+  }
+
+  /**
+   * Nothing changed: the material loaded before stays in use.
+   *
+   * @param reason what is wrong, naming the configuration key of the file at fault
+   * @param profile the profile as it is now (still the old material; its lastReloadError is this reason)
+   */
+  public record TlsProfileReloadFailed(String name, String reason, TlsProfileInfo profile, Optional<String> node)
+      implements TlsProfileReloadResult {}
+
+  /** No profile of that name is configured. */
+  public record UnknownTlsProfile(String name) implements TlsProfileReloadResult {}
+
   // --- replies ---
 
   /** The answer to {@link Open}. */

@@ -108,6 +108,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   private final EventHub events;
   private final HandshakeAdmission<Long> admission;
   private final Listeners listeners;
+  /** Reloads the TLS profiles (requests and watched files), off this actor: a reload reads files. */
+  private final ActorRef<TlsProfileKeeper.Command> tlsProfiles;
   /** Which managed connections were accepted by a listener (the rest are outbound). */
   private final Set<ConnectionId> inbound = new HashSet<>();
   /** Cluster mode's side: sharded outbound connections and their stored specs. */
@@ -126,6 +128,10 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
           org.apache.pekko.actor.typed.receptionist.Receptionist.register(ClusterAsk.MANAGERS, ctx.getSelf()));
     }
     this.listeners = new Listeners(ctx, settings);
+    this.tlsProfiles = ctx.spawn(TlsProfileKeeper.create(settings.tlsProfiles(), ctx.getSelf(),
+        settings.maxConcurrentHandshakes(), settings.cluster().enabled()
+            ? Optional.of(ClusterNodes.node(ctx.getSystem().address(), ctx.getSystem())) : Optional.empty()),
+        "tls-profiles", org.apache.pekko.actor.typed.DispatcherSelector.blocking());
     listeners.startConfigured(); // with the manager
   }
 
@@ -165,6 +171,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(InboundAccepted.class, this::onInboundAccepted)
         .onMessage(ListenerUpdated.class, m -> done(() -> listeners.updated(m.info())))
         .onMessage(Listeners.Terminated.class, m -> done(() -> listeners.terminated(m)))
+        .onMessage(ConnectionManager.ListTlsProfiles.class, m -> done(() -> tlsProfiles.tell(new TlsProfileKeeper.Request(m))))
+        .onMessage(ConnectionManager.ReloadTlsProfile.class, m -> done(() -> tlsProfiles.tell(new TlsProfileKeeper.Request(m))))
         .onMessage(ConnectionManager.SummarizeNodes.class, this::onSummarizeNodes)
         .onMessage(ListLocal.class, m -> {
           String node = ClusterNodes.node(getContext().getSelf().path().address(), getContext().getSystem());

@@ -21,6 +21,10 @@
  *       PlaintextHttp}) answers plaintext HTTP and explains what a client sent;
  *   <li>data resolved once: {@code ConnectionPlan}, {@code InboundOrigin}; {@code InboundDelivery}
  *       hands inbound bytes on with flow control;
+ *   <li>TLS profiles at run time: {@code ReloadableSslContext} (a profile's context, its material
+ *       replaced whole by a reload), {@code TlsProfileKeeper} (reloads on request or when watched
+ *       files change, with {@code DirectoryWatcher}), {@code RollingReconnect} (paced reconnects
+ *       after a reload);
  *   <li>pure decisions, each tested as a table: {@code EndClassifier}, {@code ReconnectPolicy},
  *       {@code KeepaliveMonitor}, {@code WriteQueue}, {@code HandshakeAdmission}.
  * </ul>
