@@ -82,6 +82,8 @@ final class RollingReconnect extends AbstractBehavior<RollingReconnect.Command> 
    */
   private final Map<ConnectionId, Long> inFlight = new HashMap<>();
   private int done;
+  /** Accepted connections using the profile: they keep their material until their clients reconnect. */
+  private int inbound;
 
   private RollingReconnect(ActorContext<Command> ctx, TimerScheduler<Command> timers, TlsProfileInfo profile,
       Optional<String> node, ActorRef<ConnectionManager.Command> registry, int window, Duration maxJitter,
@@ -111,13 +113,14 @@ final class RollingReconnect extends AbstractBehavior<RollingReconnect.Command> 
         .build();
   }
 
+  /** The registry lists in pages ({@link ListLocal#PAGE}); the roll starts after the last one. */
   private Behavior<Command> onListed(Listed m) {
-    int inbound = 0;
     for (ConnectionView v : m.list().connections()) {
       if (!v.spec().tlsProfile().equals(profile.name())) continue;
       if (v.direction() == Direction.OUTBOUND) waiting.add(v);
       else inbound++;
     }
+    if (!m.list().last()) return this;
     replyTo.tell(new ConnectionManager.TlsProfileReloaded(profile, waiting.size(), inbound, node));
     getContext().getLog().info("rolling reconnect of TLS profile {}: {} outbound connections, at most {} at a time; "
         + "{} inbound ones keep their material until their clients reconnect", profile.name(), waiting.size(), window, inbound);

@@ -53,10 +53,14 @@ class RollingReconnectTest {
     var rolling = testKit.spawn(RollingReconnect.create(TlsProfileInfo.notFromFiles("p"), Optional.of("node-a:1"),
         registry.ref(), 2, Duration.ZERO, reply.ref()));
     ActorRef<ConnectionEvent> events = registry.expectMessageClass(ConnectionManager.Subscribe.class).subscriber();
-    registry.expectMessageClass(ListLocal.class).replyTo().tell(new ListLocal.LocalList("node-a:1", List.of(
-        view("a", "p", Direction.OUTBOUND, ConnectionState.OPEN), view("b", "p", Direction.OUTBOUND, ConnectionState.OPEN),
+    // In two pages, as the registry lists: the roll starts after the last.
+    ActorRef<ListLocal.LocalList> lister = registry.expectMessageClass(ListLocal.class).replyTo();
+    lister.tell(new ListLocal.LocalList("node-a:1", List.of(
+        view("a", "p", Direction.OUTBOUND, ConnectionState.OPEN), view("b", "p", Direction.OUTBOUND, ConnectionState.OPEN)), false));
+    reply.expectNoMessage(Duration.ofMillis(100));
+    lister.tell(new ListLocal.LocalList("node-a:1", List.of(
         view("c", "p", Direction.OUTBOUND, ConnectionState.BACKOFF), view("jobs-1", "p", Direction.INBOUND, ConnectionState.OPEN),
-        view("other", "q", Direction.OUTBOUND, ConnectionState.OPEN))));
+        view("other", "q", Direction.OUTBOUND, ConnectionState.OPEN)), true));
 
     var answer = reply.expectMessageClass(ConnectionManager.TlsProfileReloaded.class, WAIT);
     assertEquals(3, answer.reconnecting());
