@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BulkRoutesTest {
-  final TetherFixture fx = new TetherFixture("BulkRoutesTest");
+  final TetherFixture fx = new TetherFixture("BulkRoutesTest", "tether.admin.port = 0");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   private LiveAdmin admin() {

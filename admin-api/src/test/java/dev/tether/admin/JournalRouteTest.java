@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JournalRouteTest {
-  final TetherFixture fx = new TetherFixture("JournalRouteTest");
+  final TetherFixture fx = new TetherFixture("JournalRouteTest", "tether.admin.port = 0");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   private static List<String> fieldNames(JsonNode n) {

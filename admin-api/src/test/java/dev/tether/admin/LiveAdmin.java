@@ -16,13 +16,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
  * The admin routes for real: a manager with Tether's own echo listener as the peer (so there are
- * connections in both directions), the routes bound on 127.0.0.1:0 by Pekko HTTP, and a JDK HTTP
- * client, so that requests come from a real socket with a real client address.
+ * connections in both directions), the routes bound by {@link AdminHttpServer} on 127.0.0.1 (the
+ * fixture's configuration must set {@code tether.admin.port = 0}), and a JDK HTTP client, so that
+ * requests come from a real socket with a real client address.
  */
 final class LiveAdmin {
   final TetherFixture fx;
@@ -48,9 +47,9 @@ final class LiveAdmin {
     ConnectionSettings defaults = settings.defaults();
     var routes = AdminRoutes.create(manager.ref, system, AdminSettings.create(system), defaults,
         AdminMetrics.start(manager.ref, system));
-    ServerBinding binding = Http.get(system).newServerAt("127.0.0.1", 0).bind(AdminRoutes.seal(routes))
-        .toCompletableFuture().join();
-    this.base = "http://127.0.0.1:" + binding.localAddress().getPort();
+    // Bound as the service binds them (which also turns on the client address attribute).
+    var address = AdminHttpServer.start(routes, system, AdminSettings.create(system)).toCompletableFuture().join();
+    this.base = "http://127.0.0.1:" + address.getPort();
   }
 
   /** {@code http://127.0.0.1:<port>}. */
