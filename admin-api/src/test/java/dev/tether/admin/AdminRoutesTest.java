@@ -75,7 +75,10 @@ class AdminRoutesTest extends JUnit5RouteTest {
     assertEquals(12, a.get("lastPingRttMillis").asLong());
     assertTrue(a.get("lastOutcome").isNull());
     assertEquals(List.of("id", "remote", "direction", "listener", "node", "state", "incarnation", "stateSince", "tls", "bytesIn", "bytesOut", "reconnects",
-        "nextAttemptAt", "lastPingRttMillis", "lastOutcome"), fieldNames(a));
+        "nextAttemptAt", "lastPingRttMillis", "lastOutcome", "failuresInWindow", "maxFailures", "failureWindow"), fieldNames(a));
+    assertEquals(0, a.get("failuresInWindow").asInt());
+    assertEquals(20, a.get("maxFailures").asInt());
+    assertEquals("60s", a.get("failureWindow").asText());
     JsonNode b = body.get("connections").get(1);
     assertEquals("backoff", b.get("state").asText());
     assertTrue(b.get("tls").isNull());

@@ -46,9 +46,24 @@ public final class ConnectionManager {
    * completed (bounded by the connection's close-timeout). An empty mode means the connection's
    * configured close mode.
    */
-  public record Close(ConnectionId id, Optional<CloseMode> mode, ActorRef<CloseResult> replyTo) implements Command {
+  public record Close(ConnectionId id, Optional<CloseMode> mode, Optional<String> requestedBy, ActorRef<CloseResult> replyTo)
+      implements Command {
+    public Close {
+      if (requestedBy == null) requestedBy = Optional.empty();
+    }
+
+    /** A close whose requester is not named (its journal entry has no client). */
+    public Close(ConnectionId id, Optional<CloseMode> mode, ActorRef<CloseResult> replyTo) {
+      this(id, mode, Optional.empty(), replyTo);
+    }
+
     public Close(String id, Optional<CloseMode> mode, ActorRef<CloseResult> replyTo) {
       this(ConnectionId.of(id), mode, replyTo);
+    }
+
+    /** @param requestedBy who asked, e.g. a REST client's IP address: recorded in the connection's journal */
+    public Close(String id, Optional<CloseMode> mode, Optional<String> requestedBy, ActorRef<CloseResult> replyTo) {
+      this(ConnectionId.of(id), mode, requestedBy, replyTo);
     }
   }
 
@@ -58,15 +73,41 @@ public final class ConnectionManager {
    * connection is never reconnected (its client reconnects by itself): the request changes nothing
    * and is answered with its view, whose direction says so.
    */
-  public record Reconnect(ConnectionId id, ActorRef<Optional<ConnectionView>> replyTo) implements Command {
+  public record Reconnect(ConnectionId id, Optional<String> requestedBy, ActorRef<Optional<ConnectionView>> replyTo)
+      implements Command {
+    public Reconnect {
+      if (requestedBy == null) requestedBy = Optional.empty();
+    }
+
+    /** A reconnect whose requester is not named (its journal entry has no client). */
+    public Reconnect(ConnectionId id, ActorRef<Optional<ConnectionView>> replyTo) {
+      this(id, Optional.empty(), replyTo);
+    }
+
     public Reconnect(String id, ActorRef<Optional<ConnectionView>> replyTo) {
       this(ConnectionId.of(id), replyTo);
+    }
+
+    /** @param requestedBy who asked, e.g. a REST client's IP address: recorded in the connection's journal */
+    public Reconnect(String id, Optional<String> requestedBy, ActorRef<Optional<ConnectionView>> replyTo) {
+      this(ConnectionId.of(id), requestedBy, replyTo);
     }
   }
 
   /** One connection's view, or empty if the id is unknown. */
   public record Get(ConnectionId id, ActorRef<Optional<ConnectionView>> replyTo) implements Command {
     public Get(String id, ActorRef<Optional<ConnectionView>> replyTo) {
+      this(ConnectionId.of(id), replyTo);
+    }
+  }
+
+  /**
+   * One connection's journal (its last events, across incarnations, oldest first), or empty if the
+   * id is unknown. A connection closed on request keeps its journal for a while after it is gone
+   * (the last {@code tether.journal-keep-removed} removed connections of each node).
+   */
+  public record GetJournal(ConnectionId id, ActorRef<Optional<ConnectionJournal>> replyTo) implements Command {
+    public GetJournal(String id, ActorRef<Optional<ConnectionJournal>> replyTo) {
       this(ConnectionId.of(id), replyTo);
     }
   }

@@ -48,8 +48,8 @@ final class ClusterConnections {
   record ManagersChanged(java.util.Set<ActorRef<ConnectionManager.Command>> managers) implements ConnectionManager.Command {}
 
   /** A view (or a reconnect) of an accepted connection, asked of the manager of the member that holds it. */
-  record InboundView(ConnectionId id, boolean reconnect, ActorRef<ConnectionEntity.ViewAnswer> replyTo)
-      implements ConnectionManager.Command, ClusterMessage {}
+  record InboundView(ConnectionId id, boolean reconnect, Optional<String> requestedBy,
+      ActorRef<ConnectionEntity.ViewAnswer> replyTo) implements ConnectionManager.Command, ClusterMessage {}
 
   /** The safety net: wake every {@code tether.cluster.wake-interval}. */
   enum PeriodicWake implements ConnectionManager.Command { INSTANCE }
@@ -113,9 +113,9 @@ final class ClusterConnections {
     ActorRef<ConnectionManager.Command> manager = managers.get(node);
     if (manager == null || node.equals(ClusterNodes.node(ctx.getSystem().address(), ctx.getSystem()))) return false;
     if (m instanceof ConnectionManager.Get g) {
-      askInbound(manager, id, false, g.replyTo());
+      askInbound(manager, id, false, Optional.empty(), g.replyTo());
     } else if (m instanceof ConnectionManager.Reconnect r) {
-      askInbound(manager, id, true, r.replyTo());
+      askInbound(manager, id, true, r.requestedBy(), r.replyTo());
     } else {
       manager.tell(m); // a Send or a Close: they and their answers cross nodes as they are
     }
@@ -123,9 +123,9 @@ final class ClusterConnections {
   }
 
   private void askInbound(ActorRef<ConnectionManager.Command> manager, ConnectionId id, boolean reconnect,
-      ActorRef<Optional<ConnectionView>> replyTo) {
+      Optional<String> requestedBy, ActorRef<Optional<ConnectionView>> replyTo) {
     org.apache.pekko.actor.typed.javadsl.AskPattern.<ConnectionManager.Command, ConnectionEntity.ViewAnswer>ask(manager,
-            r -> new InboundView(id, reconnect, r), ASK, ctx.getSystem().scheduler())
+            r -> new InboundView(id, reconnect, requestedBy, r), ASK, ctx.getSystem().scheduler())
         .whenComplete((answer, failure) -> replyTo.tell(answer == null ? Optional.empty() : answer.view()));
   }
 
@@ -136,7 +136,8 @@ final class ClusterConnections {
           m.replyTo().tell(new ConnectionEntity.ViewAnswer(v));
           return org.apache.pekko.actor.typed.javadsl.Behaviors.stopped();
         }));
-    return m.reconnect() ? new ConnectionManager.Reconnect(m.id(), back) : new ConnectionManager.Get(m.id(), back);
+    return m.reconnect() ? new ConnectionManager.Reconnect(m.id(), m.requestedBy(), back)
+        : new ConnectionManager.Get(m.id(), back);
   }
 
   /**
@@ -232,8 +233,8 @@ final class ClusterConnections {
   }
 
   /** A view (or a reconnect) of a connection that lives elsewhere, answered to a local requester. */
-  void askView(ConnectionId id, boolean reconnect, ActorRef<Optional<ConnectionView>> replyTo) {
-    entity(id).<ConnectionEntity.ViewAnswer>ask(r -> reconnect ? new ConnectionEntity.ReconnectRemote(r)
+  void askView(ConnectionId id, boolean reconnect, Optional<String> requestedBy, ActorRef<Optional<ConnectionView>> replyTo) {
+    entity(id).<ConnectionEntity.ViewAnswer>ask(r -> reconnect ? new ConnectionEntity.ReconnectRemote(requestedBy, r)
             : new ConnectionEntity.GetRemote(r), ASK)
         .whenComplete((answer, failure) -> replyTo.tell(answer == null ? Optional.empty() : answer.view()));
   }

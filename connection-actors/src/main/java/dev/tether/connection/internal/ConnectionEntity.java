@@ -60,7 +60,7 @@ final class ConnectionEntity {
   record GetRemote(ActorRef<ViewAnswer> replyTo) implements Command, ClusterMessage {}
 
   /** A reconnect, asked from another node; answered with the view. */
-  record ReconnectRemote(ActorRef<ViewAnswer> replyTo) implements Command, ClusterMessage {}
+  record ReconnectRemote(Optional<String> requestedBy, ActorRef<ViewAnswer> replyTo) implements Command, ClusterMessage {}
 
   record ViewAnswer(Optional<ConnectionView> view) implements ClusterMessage {}
 
@@ -252,7 +252,7 @@ final class ConnectionEntity {
       }
       if (msg instanceof GetRemote g) m = new ConnectionManager.Get(id, forward(c, v -> g.replyTo().tell(new ViewAnswer(v))));
       if (msg instanceof ReconnectRemote r) {
-        m = new ConnectionManager.Reconnect(id, forward(c, v -> r.replyTo().tell(new ViewAnswer(v))));
+        m = new ConnectionManager.Reconnect(id, r.requestedBy(), forward(c, v -> r.replyTo().tell(new ViewAnswer(v))));
       }
       if (msg instanceof StopForShutdown stop) {
         handingOff = true;

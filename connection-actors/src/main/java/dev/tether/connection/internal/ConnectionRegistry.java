@@ -92,6 +92,9 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
 
   private record SubscriberTerminated(ActorRef<ConnectionEvent> subscriber) implements ConnectionManager.Command {}
 
+  /** A supervisor is about to be removed (closed on request): keep its journal for a while. */
+  record JournalOfRemoved(dev.tether.connection.ConnectionJournal journal) implements ConnectionManager.Command {}
+
   /** How long a cluster-wide listing waits for the members; one that has not answered by then is named missing. */
   private static final java.time.Duration LIST_TIMEOUT = java.time.Duration.ofSeconds(3);
 
@@ -114,6 +117,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   private final Set<ConnectionId> inbound = new HashSet<>();
   /** Cluster mode's side: sharded outbound connections and their stored specs. */
   private final Optional<ClusterConnections> cluster;
+  private final RemovedJournals removedJournals;
   private long spawned;
 
   private ConnectionRegistry(ActorContext<ConnectionManager.Command> ctx, ConnectionManagerSettings settings) {
@@ -121,6 +125,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     this.events = new EventHub(ctx, SubscriberTerminated::new);
     this.settings = settings;
     this.admission = new HandshakeAdmission<>(settings.maxConcurrentHandshakes());
+    this.removedJournals = new RemovedJournals(settings.journalKeepRemoved());
     // Cluster mode: other members' managers find this one (for cluster-wide counts).
     this.cluster = settings.cluster().enabled() ? Optional.of(new ClusterConnections(ctx, settings)) : Optional.empty();
     if (settings.cluster().enabled()) {
@@ -144,6 +149,9 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(Close.class, m -> route(m.id(), m, () -> m.replyTo().tell(new ConnectionManager.UnknownConnection(m.id()))))
         .onMessage(Reconnect.class, m -> route(m.id(), m, () -> m.replyTo().tell(Optional.empty())))
         .onMessage(Get.class, m -> route(m.id(), m, () -> m.replyTo().tell(Optional.empty())))
+        .onMessage(ConnectionManager.GetJournal.class, this::onGetJournal)
+        .onMessage(JournalOnMember.class, this::onJournalOnMember)
+        .onMessage(JournalOfRemoved.class, m -> done(() -> removedJournals.removed(m.journal())))
         .onMessage(Hosted.class, this::onHosted)
         .onMessage(CloseForShutdown.class, this::onCloseForShutdown)
         .onMessage(ClusterConnections.SpecChecked.class, this::onSpecChecked)
@@ -230,6 +238,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     ActorRef<ConnectionManager.Command> supervisor = getContext().spawn(behavior, "connection-" + id + "-" + (++spawned));
     getContext().watchWith(supervisor, new SupervisorStopped(id, supervisor));
     supervisors.put(id, supervisor);
+    removedJournals.reopened(id);
   }
 
   private String profileNames() {
@@ -249,12 +258,52 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     } else if (id.node().isPresent()) { // accepted by a listener: on the member its id names
       if (!cluster.get().toMember(id, m)) unknown.run();
     } else if (m instanceof Get get) {
-      cluster.get().askView(id, false, get.replyTo()); // a bare Optional cannot cross nodes
+      cluster.get().askView(id, false, Optional.empty(), get.replyTo()); // a bare Optional cannot cross nodes
     } else if (m instanceof Reconnect reconnect) {
-      cluster.get().askView(id, true, reconnect.replyTo());
+      cluster.get().askView(id, true, reconnect.requestedBy(), reconnect.replyTo());
     } else {
       cluster.get().entity(id).tell(m); // the entity answers; an unknown id answers "unknown"
     }
+    return this;
+  }
+
+  /**
+   * A journal: its supervisor answers if it runs here; else a journal kept after its removal here;
+   * in cluster mode every member is asked (the one that runs it, or removed it, answers).
+   */
+  private Behavior<ConnectionManager.Command> onGetJournal(ConnectionManager.GetJournal m) {
+    ActorRef<ConnectionManager.Command> supervisor = supervisors.get(m.id());
+    Optional<dev.tether.connection.ConnectionJournal> kept = removedJournals.get(m.id());
+    if (supervisor != null) {
+      supervisor.tell(m);
+    } else if (cluster.isEmpty() || kept.isPresent()) {
+      m.replyTo().tell(kept);
+    } else {
+      getContext().spawnAnonymous(ClusterAsk.create(LIST_TIMEOUT, JournalOnMember.MemberJournal.class,
+          replyTo -> new JournalOnMember(m.id(), replyTo), JournalOnMember.MemberJournal::node,
+          (answers, missing) -> m.replyTo().tell(answers.stream()
+              .filter(a -> a.journal().isPresent())
+              .sorted(Comparator.comparing((JournalOnMember.MemberJournal a) -> !a.live())) // a live one first
+              .findFirst().flatMap(JournalOnMember.MemberJournal::journal))));
+    }
+    return this;
+  }
+
+  /** Cluster mode: another member looks for a journal. */
+  private Behavior<ConnectionManager.Command> onJournalOnMember(JournalOnMember m) {
+    String node = ClusterNodes.node(getContext().getSelf().path().address(), getContext().getSystem());
+    ActorRef<ConnectionManager.Command> supervisor = supervisors.get(m.id());
+    if (supervisor == null) {
+      m.replyTo().tell(new JournalOnMember.MemberJournal(node, removedJournals.get(m.id()), false));
+      return this;
+    }
+    // The supervisor's bare Optional cannot cross nodes: a one-off local ref wraps it.
+    ActorRef<Optional<dev.tether.connection.ConnectionJournal>> back = getContext().spawnAnonymous(
+        Behaviors.<Optional<dev.tether.connection.ConnectionJournal>>receiveMessage(journal -> {
+          m.replyTo().tell(new JournalOnMember.MemberJournal(node, journal, true));
+          return Behaviors.stopped();
+        }));
+    supervisor.tell(new ConnectionManager.GetJournal(m.id(), back));
     return this;
   }
 
@@ -275,6 +324,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
 
   private Behavior<ConnectionManager.Command> onHosted(Hosted m) {
     supervisors.put(m.id(), m.entity());
+    removedJournals.reopened(m.id());
     getContext().watchWith(m.entity(), new SupervisorStopped(m.id(), m.entity()));
     return this;
   }
