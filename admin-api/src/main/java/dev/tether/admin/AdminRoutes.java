@@ -141,7 +141,7 @@ public final class AdminRoutes {
         pathEndOrSingleSlash(() -> concat(
             get(() -> parameterOptional("state", state ->
                 parameterOptional("direction", direction -> list(state, direction)))),
-            post(() -> entity(JsonSupport.treeUnmarshaller(), this::open)),
+            post(() -> ClientAddress.extract(client -> entity(JsonSupport.treeUnmarshaller(), body -> open(body, client)))),
             delete(() -> ClientAddress.extract(bulkRoutes::closeMatching)))),
         // Before the id routes; only POST, so a connection named "reconnect" is still reached by GET and DELETE.
         path("reconnect", () -> post(() -> ClientAddress.extract(bulkRoutes::reconnectMatching))),
@@ -177,11 +177,11 @@ public final class AdminRoutes {
             .toList(), !list.missing().isEmpty(), list.missing())));
   }
 
-  private Route open(JsonNode body) {
+  private Route open(JsonNode body, Optional<String> client) {
     OpenRequestReader.Result result = requestReader.read(body);
     if (result instanceof OpenRequestReader.Invalid invalid) return invalidRequest(invalid.errors());
     ConnectionSpec spec = ((OpenRequestReader.Valid) result).spec();
-    return onSuccess(openConnection(spec), reply -> {
+    return onSuccess(openConnection(spec, client), reply -> {
       if (reply instanceof ConnectionManager.Opened opened) {
         return extractUri(uri -> respondWithHeader(Location.create(location(uri, spec.id().value())),
             () -> json(StatusCodes.CREATED, ConnectionJson.of(opened.view()))));
@@ -311,8 +311,9 @@ public final class AdminRoutes {
     return AskPattern.ask(manager, replyTo -> new ConnectionManager.Get(id, replyTo), settings.askTimeout(), system.scheduler());
   }
 
-  private CompletionStage<ConnectionManager.OpenResult> openConnection(ConnectionSpec spec) {
-    return AskPattern.ask(manager, replyTo -> new ConnectionManager.Open(spec, replyTo), settings.askTimeout(), system.scheduler());
+  private CompletionStage<ConnectionManager.OpenResult> openConnection(ConnectionSpec spec, Optional<String> client) {
+    return AskPattern.ask(manager, replyTo -> new ConnectionManager.Open(spec, client, replyTo), settings.askTimeout(),
+        system.scheduler());
   }
 
   private CompletionStage<ConnectionManager.CloseResult> closeConnection(ConnectionId id, Optional<CloseMode> mode,

@@ -127,7 +127,7 @@ class BulkRoutesTest {
     // A fresh incarnation, with the budget reset; it fails again against the closed port.
     JsonNode again = admin.get("/connections/dead-1").body();
     assertTrue(again.get("incarnation").asInt() >= 3, again.toString());
-    JsonNode reconnect = events(admin.get("/connections/dead-1/journal").body(), "admin").get(0);
+    JsonNode reconnect = lastEvent(admin.get("/connections/dead-1/journal").body(), "admin"); // after the open
     assertEquals("reconnect", reconnect.get("action").asText());
     assertTrue(reconnect.get("mode").isNull());
     assertEquals("127.0.0.1", reconnect.get("client").asText());
@@ -164,6 +164,13 @@ class BulkRoutesTest {
     assertEquals(400, a.status(), a.body().toString());
     assertEquals("invalid-parameter", a.body().get("error").asText(), a.body().toString());
     assertTrue(a.body().get("message").asText().contains(inMessage), a.body().toString());
+  }
+
+  /** The newest event of {@code type} in a journal's JSON. */
+  static JsonNode lastEvent(JsonNode journal, String type) {
+    List<JsonNode> found = events(journal, type);
+    assertTrue(!found.isEmpty(), "no " + type + " event in " + journal);
+    return found.get(found.size() - 1);
   }
 
   static List<JsonNode> events(JsonNode journal, String type) {

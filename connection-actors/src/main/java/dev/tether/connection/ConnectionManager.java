@@ -22,8 +22,21 @@ public final class ConnectionManager {
   /** Messages the manager understands. */
   public interface Command {}
 
-  /** Start managing a connection and open its first incarnation. */
-  public record Open(ConnectionSpec spec, ActorRef<OpenResult> replyTo) implements Command {}
+  /**
+   * Start managing a connection and open its first incarnation.
+   *
+   * @param requestedBy who asked, e.g. a REST client's IP address: recorded in the connection's journal
+   */
+  public record Open(ConnectionSpec spec, Optional<String> requestedBy, ActorRef<OpenResult> replyTo) implements Command {
+    public Open {
+      if (requestedBy == null) requestedBy = Optional.empty();
+    }
+
+    /** An open whose requester is not named (a library call). */
+    public Open(ConnectionSpec spec, ActorRef<OpenResult> replyTo) {
+      this(spec, Optional.empty(), replyTo);
+    }
+  }
 
   /**
    * Write bytes on a connection. Answered with {@link SendResult.Accepted} once the TLS stage of the

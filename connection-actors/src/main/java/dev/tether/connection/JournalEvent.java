@@ -64,10 +64,12 @@ public sealed interface JournalEvent {
 
   /** What an admin asked for. */
   enum Action {
+    /** Managing the connection was asked for (not a wake-up or a move in cluster mode). */
+    OPEN,
     CLOSE,
     RECONNECT;
 
-    /** The name in the journal's JSON: {@code close}, {@code reconnect}. */
+    /** The name in the journal's JSON: {@code open}, {@code close}, {@code reconnect}. */
     public String wireName() {
       return name().toLowerCase(Locale.ROOT);
     }

@@ -214,7 +214,7 @@ final class ClusterConnections {
 
   /** Last: the entity starts, wherever the coordinator places it, and answers the open itself. */
   void start(ConnectionManager.Open open) {
-    entity(open.spec().id()).tell(new ConnectionEntity.Start(open.spec(), open.replyTo()));
+    entity(open.spec().id()).tell(new ConnectionEntity.Start(open.spec(), open.requestedBy(), open.replyTo()));
   }
 
   /** Reads every bucket of stored ids; each answers with its own {@link StoredIds}, woken as it comes. */

@@ -41,7 +41,8 @@ final class ConnectionEntity {
   static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "tether-connection");
 
   /** Start a new connection (its spec is stored already); answered with the open result. */
-  record Start(ConnectionSpec spec, ActorRef<ConnectionManager.OpenResult> replyTo) implements Command, ClusterMessage {}
+  record Start(ConnectionSpec spec, Optional<String> requestedBy, ActorRef<ConnectionManager.OpenResult> replyTo)
+      implements Command, ClusterMessage {}
 
   /** Make sure the entity runs (after a member left, or at start): starts it from the store. */
   enum Wake implements Command, ClusterMessage { INSTANCE }
@@ -83,7 +84,7 @@ final class ConnectionEntity {
       store.get(SpecStore.specs(entityId), SpecStore.READ_LOCAL,
           response -> new Loaded(entry(response, SpecStore.specs(entityId), entityId), false));
       return Behaviors.receive(Command.class)
-          .onMessage(Start.class, s -> stash.unstashAll(begin(ctx, id, s.spec(), Optional.of(s.replyTo()), registry, replicator,
+          .onMessage(Start.class, s -> stash.unstashAll(begin(ctx, id, s.spec(), Optional.of(s), registry, replicator,
               settings, Continuation.FRESH)))
           .onMessage(Loaded.class, l -> {
             if (l.specText().isEmpty() && !l.fromMajority()) {
@@ -142,13 +143,14 @@ final class ConnectionEntity {
   }
 
   /**
-   * @param openedReplyTo who opened it (from a {@link Start}); empty when started from the store, in
-   *     which case the registry's own {@link Start} may still arrive (it raced with a wake-up) and is
-   *     answered as the open it is
+   * @param opened the open request (a {@link Start}); empty when started from the store, in which case
+   *     the registry's own {@link Start} may still arrive (it raced with a wake-up) and is answered as
+   *     the open it is
    */
   private static Behavior<Command> begin(ActorContext<Command> ctx, ConnectionId id, ConnectionSpec spec,
-      Optional<ActorRef<ConnectionManager.OpenResult>> openedReplyTo, ActorRef<Command> registry,
+      Optional<Start> opened, ActorRef<Command> registry,
       ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings, Continuation from) {
+    Optional<ActorRef<ConnectionManager.OpenResult>> openedReplyTo = opened.map(Start::replyTo);
     TlsProfile profile = settings.tlsProfiles().get(spec.tlsProfile());
     Optional<SessionHandlerFactory> handler = spec.handler().map(settings.handlers()::get);
     if (profile == null || (spec.handler().isPresent() && handler.isEmpty())) {
@@ -166,7 +168,8 @@ final class ConnectionEntity {
     String node = ClusterNodes.node(self.uniqueAddress().address(), ctx.getSystem());
     return Behaviors.intercept(() -> new ClusterOnly(id, replicator, self, node, openedReplyTo.isPresent(), registry,
             from.firstIncarnation() - 1),
-        ConnectionSupervisor.create(plan, settings, registry, openedReplyTo.orElse(ctx.getSystem().ignoreRef()), false, from));
+        ConnectionSupervisor.create(plan, settings, registry, openedReplyTo.orElse(ctx.getSystem().ignoreRef()), false, from,
+            opened.map(s -> ConnectionSupervisor.opening(s.requestedBy()))));
   }
 
   /**

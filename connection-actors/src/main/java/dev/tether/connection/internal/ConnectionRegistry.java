@@ -229,7 +229,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         settings.streamDispatcher(), Optional.empty(), handler, ConfigFactory.empty(), settings.tlsStage());
     // The first incarnation's permit is decided here, saving the supervisor a round trip.
     boolean admitted = admission.request(id, 1L);
-    register(id, ConnectionSupervisor.create(plan, settings, getContext().getSelf(), m.replyTo(), admitted));
+    register(id, ConnectionSupervisor.create(plan, settings, getContext().getSelf(), m.replyTo(), admitted, m.requestedBy()));
     return this;
   }
 

@@ -71,20 +71,33 @@ final class ConnectionSupervisor {
       ConnectionManagerSettings managerSettings,
       ActorRef<Command> registry,
       ActorRef<ConnectionManager.OpenResult> openedReplyTo,
-      boolean admitted) {
-    return create(plan, managerSettings, registry, openedReplyTo, admitted, Continuation.FRESH);
+      boolean admitted,
+      Optional<String> requestedBy) {
+    return create(plan, managerSettings, registry, openedReplyTo, admitted, Continuation.FRESH, Optional.of(opening(requestedBy)));
   }
 
-  /** An outbound connection that may have run elsewhere before (cluster mode): counting goes on from there. */
+  /**
+   * An outbound connection that may have run elsewhere before (cluster mode): counting goes on from there.
+   *
+   * @param opening the open request to journal first (what, who asked if known); empty when the
+   *     connection is started again from the store (a wake-up, a move)
+   */
   static Behavior<Command> create(
       ConnectionPlan plan,
       ConnectionManagerSettings managerSettings,
       ActorRef<Command> registry,
       ActorRef<ConnectionManager.OpenResult> openedReplyTo,
       boolean admitted,
-      Continuation from) {
+      Continuation from,
+      Optional<JournalEvent.AdminAction> opening) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new ConnectionSupervisor(ctx, timers, plan, managerSettings, registry).start(openedReplyTo, admitted, from)));
+        new ConnectionSupervisor(ctx, timers, plan, managerSettings, registry)
+            .start(openedReplyTo, admitted, from, opening)));
+  }
+
+  /** The journal entry of an open request. */
+  static JournalEvent.AdminAction opening(Optional<String> requestedBy) {
+    return new JournalEvent.AdminAction(JournalEvent.Action.OPEN, Optional.empty(), requestedBy);
   }
 
   /** An inbound connection: its one incarnation starts now; removed when it has ended. */
@@ -132,8 +145,9 @@ final class ConnectionSupervisor {
    *     granted, or queued (then {@link Admitted} follows); a round trip less per open
    */
   private Behavior<Command> start(ActorRef<ConnectionManager.OpenResult> openedReplyTo, boolean admitted,
-      Continuation from) {
+      Continuation from, Optional<JournalEvent.AdminAction> opening) {
     from.previousEnd().ifPresent(this::record);
+    opening.ifPresent(o -> journal.add(Instant.now(), from.firstIncarnation(), o));
     reconnects = from.firstIncarnation() - 1; // every incarnation after the first is a reconnect, wherever it ran
     Phase.Queued first = announce(from.firstIncarnation());
     openedReplyTo.tell(new ConnectionManager.Opened(view(first, IncarnationStats.EMPTY)));
