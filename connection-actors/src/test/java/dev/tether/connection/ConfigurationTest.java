@@ -50,6 +50,8 @@ class ConfigurationTest {
     assertTrue(failure("tether.connection-defaults.handshake-timeout = soon").contains("handshake-timeout"));
     String wake = failure("tether.cluster.wake-interval = 0s");
     assertTrue(wake.contains("tether.cluster") && wake.contains("wake-interval"), wake);
+    String members = failure("tether.cluster.members-timeout = -1s");
+    assertTrue(members.contains("tether.cluster") && members.contains("members-timeout"), members);
     assertTrue(failure("tether.connection-defaults.reconnect.max-backoff = 1ms").contains("tether.connection-defaults.reconnect"));
     assertTrue(failure("tether.connection-defaults.reconnect.random-factor = -1").contains("random-factor"));
     assertTrue(failure("tether.connection-defaults.keepalive.ping = \"\"").contains("tether.connection-defaults.keepalive"));

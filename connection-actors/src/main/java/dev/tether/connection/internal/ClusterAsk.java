@@ -26,9 +26,6 @@ final class ClusterAsk<R> {
   /** Every node's manager registers under this key in cluster mode. */
   static final ServiceKey<ConnectionManager.Command> MANAGERS = ServiceKey.create(ConnectionManager.Command.class, "tether-manager");
 
-  /** How long a cluster-wide listing or journal search waits for the members; one that has not answered by then is named missing. */
-  static final Duration MEMBERS_TIMEOUT = Duration.ofSeconds(3);
-
   private record Found(Set<ActorRef<ConnectionManager.Command>> managers) {}
 
   private enum Timeout { INSTANCE }

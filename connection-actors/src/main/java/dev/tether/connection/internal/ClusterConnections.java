@@ -64,6 +64,8 @@ final class ClusterConnections {
   private static final Duration ASK = Duration.ofSeconds(5);
 
   private final ActorContext<ConnectionManager.Command> ctx;
+  /** For callbacks of asks, which run outside the actor (where the context must not be touched). */
+  private final org.slf4j.Logger log;
   private final ConnectionManagerSettings settings;
   private final ClusterSharding sharding;
   private final StoreAsk<ConnectionManager.Command> store;
@@ -73,6 +75,7 @@ final class ClusterConnections {
 
   ClusterConnections(ActorContext<ConnectionManager.Command> ctx, ConnectionManagerSettings settings) {
     this.ctx = ctx;
+    this.log = ctx.getLog();
     this.settings = settings;
     ActorRef<Replicator.Command> replicator = SpecStore.start(ctx.getSystem(), settings.cluster());
     this.store = new StoreAsk<>(ctx, replicator);
@@ -126,7 +129,7 @@ final class ClusterConnections {
       Optional<String> requestedBy, ActorRef<Optional<ConnectionView>> replyTo) {
     org.apache.pekko.actor.typed.javadsl.AskPattern.<ConnectionManager.Command, ConnectionEntity.ViewAnswer>ask(manager,
             r -> new InboundView(id, reconnect, requestedBy, r), ASK, ctx.getSystem().scheduler())
-        .whenComplete((answer, failure) -> replyTo.tell(answer == null ? Optional.empty() : answer.view()));
+        .whenComplete((answer, failure) -> answerUnlessTimedOut(id, answer, replyTo));
   }
 
   /** The other side of {@link #askInbound}: a local request whose answer goes back as a {@code ViewAnswer}. */
@@ -236,7 +239,21 @@ final class ClusterConnections {
   void askView(ConnectionId id, boolean reconnect, Optional<String> requestedBy, ActorRef<Optional<ConnectionView>> replyTo) {
     entity(id).<ConnectionEntity.ViewAnswer>ask(r -> reconnect ? new ConnectionEntity.ReconnectRemote(requestedBy, r)
             : new ConnectionEntity.GetRemote(r), ASK)
-        .whenComplete((answer, failure) -> replyTo.tell(answer == null ? Optional.empty() : answer.view()));
+        .whenComplete((answer, failure) -> answerUnlessTimedOut(id, answer, replyTo));
+  }
+
+  /**
+   * A member that did not answer in time says nothing about the connection: the requester gets no
+   * answer (its own ask times out; REST says 503 manager-timeout) rather than an empty one, which
+   * would say "no such connection" (404) about a connection that exists on a slow member.
+   */
+  private void answerUnlessTimedOut(ConnectionId id, ConnectionEntity.ViewAnswer answer,
+      ActorRef<Optional<ConnectionView>> replyTo) {
+    if (answer != null) {
+      replyTo.tell(answer.view());
+    } else {
+      log.debug("connection {}: its member did not answer within {}; the request is left unanswered", id, ASK);
+    }
   }
 
 }

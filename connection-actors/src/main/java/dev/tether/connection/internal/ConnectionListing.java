@@ -4,6 +4,7 @@ import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionView;
 import dev.tether.connection.NodeSummary;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +34,13 @@ final class ConnectionListing {
   private final EventHub events;
   private final boolean clusterMode;
 
+  /** {@code tether.cluster.members-timeout}. */
+  private final Duration membersTimeout;
+
   ConnectionListing(ActorContext<ConnectionManager.Command> ctx,
       Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors, Set<ConnectionId> inbound, EventHub events,
-      boolean clusterMode) {
+      boolean clusterMode, Duration membersTimeout) {
+    this.membersTimeout = membersTimeout;
     this.ctx = ctx;
     this.supervisors = supervisors;
     this.inbound = inbound;
@@ -45,7 +50,7 @@ final class ConnectionListing {
 
   void list(ConnectionManager.ListConnections m) {
     if (clusterMode) { // every member's, each asked of its own manager
-      ctx.spawnAnonymous(ClusterAsk.create(ClusterAsk.MEMBERS_TIMEOUT, ListLocal.LocalList.class, ListLocal::new,
+      ctx.spawnAnonymous(ClusterAsk.create(membersTimeout, ListLocal.LocalList.class, ListLocal::new,
           ListLocal.LocalList::node, ListLocal.LocalList::last,
           (lists, missing) -> m.replyTo().tell(new ConnectionManager.ConnectionList(lists.stream()
               .flatMap(l -> l.connections().stream()).sorted(Comparator.comparing(ConnectionView::id)).toList(), missing))));

@@ -124,7 +124,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     boolean clusterMode = settings.cluster().enabled();
     // The helpers read the registry's maps through read-only views; only the registry changes them.
     Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisorsView = Collections.unmodifiableMap(supervisors);
-    this.journals = new JournalLookup(ctx, supervisorsView, clusterMode, settings.journalKeepRemoved());
+    this.journals = new JournalLookup(ctx, supervisorsView, clusterMode, settings.journalKeepRemoved(),
+        settings.cluster().membersTimeout());
     // Cluster mode: other members' managers find this one (for cluster-wide counts).
     this.cluster = clusterMode ? Optional.of(new ClusterConnections(ctx, settings)) : Optional.empty();
     if (clusterMode) {
@@ -132,7 +133,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
           org.apache.pekko.actor.typed.receptionist.Receptionist.register(ClusterAsk.MANAGERS, ctx.getSelf()));
     }
     this.router = new ConnectionRouter(supervisorsView, cluster);
-    this.listing = new ConnectionListing(ctx, supervisorsView, Collections.unmodifiableSet(inbound), events, clusterMode);
+    this.listing = new ConnectionListing(ctx, supervisorsView, Collections.unmodifiableSet(inbound), events, clusterMode,
+        settings.cluster().membersTimeout());
     this.listeners = new Listeners(ctx, settings);
     this.tlsProfiles = new TlsProfileRequests(ctx, settings);
     listeners.startConfigured(); // with the manager

@@ -3,6 +3,7 @@ package dev.tether.connection.internal;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionJournal;
 import dev.tether.connection.ConnectionManager;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -23,8 +24,12 @@ final class JournalLookup {
   private final boolean clusterMode;
   private final RemovedJournals removed;
 
+  /** {@code tether.cluster.members-timeout}. */
+  private final Duration membersTimeout;
+
   JournalLookup(ActorContext<ConnectionManager.Command> ctx, Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors,
-      boolean clusterMode, int keepRemoved) {
+      boolean clusterMode, int keepRemoved, Duration membersTimeout) {
+    this.membersTimeout = membersTimeout;
     this.ctx = ctx;
     this.supervisors = supervisors;
     this.clusterMode = clusterMode;
@@ -53,7 +58,7 @@ final class JournalLookup {
     } else if (!clusterMode || kept.isPresent()) {
       m.replyTo().tell(kept);
     } else {
-      ctx.spawnAnonymous(ClusterAsk.create(ClusterAsk.MEMBERS_TIMEOUT, JournalOnMember.MemberJournal.class,
+      ctx.spawnAnonymous(ClusterAsk.create(membersTimeout, JournalOnMember.MemberJournal.class,
           replyTo -> new JournalOnMember(m.id(), replyTo), JournalOnMember.MemberJournal::node,
           (answers, missing) -> m.replyTo().tell(answers.stream()
               .filter(a -> a.journal().isPresent())
