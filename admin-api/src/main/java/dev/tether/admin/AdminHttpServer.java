@@ -23,6 +23,9 @@ public final class AdminHttpServer {
   /** Binds; if binding fails, logs why and shuts the service down with exit code 3. */
   public static CompletionStage<InetSocketAddress> start(Route routes, ActorSystem<?> system, AdminSettings settings) {
     CompletionStage<ServerBinding> bound = Http.get(system).newServerAt(settings.iface(), settings.port())
+        // The client's address for connection journals (ClientAddress). Set here, not in
+        // reference.conf: in the service's jar, pekko-http's own reference.conf (off) may come later.
+        .adaptSettings(s -> s.withRemoteAddressAttribute(true))
         .bind(AdminRoutes.seal(routes));
     bound.whenComplete((binding, failure) -> {
       if (binding != null) {

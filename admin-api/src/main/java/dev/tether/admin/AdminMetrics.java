@@ -8,6 +8,7 @@ import dev.tether.connection.ConnectionView;
 import dev.tether.connection.Direction;
 import dev.tether.connection.ListenerInfo;
 import dev.tether.connection.OutcomeKind;
+import dev.tether.connection.TlsProfileInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -49,7 +50,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * and handshake duration ({@code tether_handshake_duration_seconds{direction}}, from entering
  * handshaking to open). Polled from the manager on each scrape, per listener: {@code
  * tether_listener_open_connections{listener}}, {@code tether_listener_accepted_total{listener}},
- * {@code tether_listener_rejected_total{listener}} and {@code tether_listener_bound{listener}} (1 or 0).
+ * {@code tether_listener_rejected_total{listener}} and {@code tether_listener_bound{listener}} (1 or 0);
+ * per TLS profile with a certificate, {@code tether_tls_certificate_expiry_seconds{profile}}: seconds
+ * until the certificate in use expires (negative once it has), computed at the scrape, and following
+ * reloads.
  */
 public final class AdminMetrics {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -75,12 +79,12 @@ public final class AdminMetrics {
   }
 
   /**
-   * The Prometheus text exposition of every metric, after asking the manager for its listeners
-   * (bounded by {@code timeout}). If the manager does not answer in time, the listener metrics keep
-   * the values of the last answer; the event-fed metrics are current either way.
+   * The Prometheus text exposition of every metric, after asking the manager for its listeners and
+   * TLS profiles (both at once, bounded by {@code timeout}). If the manager does not answer in time,
+   * those metrics keep the values of the last answer; the event-fed metrics are current either way.
    */
   public CompletionStage<String> scrape(Duration timeout) {
-    return AskPattern.<Recorder.Command, Done>ask(recorder, replyTo -> new Recorder.PollListeners(timeout, replyTo),
+    return AskPattern.<Recorder.Command, Done>ask(recorder, replyTo -> new Recorder.PollManager(timeout, replyTo),
             timeout.plus(RECORDER_MARGIN), scheduler)
         .thenApply(done -> registry.scrape());
   }
@@ -100,8 +104,8 @@ public final class AdminMetrics {
 
     interface Command {}
 
-    /** Poll the listeners now; answered once their meters are up to date (or the manager did not answer). */
-    record PollListeners(Duration timeout, ActorRef<Done> replyTo) implements Command {}
+    /** Poll the listeners and TLS profiles now; answered once their meters are up to date (or the manager did not answer). */
+    record PollManager(Duration timeout, ActorRef<Done> replyTo) implements Command {}
 
     private record Observed(ConnectionEvent event) implements Command {}
 
@@ -111,7 +115,9 @@ public final class AdminMetrics {
     /** The listeners, to judge a gone connection's direction by its id. */
     private record ListenersForGuess(ConnectionId id, Optional<List<ListenerInfo>> listeners) implements Command {}
 
-    private record ListenersPolled(Optional<List<ListenerInfo>> listeners, ActorRef<Done> replyTo) implements Command {}
+    private record ListenersPolled(Optional<List<ListenerInfo>> listeners, PendingPoll poll) implements Command {}
+
+    private record TlsProfilesPolled(Optional<List<TlsProfileInfo>> profiles, PendingPoll poll) implements Command {}
 
     private record Incarnation(long incarnation, ConnectionState state, Instant since) {}
 
@@ -129,6 +135,7 @@ public final class AdminMetrics {
     /** Every listener name ever listed (a stopped listener's connections keep their ids). */
     private final Set<String> listenerNames = new HashSet<>();
     private final Map<String, ListenerMeters> listeners = new HashMap<>();
+    private final Map<String, CertificateExpiry> certificates = new HashMap<>();
 
     static Behavior<Command> create(ActorRef<ConnectionManager.Command> manager, MeterRegistry registry) {
       return Behaviors.setup(ctx -> {
@@ -170,8 +177,9 @@ public final class AdminMetrics {
           .onMessage(Observed.class, m -> onEvent(m.event()))
           .onMessage(DirectionFound.class, this::onDirectionFound)
           .onMessage(ListenersForGuess.class, this::onListenersForGuess)
-          .onMessage(PollListeners.class, this::onPollListeners)
+          .onMessage(PollManager.class, this::onPollManager)
           .onMessage(ListenersPolled.class, this::onListenersPolled)
+          .onMessage(TlsProfilesPolled.class, this::onTlsProfilesPolled)
           .build();
     }
 
@@ -251,17 +259,38 @@ public final class AdminMetrics {
 
     // ---------------------------------------------------------------- listeners
 
-    private Behavior<Command> onPollListeners(PollListeners m) {
+    private Behavior<Command> onPollManager(PollManager m) {
+      PendingPoll poll = new PendingPoll(m.replyTo());
       getContext().ask(ConnectionManager.ListenerList.class, manager, m.timeout(), ConnectionManager.ListListeners::new,
           (list, failure) -> new ListenersPolled(Optional.ofNullable(list).map(ConnectionManager.ListenerList::listeners),
-              m.replyTo()));
+              poll));
+      getContext().ask(ConnectionManager.TlsProfileList.class, manager, m.timeout(), ConnectionManager.ListTlsProfiles::new,
+          (list, failure) -> new TlsProfilesPolled(Optional.ofNullable(list).map(ConnectionManager.TlsProfileList::profiles),
+              poll));
       return this;
     }
 
     private Behavior<Command> onListenersPolled(ListenersPolled m) {
       m.listeners().ifPresent(this::updateListeners);
-      m.replyTo().tell(Done.getInstance());
+      m.poll().answered();
       return this;
+    }
+
+    private Behavior<Command> onTlsProfilesPolled(TlsProfilesPolled m) {
+      m.profiles().ifPresent(this::updateCertificates);
+      m.poll().answered();
+      return this;
+    }
+
+    /** One meter per profile with a certificate; a profile whose certificate is gone loses its meter. */
+    private void updateCertificates(List<TlsProfileInfo> profiles) {
+      Set<String> gone = new HashSet<>(certificates.keySet());
+      for (TlsProfileInfo p : profiles) {
+        if (p.notAfter().isEmpty()) continue;
+        gone.remove(p.name());
+        certificates.computeIfAbsent(p.name(), n -> new CertificateExpiry(n, registry)).update(p.notAfter().get());
+      }
+      for (String name : gone) registry.remove(certificates.remove(name).meter);
     }
 
     private void updateListeners(List<ListenerInfo> listed) {
@@ -276,6 +305,37 @@ public final class AdminMetrics {
 
     private void rememberNames(List<ListenerInfo> listed) {
       for (ListenerInfo i : listed) listenerNames.add(i.name());
+    }
+  }
+
+  /** Both answers of one scrape's poll; the scrape is answered when both are in. Used by the recorder only. */
+  private static final class PendingPoll {
+    private final ActorRef<Done> replyTo;
+    private int missing = 2;
+
+    PendingPoll(ActorRef<Done> replyTo) {
+      this.replyTo = replyTo;
+    }
+
+    void answered() {
+      if (--missing == 0) replyTo.tell(Done.getInstance());
+    }
+  }
+
+  /** {@code tether_tls_certificate_expiry_seconds{profile}}: computed when scraped, from the latest notAfter. */
+  private static final class CertificateExpiry {
+    private final AtomicLong notAfterEpochSecond = new AtomicLong();
+    private final Meter meter;
+
+    CertificateExpiry(String profile, MeterRegistry registry) {
+      meter = Gauge.builder("tether.tls.certificate.expiry", notAfterEpochSecond,
+              n -> n.get() - Instant.now().getEpochSecond())
+          .description("Seconds until the certificate the TLS profile uses now expires (negative once it has)")
+          .baseUnit("seconds").tag("profile", profile).register(registry);
+    }
+
+    void update(Instant notAfter) {
+      notAfterEpochSecond.set(notAfter.getEpochSecond());
     }
   }
 

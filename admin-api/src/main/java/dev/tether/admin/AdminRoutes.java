@@ -77,6 +77,9 @@ public final class AdminRoutes {
   private final OpenRequestReader requestReader;
   private final Optional<byte[]> expectedAuthorization;
   private final ListenerRoutes listenerRoutes;
+  private final TlsProfileRoutes tlsProfileRoutes;
+  private final BulkRoutes bulkRoutes;
+  private final JournalRoute journalRoute;
 
   private AdminRoutes(ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system, AdminSettings settings,
       ConnectionSettings defaults, AdminMetrics metrics) {
@@ -87,6 +90,9 @@ public final class AdminRoutes {
     this.requestReader = new OpenRequestReader(defaults, AdminRoutes::generateId);
     this.expectedAuthorization = settings.token().map(t -> sha256("Bearer " + t));
     this.listenerRoutes = new ListenerRoutes(manager, system, settings);
+    this.tlsProfileRoutes = new TlsProfileRoutes(manager, system, settings);
+    this.bulkRoutes = new BulkRoutes(manager, system, settings);
+    this.journalRoute = new JournalRoute(manager, system, settings);
   }
 
   /**
@@ -120,8 +126,10 @@ public final class AdminRoutes {
 
   private Route routes() {
     return concat(
+        ConsoleRoutes.routes(), // GET / and /ui/: the static console page; no token (it holds no data)
         pathPrefix("connections", () -> guarded(this::connectionRoutes)),
         pathPrefix("listeners", () -> guarded(listenerRoutes::routes)),
+        pathPrefix("tls-profiles", () -> guarded(tlsProfileRoutes::routes)),
         path("events", () -> guarded(() -> get(this::events))),
         path("cluster", () -> guarded(() -> get(() -> ClusterRoute.get(manager, system, settings)))),
         path("health", () -> guarded(() -> get(() -> json(StatusCodes.OK, HealthJson.UP)))),
@@ -133,12 +141,16 @@ public final class AdminRoutes {
         pathEndOrSingleSlash(() -> concat(
             get(() -> parameterOptional("state", state ->
                 parameterOptional("direction", direction -> list(state, direction)))),
-            post(() -> entity(JsonSupport.treeUnmarshaller(), this::open)))),
+            post(() -> ClientAddress.extract(client -> entity(JsonSupport.treeUnmarshaller(), body -> open(body, client)))),
+            delete(() -> ClientAddress.extract(bulkRoutes::closeMatching)))),
+        // Before the id routes; only POST, so a connection named "reconnect" is still reached by GET and DELETE.
+        path("reconnect", () -> post(() -> ClientAddress.extract(bulkRoutes::reconnectMatching))),
         pathPrefix(segment(), id -> concat(
             pathEndOrSingleSlash(() -> concat(
                 get(() -> withConnectionId(id, this::getOne)),
-                delete(() -> parameterOptional("mode", mode -> close(id, mode))))),
-            path("reconnect", () -> post(() -> withConnectionId(id, this::reconnect))),
+                delete(() -> parameterOptional("mode", mode -> ClientAddress.extract(client -> close(id, mode, client)))))),
+            path("reconnect", () -> post(() -> withConnectionId(id, cid -> ClientAddress.extract(client -> reconnect(cid, client))))),
+            path("journal", () -> get(() -> withConnectionId(id, journalRoute::journal))),
             path("send", () -> post(() -> entity(Unmarshaller.entityToByteString(), bytes -> send(id, bytes)))))));
   }
 
@@ -165,11 +177,11 @@ public final class AdminRoutes {
             .toList(), !list.missing().isEmpty(), list.missing())));
   }
 
-  private Route open(JsonNode body) {
+  private Route open(JsonNode body, Optional<String> client) {
     OpenRequestReader.Result result = requestReader.read(body);
     if (result instanceof OpenRequestReader.Invalid invalid) return invalidRequest(invalid.errors());
     ConnectionSpec spec = ((OpenRequestReader.Valid) result).spec();
-    return onSuccess(openConnection(spec), reply -> {
+    return onSuccess(openConnection(spec, client), reply -> {
       if (reply instanceof ConnectionManager.Opened opened) {
         return extractUri(uri -> respondWithHeader(Location.create(location(uri, spec.id().value())),
             () -> json(StatusCodes.CREATED, ConnectionJson.of(opened.view()))));
@@ -180,6 +192,7 @@ public final class AdminRoutes {
         case UNKNOWN_TLS_PROFILE -> invalidRequest(List.of(new ErrorJson.FieldError("tlsProfile", rejected.message())));
         case UNKNOWN_HANDLER -> invalidRequest(List.of(new ErrorJson.FieldError("handler", rejected.message())));
         case RESERVED_ID -> invalidRequest(List.of(new ErrorJson.FieldError("id", rejected.message())));
+        case STORE_UNCONFIRMED -> error(ErrorCode.STORE_UNCONFIRMED, rejected.message());
       };
     });
   }
@@ -190,7 +203,7 @@ public final class AdminRoutes {
         .orElseGet(() -> unknown(id)));
   }
 
-  private Route close(String idSegment, Optional<String> modeParam) {
+  private Route close(String idSegment, Optional<String> modeParam, Optional<String> client) {
     Optional<CloseMode> mode;
     try {
       mode = modeParam.map(CloseMode::fromWireName);
@@ -199,7 +212,7 @@ public final class AdminRoutes {
     }
     // The close is bounded by the connection's own close-timeout: ask for its settings first.
     return withConnectionId(idSegment, id -> onSuccess(view(id), view -> view
-        .<Route>map(v -> onSuccess(closeConnection(id, mode, closeAskTimeout(v)), this::closed))
+        .<Route>map(v -> onSuccess(closeConnection(id, mode, client, closeAskTimeout(v)), this::closed))
         .orElseGet(() -> unknown(id))));
   }
 
@@ -210,8 +223,8 @@ public final class AdminRoutes {
     return unknown(result.id());
   }
 
-  private Route reconnect(ConnectionId id) {
-    return onSuccess(reconnectConnection(id), view -> view
+  private Route reconnect(ConnectionId id, Optional<String> client) {
+    return onSuccess(reconnectConnection(id, client), view -> view
         .map(v -> v.direction() == Direction.INBOUND
             ? error(ErrorCode.NOT_RECONNECTABLE, "connection '" + id + "' was accepted by listener '"
                 + v.listener().orElse("?") + "': inbound connections are never reconnected (the client reconnects"
@@ -298,16 +311,20 @@ public final class AdminRoutes {
     return AskPattern.ask(manager, replyTo -> new ConnectionManager.Get(id, replyTo), settings.askTimeout(), system.scheduler());
   }
 
-  private CompletionStage<ConnectionManager.OpenResult> openConnection(ConnectionSpec spec) {
-    return AskPattern.ask(manager, replyTo -> new ConnectionManager.Open(spec, replyTo), settings.askTimeout(), system.scheduler());
+  private CompletionStage<ConnectionManager.OpenResult> openConnection(ConnectionSpec spec, Optional<String> client) {
+    return AskPattern.ask(manager, replyTo -> new ConnectionManager.Open(spec, client, replyTo), settings.askTimeout(),
+        system.scheduler());
   }
 
-  private CompletionStage<ConnectionManager.CloseResult> closeConnection(ConnectionId id, Optional<CloseMode> mode, Duration timeout) {
-    return AskPattern.ask(manager, replyTo -> new ConnectionManager.Close(id, mode, replyTo), timeout, system.scheduler());
+  private CompletionStage<ConnectionManager.CloseResult> closeConnection(ConnectionId id, Optional<CloseMode> mode,
+      Optional<String> client, Duration timeout) {
+    return AskPattern.ask(manager, replyTo -> new ConnectionManager.Close(id, mode, client, replyTo), timeout,
+        system.scheduler());
   }
 
-  private CompletionStage<Optional<ConnectionView>> reconnectConnection(ConnectionId id) {
-    return AskPattern.ask(manager, replyTo -> new ConnectionManager.Reconnect(id, replyTo), settings.askTimeout(), system.scheduler());
+  private CompletionStage<Optional<ConnectionView>> reconnectConnection(ConnectionId id, Optional<String> client) {
+    return AskPattern.ask(manager, replyTo -> new ConnectionManager.Reconnect(id, client, replyTo), settings.askTimeout(),
+        system.scheduler());
   }
 
   private CompletionStage<SendResult> sendBytes(ConnectionId id, ByteString bytes) {

@@ -18,6 +18,7 @@ import dev.tether.connection.Initiator;
 import dev.tether.connection.ListenerInfo;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.OutcomeKind;
+import dev.tether.connection.TlsProfileInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -123,6 +124,7 @@ class AdminMetricsTest {
     CompletionStage<String> first = metrics.scrape(WAIT);
     manager.expectMessageClass(ConnectionManager.ListListeners.class).replyTo().tell(new ConnectionManager.ListenerList(
         List.of(listener("jobs", 3, 10, 2, true), listener("spare", 0, 0, 0, false))));
+    answerNoTlsProfiles();
     String text = first.toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertContains(text,
         "tether_listener_open_connections{listener=\"jobs\"} 3",
@@ -135,6 +137,7 @@ class AdminMetricsTest {
     CompletionStage<String> second = metrics.scrape(WAIT);
     manager.expectMessageClass(ConnectionManager.ListListeners.class).replyTo()
         .tell(new ConnectionManager.ListenerList(List.of(listener("jobs", 1, 12, 2, true))));
+    answerNoTlsProfiles();
     String later = second.toCompletableFuture().get(5, TimeUnit.SECONDS);
     assertContains(later, "tether_listener_open_connections{listener=\"jobs\"} 1", "tether_listener_accepted_total{listener=\"jobs\"} 12");
     assertFalse(later.contains("listener=\"spare\""), later);
@@ -145,15 +148,65 @@ class AdminMetricsTest {
     CompletionStage<String> first = metrics.scrape(WAIT);
     manager.expectMessageClass(ConnectionManager.ListListeners.class).replyTo()
         .tell(new ConnectionManager.ListenerList(List.of(listener("jobs", 3, 10, 2, true))));
+    answerNoTlsProfiles();
     first.toCompletableFuture().get(5, TimeUnit.SECONDS);
 
     CompletionStage<String> unanswered = metrics.scrape(Duration.ofMillis(200));
     manager.expectMessageClass(ConnectionManager.ListListeners.class); // no reply
+    manager.expectMessageClass(ConnectionManager.ListTlsProfiles.class); // no reply
     assertContains(unanswered.toCompletableFuture().get(5, TimeUnit.SECONDS),
         "tether_listener_open_connections{listener=\"jobs\"} 3", "tether_connections{direction=\"outbound\",state=\"open\"} 0");
   }
 
+  @Test
+  void eachScrapeShowsTheSecondsUntilEachProfilesCertificateExpires() throws Exception {
+    Instant notAfter = Instant.now().plus(Duration.ofHours(1));
+    CompletionStage<String> first = metrics.scrape(WAIT);
+    manager.expectMessageClass(ConnectionManager.ListListeners.class).replyTo()
+        .tell(new ConnectionManager.ListenerList(List.of()));
+    manager.expectMessageClass(ConnectionManager.ListTlsProfiles.class).replyTo().tell(new ConnectionManager.TlsProfileList(
+        List.of(profile("client", Optional.of(notAfter)), profile("trust-only", Optional.empty())), Optional.empty()));
+    String text = first.toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertContains(text, "# TYPE tether_tls_certificate_expiry_seconds gauge");
+    double seconds = gauge(text, "tether_tls_certificate_expiry_seconds{profile=\"client\"}");
+    assertTrue(seconds > 3500 && seconds <= 3600, text);
+    assertFalse(text.contains("profile=\"trust-only\""), text); // no certificate, nothing to expire
+
+    // After a reload with an expired certificate: negative; a profile no longer listed loses its meter.
+    CompletionStage<String> second = metrics.scrape(WAIT);
+    manager.expectMessageClass(ConnectionManager.ListListeners.class).replyTo()
+        .tell(new ConnectionManager.ListenerList(List.of()));
+    manager.expectMessageClass(ConnectionManager.ListTlsProfiles.class).replyTo().tell(new ConnectionManager.TlsProfileList(
+        List.of(profile("client", Optional.of(Instant.now().minus(Duration.ofMinutes(10))))), Optional.empty()));
+    double expired = gauge(second.toCompletableFuture().get(5, TimeUnit.SECONDS),
+        "tether_tls_certificate_expiry_seconds{profile=\"client\"}");
+    assertTrue(expired < -500 && expired >= -700, "expired " + expired);
+
+    CompletionStage<String> third = metrics.scrape(WAIT);
+    manager.expectMessageClass(ConnectionManager.ListListeners.class).replyTo()
+        .tell(new ConnectionManager.ListenerList(List.of()));
+    answerNoTlsProfiles();
+    assertFalse(third.toCompletableFuture().get(5, TimeUnit.SECONDS).contains("tether_tls_certificate_expiry_seconds{"));
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  private void answerNoTlsProfiles() {
+    manager.expectMessageClass(ConnectionManager.ListTlsProfiles.class).replyTo()
+        .tell(new ConnectionManager.TlsProfileList(List.of(), Optional.empty()));
+  }
+
+  private static TlsProfileInfo profile(String name, Optional<Instant> notAfter) {
+    return new TlsProfileInfo(name, true, notAfter.map(t -> "CN=" + name), notAfter.map(t -> "CN=ca"), notAfter,
+        Optional.of(1), Optional.of(T0), java.util.Map.of(), false, 0, Optional.empty(), Optional.empty());
+  }
+
+  /** The value of one sample line of the exposition. */
+  private static double gauge(String text, String sample) {
+    return text.lines().filter(l -> l.startsWith(sample + " ")).findFirst()
+        .map(l -> Double.parseDouble(l.substring(sample.length() + 1).trim()))
+        .orElseThrow(() -> new AssertionError("missing: " + sample + "\n" + text));
+  }
 
   /** Waits (bounded) until the recorder has applied what the assertions need. */
   private void awaitMetrics(String... lines) {

@@ -75,7 +75,10 @@ class AdminRoutesTest extends JUnit5RouteTest {
     assertEquals(12, a.get("lastPingRttMillis").asLong());
     assertTrue(a.get("lastOutcome").isNull());
     assertEquals(List.of("id", "remote", "direction", "listener", "node", "state", "incarnation", "stateSince", "tls", "bytesIn", "bytesOut", "reconnects",
-        "nextAttemptAt", "lastPingRttMillis", "lastOutcome"), fieldNames(a));
+        "nextAttemptAt", "lastPingRttMillis", "lastOutcome", "failuresInWindow", "maxFailures", "failureWindow"), fieldNames(a));
+    assertEquals(0, a.get("failuresInWindow").asInt());
+    assertEquals(20, a.get("maxFailures").asInt());
+    assertEquals("60s", a.get("failureWindow").asText());
     JsonNode b = body.get("connections").get(1);
     assertEquals("backoff", b.get("state").asText());
     assertTrue(b.get("tls").isNull());
@@ -494,6 +497,8 @@ class AdminRoutesTest extends JUnit5RouteTest {
     var result = async(HttpRequest.GET("/metrics"));
     manager.expectMessageClass(ConnectionManager.ListListeners.class).replyTo()
         .tell(new ConnectionManager.ListenerList(List.of(listener("jobs", true, Optional.empty()))));
+    manager.expectMessageClass(ConnectionManager.ListTlsProfiles.class).replyTo()
+        .tell(new ConnectionManager.TlsProfileList(List.of(), Optional.empty()));
     String metrics = result.get(5, TimeUnit.SECONDS).assertStatusCode(200).entityString();
     assertTrue(metrics.contains("tether_connections{direction=\"outbound\",state=\"open\"} 0"), metrics);
     assertTrue(metrics.contains("tether_connections{direction=\"inbound\",state=\"open\"} 0"), metrics);

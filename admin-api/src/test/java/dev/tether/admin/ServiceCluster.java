@@ -31,6 +31,11 @@ import java.util.function.Predicate;
  */
 final class ServiceCluster implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(60);
+  /**
+   * For members to see each other after their JVMs start: JVM start, remoting and joining took more
+   * than a minute once on this 2-core machine while other builds ran (load average 34).
+   */
+  static final Duration FORM_WAIT = Duration.ofMinutes(3);
 
   private final Path dir;
   private final List<String> extraProperties;
@@ -152,7 +157,7 @@ final class ServiceCluster implements AutoCloseable {
 
   /** Polls GET /cluster on node i until the members, as node → "status:reachable", satisfy the condition. */
   SortedMap<String, String> awaitMembers(int i, Predicate<Map<String, String>> condition, String what) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
+    long deadline = System.nanoTime() + FORM_WAIT.toNanos();
     TreeMap<String, String> last = new TreeMap<>();
     while (System.nanoTime() < deadline) {
       try {
@@ -167,7 +172,7 @@ final class ServiceCluster implements AutoCloseable {
       }
       logs[i].awaitNewLine(Duration.ofMillis(500)); // woken by the node's own log, else polls twice a second
     }
-    throw new AssertionError(what + ": not within " + WAIT + "; last seen " + last + "\nlog:\n" + logs[i]);
+    throw new AssertionError(what + ": not within " + FORM_WAIT + "; last seen " + last + "\nlog:\n" + logs[i]);
   }
 
   /** Waits until node i sees all {@code n} members up and reachable. */

@@ -34,6 +34,11 @@ public final class EchoServerProcess implements AutoCloseable {
     return port;
   }
 
+  /** The child JVM's process id (bench/cluster-scale records it for its cleanup). */
+  public long pid() {
+    return process.pid();
+  }
+
   /** Kills the server at once (SIGKILL), as a crashed peer would die. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

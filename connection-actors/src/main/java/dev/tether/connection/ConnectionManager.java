@@ -22,8 +22,21 @@ public final class ConnectionManager {
   /** Messages the manager understands. */
   public interface Command {}
 
-  /** Start managing a connection and open its first incarnation. */
-  public record Open(ConnectionSpec spec, ActorRef<OpenResult> replyTo) implements Command {}
+  /**
+   * Start managing a connection and open its first incarnation.
+   *
+   * @param requestedBy who asked, e.g. a REST client's IP address: recorded in the connection's journal
+   */
+  public record Open(ConnectionSpec spec, Optional<String> requestedBy, ActorRef<OpenResult> replyTo) implements Command {
+    public Open {
+      if (requestedBy == null) requestedBy = Optional.empty();
+    }
+
+    /** An open whose requester is not named (a library call). */
+    public Open(ConnectionSpec spec, ActorRef<OpenResult> replyTo) {
+      this(spec, Optional.empty(), replyTo);
+    }
+  }
 
   /**
    * Write bytes on a connection. Answered with {@link SendResult.Accepted} once the TLS stage of the
@@ -46,9 +59,24 @@ public final class ConnectionManager {
    * completed (bounded by the connection's close-timeout). An empty mode means the connection's
    * configured close mode.
    */
-  public record Close(ConnectionId id, Optional<CloseMode> mode, ActorRef<CloseResult> replyTo) implements Command {
+  public record Close(ConnectionId id, Optional<CloseMode> mode, Optional<String> requestedBy, ActorRef<CloseResult> replyTo)
+      implements Command {
+    public Close {
+      if (requestedBy == null) requestedBy = Optional.empty();
+    }
+
+    /** A close whose requester is not named (its journal entry has no client). */
+    public Close(ConnectionId id, Optional<CloseMode> mode, ActorRef<CloseResult> replyTo) {
+      this(id, mode, Optional.empty(), replyTo);
+    }
+
     public Close(String id, Optional<CloseMode> mode, ActorRef<CloseResult> replyTo) {
       this(ConnectionId.of(id), mode, replyTo);
+    }
+
+    /** @param requestedBy who asked, e.g. a REST client's IP address: recorded in the connection's journal */
+    public Close(String id, Optional<CloseMode> mode, Optional<String> requestedBy, ActorRef<CloseResult> replyTo) {
+      this(ConnectionId.of(id), mode, requestedBy, replyTo);
     }
   }
 
@@ -58,15 +86,41 @@ public final class ConnectionManager {
    * connection is never reconnected (its client reconnects by itself): the request changes nothing
    * and is answered with its view, whose direction says so.
    */
-  public record Reconnect(ConnectionId id, ActorRef<Optional<ConnectionView>> replyTo) implements Command {
+  public record Reconnect(ConnectionId id, Optional<String> requestedBy, ActorRef<Optional<ConnectionView>> replyTo)
+      implements Command {
+    public Reconnect {
+      if (requestedBy == null) requestedBy = Optional.empty();
+    }
+
+    /** A reconnect whose requester is not named (its journal entry has no client). */
+    public Reconnect(ConnectionId id, ActorRef<Optional<ConnectionView>> replyTo) {
+      this(id, Optional.empty(), replyTo);
+    }
+
     public Reconnect(String id, ActorRef<Optional<ConnectionView>> replyTo) {
       this(ConnectionId.of(id), replyTo);
+    }
+
+    /** @param requestedBy who asked, e.g. a REST client's IP address: recorded in the connection's journal */
+    public Reconnect(String id, Optional<String> requestedBy, ActorRef<Optional<ConnectionView>> replyTo) {
+      this(ConnectionId.of(id), requestedBy, replyTo);
     }
   }
 
   /** One connection's view, or empty if the id is unknown. */
   public record Get(ConnectionId id, ActorRef<Optional<ConnectionView>> replyTo) implements Command {
     public Get(String id, ActorRef<Optional<ConnectionView>> replyTo) {
+      this(ConnectionId.of(id), replyTo);
+    }
+  }
+
+  /**
+   * One connection's journal (its last events, across incarnations, oldest first), or empty if the
+   * id is unknown. A connection closed on request keeps its journal for a while after it is gone
+   * (the last {@code tether.journal-keep-removed} removed connections of each node).
+   */
+  public record GetJournal(ConnectionId id, ActorRef<Optional<ConnectionJournal>> replyTo) implements Command {
+    public GetJournal(String id, ActorRef<Optional<ConnectionJournal>> replyTo) {
       this(ConnectionId.of(id), replyTo);
     }
   }
@@ -121,6 +175,70 @@ public final class ConnectionManager {
    */
   public record SummarizeNodes(java.time.Duration timeout, ActorRef<NodeSummaries> replyTo) implements Command {}
 
+  // --- TLS profiles (this node's files; in cluster mode every member reloads its own) ---
+
+  /** Every TLS profile of this node, ordered by name: what it holds and where it came from. */
+  public record ListTlsProfiles(ActorRef<TlsProfileList> replyTo) implements Command {}
+
+  /**
+   * Read a profile's files again, check them (the key belongs to the certificate, the certificate is
+   * valid now, the trust parses) and swap them in at once: every handshake that starts afterwards,
+   * outbound and on listeners, uses the new material; open connections keep theirs. On any problem
+   * nothing changes and the answer says why. Acts on this node only: in cluster mode each member
+   * holds its own files and is reloaded on its own (or by its watch).
+   *
+   * @param rollingReconnect after a successful reload, reconnect every outbound connection on this
+   *     node that uses the profile, a few at a time (at most {@code max-concurrent-handshakes} in
+   *     flight, each after a random delay up to the profile's {@code rolling-reconnect-jitter}), so
+   *     that they present or verify with the new material; inbound ones are left to their clients
+   */
+  public record ReloadTlsProfile(String name, boolean rollingReconnect, ActorRef<TlsProfileReloadResult> replyTo)
+      implements Command {}
+
+  /**
+   * @param profiles ordered by name
+   * @param node cluster mode: the member whose profiles these are ({@code host:port}); empty on one node
+   */
+  public record TlsProfileList(List<TlsProfileInfo> profiles, Optional<String> node) {
+    public TlsProfileList {
+      profiles = List.copyOf(profiles);
+    }
+  }
+
+  /** The answer to {@link ReloadTlsProfile}. */
+  public sealed interface TlsProfileReloadResult {
+    String name();
+  }
+
+  /**
+   * The new material is in use for new handshakes.
+   *
+   * @param profile the profile as it is now
+   * @param reconnecting how many outbound connections the rolling reconnect will reconnect (0 without one)
+   * @param inboundKept how many accepted connections use the profile and keep their material until
+   *     their clients reconnect (counted with a rolling reconnect only; 0 otherwise)
+   * @param node cluster mode: the member that reloaded; empty on one node
+   */
+  public record TlsProfileReloaded(TlsProfileInfo profile, int reconnecting, int inboundKept, Optional<String> node)
+      implements TlsProfileReloadResult {
+    @Override
+    public String name() {
+      return profile.name();
+    }
+  }
+
+  /**
+   * Nothing changed: the material loaded before stays in use.
+   *
+   * @param reason what is wrong, naming the configuration key of the file at fault
+   * @param profile the profile as it is now (still the old material; its lastReloadError is this reason)
+   */
+  public record TlsProfileReloadFailed(String name, String reason, TlsProfileInfo profile, Optional<String> node)
+      implements TlsProfileReloadResult {}
+
+  /** No profile of that name is configured. */
+  public record UnknownTlsProfile(String name) implements TlsProfileReloadResult {}
+
   // --- replies ---
 
   /** The answer to {@link Open}. */
@@ -138,7 +256,13 @@ public final class ConnectionManager {
     /** The spec names a session handler that is not registered. */
     UNKNOWN_HANDLER,
     /** The id has the form {@code <id>@<host>:<port>}, which names accepted connections in cluster mode. */
-    RESERVED_ID
+    RESERVED_ID,
+    /**
+     * Cluster mode: the replicated store did not confirm the spec in time (a swamped or failing
+     * store). The open was not started; the spec may be stored after all, and then a wake-up
+     * starts it: look the id up before opening it again.
+     */
+    STORE_UNCONFIRMED
   }
 
   /** The answer to {@link Close}. */

@@ -30,6 +30,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *     and any the host registers ({@link #withHandler})
  * @param cluster {@code tether.cluster}
  * @param tlsStage which TLS stage the connections' streams run ({@code tether.tls-stage})
+ * @param journalSize how many events each connection's journal keeps ({@code tether.journal-size})
+ * @param journalKeepRemoved how many journals of connections closed on request this node keeps
+ *     after they are gone ({@code tether.journal-keep-removed}); 0 keeps none
  */
 public record ConnectionManagerSettings(
     ConnectionSettings defaults,
@@ -40,7 +43,15 @@ public record ConnectionManagerSettings(
     Map<String, ListenerSpec> listeners,
     Map<String, SessionHandlerFactory> handlers,
     ClusterSettings cluster,
-    TlsStage tlsStage) {
+    TlsStage tlsStage,
+    int journalSize,
+    int journalKeepRemoved) {
+
+  /** {@code tether.journal-size}'s default. */
+  public static final int DEFAULT_JOURNAL_SIZE = 200;
+
+  /** {@code tether.journal-keep-removed}'s default. */
+  public static final int DEFAULT_JOURNAL_KEEP_REMOVED = 100;
 
   /** The handlers every manager has: {@code echo} and {@code jobs} (see {@link dev.tether.connection.handlers}). */
   public static final Map<String, SessionHandlerFactory> BUILT_IN_HANDLERS =
@@ -60,6 +71,18 @@ public record ConnectionManagerSettings(
     handlers = Map.copyOf(h);
     if (cluster == null) cluster = ClusterSettings.OFF;
     if (tlsStage == null) tlsStage = TlsStage.TETHER;
+    if (journalSize < 1) throw new IllegalArgumentException("tether.journal-size must be >= 1, was " + journalSize);
+    if (journalKeepRemoved < 0) {
+      throw new IllegalArgumentException("tether.journal-keep-removed must be >= 0, was " + journalKeepRemoved);
+    }
+  }
+
+  /** Settings with the default journal sizes. */
+  public ConnectionManagerSettings(ConnectionSettings defaults, Map<String, TlsProfile> tlsProfiles, int historySize,
+      int maxConcurrentHandshakes, Optional<String> streamDispatcher, Map<String, ListenerSpec> listeners,
+      Map<String, SessionHandlerFactory> handlers, ClusterSettings cluster, TlsStage tlsStage) {
+    this(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher, listeners, handlers, cluster,
+        tlsStage, DEFAULT_JOURNAL_SIZE, DEFAULT_JOURNAL_KEEP_REMOVED);
   }
 
   /** Settings with Tether's TLS stage (the default). */
@@ -119,8 +142,17 @@ public record ConnectionManagerSettings(
     Map<String, ListenerSpec> listeners = listeners(t, profiles, handlers);
     ClusterSettings cluster = ClusterSettings.fromConfig(t.getConfig("cluster"), "tether.cluster");
     TlsStage tlsStage = Settings.wrap("tether.tls-stage", () -> TlsStage.fromWireName(t.getString("tls-stage")));
+    int journalSize = Settings.wrap("tether.journal-size", () -> t.getInt("journal-size"));
+    if (journalSize < 1) {
+      throw new IllegalArgumentException("invalid configuration at tether.journal-size: must be >= 1, was " + journalSize);
+    }
+    int keepRemoved = Settings.wrap("tether.journal-keep-removed", () -> t.getInt("journal-keep-removed"));
+    if (keepRemoved < 0) {
+      throw new IllegalArgumentException("invalid configuration at tether.journal-keep-removed: must be >= 0, was "
+          + keepRemoved);
+    }
     return new ConnectionManagerSettings(defaults, profiles, history, handshakes, Optional.of(dispatcher), listeners,
-        handlers, cluster, tlsStage);
+        handlers, cluster, tlsStage, journalSize, keepRemoved);
   }
 
   private static Map<String, ListenerSpec> listeners(Config t, Map<String, TlsProfile> profiles,
@@ -163,17 +195,17 @@ public record ConnectionManagerSettings(
     Map<String, TlsProfile> profiles = new HashMap<>(tlsProfiles);
     profiles.put(profile.name(), profile);
     return new ConnectionManagerSettings(defaults, profiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster, tlsStage);
+        listeners, handlers, cluster, tlsStage, journalSize, journalKeepRemoved);
   }
 
   public ConnectionManagerSettings withDefaults(ConnectionSettings d) {
     return new ConnectionManagerSettings(d, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster, tlsStage);
+        listeners, handlers, cluster, tlsStage, journalSize, journalKeepRemoved);
   }
 
   public ConnectionManagerSettings withMaxConcurrentHandshakes(int n) {
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, n, streamDispatcher, listeners, handlers, cluster,
-        tlsStage);
+        tlsStage, journalSize, journalKeepRemoved);
   }
 
   /** A copy with one more session handler factory (or a replaced one of the same name). */
@@ -181,7 +213,7 @@ public record ConnectionManagerSettings(
     Map<String, SessionHandlerFactory> h = new HashMap<>(handlers);
     h.put(name, factory);
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, h, cluster, tlsStage);
+        listeners, h, cluster, tlsStage, journalSize, journalKeepRemoved);
   }
 
   /** A copy with one more listener to start with the manager (or a replaced one of the same name). */
@@ -189,24 +221,30 @@ public record ConnectionManagerSettings(
     Map<String, ListenerSpec> l = new LinkedHashMap<>(listeners);
     l.put(spec.name(), spec);
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        l, handlers, cluster, tlsStage);
+        l, handlers, cluster, tlsStage, journalSize, journalKeepRemoved);
   }
 
   /** A copy with other cluster settings. */
   public ConnectionManagerSettings withCluster(ClusterSettings c) {
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, c, tlsStage);
+        listeners, handlers, c, tlsStage, journalSize, journalKeepRemoved);
   }
 
   /** A copy running the given TLS stage. */
   public ConnectionManagerSettings withTlsStage(TlsStage stage) {
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster, stage);
+        listeners, handlers, cluster, stage, journalSize, journalKeepRemoved);
+  }
+
+  /** A copy whose connections' journals keep {@code size} events each. */
+  public ConnectionManagerSettings withJournalSize(int size) {
+    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
+        listeners, handlers, cluster, tlsStage, size, journalKeepRemoved);
   }
 
   /** A copy without configured listeners (for a host that starts its own with StartListener). */
   public ConnectionManagerSettings withoutListeners() {
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        Map.of(), handlers, cluster, tlsStage);
+        Map.of(), handlers, cluster, tlsStage, journalSize, journalKeepRemoved);
   }
 }

@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +29,8 @@ import java.util.Optional;
  * @param listener the listener that accepted an inbound connection
  * @param node in cluster mode, the member that manages it ({@code host:port} of its remoting
  *     address); empty on a single node
+ * @param restartBudget how much of the reconnect policy's intensity limit is used: failures within
+ *     the window against {@code max-failures} (see {@link #failuresInWindow()})
  */
 public record ConnectionView(
     ConnectionId id,
@@ -48,10 +51,22 @@ public record ConnectionView(
     ConnectionSettings settings,
     Direction direction,
     Optional<String> listener,
-    Optional<String> node) {
+    Optional<String> node,
+    RestartBudget restartBudget) {
 
   public ConnectionView {
     if (node == null) node = Optional.empty();
+    if (restartBudget == null) restartBudget = RestartBudget.unused(settings.reconnect());
+  }
+
+  /** A view without a count of recent failures (shown as none used). */
+  public ConnectionView(ConnectionId id, String remote, ConnectionState state, long incarnation, Instant stateSince,
+      Optional<TlsInfo> tls, long bytesIn, long bytesOut, long reconnects, Optional<Instant> nextAttemptAt,
+      Optional<Long> lastPingRttMillis, Optional<RttPercentiles> pingRttPercentiles, Optional<Outcome> lastOutcome,
+      List<Outcome> history, ConnectionSpec spec, ConnectionSettings settings, Direction direction,
+      Optional<String> listener, Optional<String> node) {
+    this(id, remote, state, incarnation, stateSince, tls, bytesIn, bytesOut, reconnects, nextAttemptAt, lastPingRttMillis,
+        pingRttPercentiles, lastOutcome, history, spec, settings, direction, listener, node, null);
   }
 
   /** A view on a single node (no {@code node}). */
@@ -62,6 +77,37 @@ public record ConnectionView(
       Optional<String> listener) {
     this(id, remote, state, incarnation, stateSince, tls, bytesIn, bytesOut, reconnects, nextAttemptAt, lastPingRttMillis,
         pingRttPercentiles, lastOutcome, history, spec, settings, direction, listener, Optional.empty());
+  }
+
+  /** Failed incarnations within the last {@link #failureWindow()}: one more than {@link #maxFailures()} makes it {@code failed}. */
+  public int failuresInWindow() {
+    return restartBudget.failuresInWindow();
+  }
+
+  /** The reconnect policy's {@code max-failures}. */
+  public int maxFailures() {
+    return restartBudget.maxFailures();
+  }
+
+  /** The reconnect policy's {@code max-failures-within}. */
+  public Duration failureWindow() {
+    return restartBudget.failureWindow();
+  }
+
+  /**
+   * The reconnect policy's intensity limit and how much of it is used. An inbound connection is
+   * never reconnected: its count stays 0.
+   *
+   * @param failuresInWindow incarnations that ended (other than on request) within the last
+   *     {@code failureWindow}, counted since the last reconnect on request
+   * @param maxFailures more than this many within the window make the connection {@code failed}
+   * @param failureWindow the sliding window ({@code max-failures-within})
+   */
+  public record RestartBudget(int failuresInWindow, int maxFailures, Duration failureWindow) {
+    /** Nothing used yet. */
+    public static RestartBudget unused(ReconnectSettings reconnect) {
+      return new RestartBudget(0, reconnect.maxFailures(), reconnect.maxFailuresWithin());
+    }
   }
 
   /** Recent keepalive round-trip times in milliseconds. */

@@ -38,6 +38,8 @@ class ConfigurationTest {
     assertEquals("tether", ConfigFactory.defaultReferenceUnresolved().getString("tether.tls-stage"));
     assertEquals(TlsStage.PEKKO, ConnectionManagerSettings.create(with("tether.tls-stage = pekko")).tlsStage());
     assertEquals(TlsStage.TETHER, ConnectionManagerSettings.create(with("tether.tls-stage = tether")).tlsStage());
+    assertEquals(200, s.journalSize());
+    assertEquals(100, s.journalKeepRemoved());
   }
 
   @Test
@@ -48,11 +50,17 @@ class ConfigurationTest {
     assertTrue(failure("tether.connection-defaults.handshake-timeout = soon").contains("handshake-timeout"));
     String wake = failure("tether.cluster.wake-interval = 0s");
     assertTrue(wake.contains("tether.cluster") && wake.contains("wake-interval"), wake);
+    String members = failure("tether.cluster.members-timeout = -1s");
+    assertTrue(members.contains("tether.cluster") && members.contains("members-timeout"), members);
     assertTrue(failure("tether.connection-defaults.reconnect.max-backoff = 1ms").contains("tether.connection-defaults.reconnect"));
     assertTrue(failure("tether.connection-defaults.reconnect.random-factor = -1").contains("random-factor"));
     assertTrue(failure("tether.connection-defaults.keepalive.ping = \"\"").contains("tether.connection-defaults.keepalive"));
     assertTrue(failure("tether.max-concurrent-handshakes = 0").contains("tether.max-concurrent-handshakes"));
     assertTrue(failure("tether.stream-dispatcher = no.such.pool").contains("tether.stream-dispatcher"));
+    String journal = failure("tether.journal-size = 0");
+    assertTrue(journal.contains("tether.journal-size") && journal.contains(">= 1"), journal);
+    assertTrue(failure("tether.journal-size = many").contains("tether.journal-size"));
+    assertTrue(failure("tether.journal-keep-removed = -1").contains("tether.journal-keep-removed"));
     String stage = failure("tether.tls-stage = netty");
     assertTrue(stage.contains("tether.tls-stage") && stage.contains("pekko, tether"), stage);
   }

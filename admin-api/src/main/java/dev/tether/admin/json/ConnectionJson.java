@@ -21,6 +21,11 @@ import java.time.Instant;
  * @param nextAttemptAt ISO-8601 UTC while in backoff, else null
  * @param lastPingRttMillis round-trip time of the last answered keepalive ping, or null
  * @param lastOutcome how the previous incarnation ended, or null
+ * @param failuresInWindow incarnations that ended (not on request) within the last {@code
+ *     failureWindow}; one more than {@code maxFailures} makes the connection {@code failed}. Always 0
+ *     for an inbound connection (never reconnected)
+ * @param maxFailures the reconnect policy's {@code max-failures}
+ * @param failureWindow the reconnect policy's {@code max-failures-within}, as in request bodies ({@code "1m"} is {@code "60s"})
  */
 public record ConnectionJson(
     String id,
@@ -37,7 +42,10 @@ public record ConnectionJson(
     long reconnects,
     String nextAttemptAt,
     Long lastPingRttMillis,
-    OutcomeJson lastOutcome) {
+    OutcomeJson lastOutcome,
+    int failuresInWindow,
+    int maxFailures,
+    String failureWindow) {
 
   public static ConnectionJson of(ConnectionView v) {
     return new ConnectionJson(
@@ -55,6 +63,9 @@ public record ConnectionJson(
         v.reconnects(),
         v.nextAttemptAt().map(Instant::toString).orElse(null),
         v.lastPingRttMillis().orElse(null),
-        v.lastOutcome().map(OutcomeJson::of).orElse(null));
+        v.lastOutcome().map(OutcomeJson::of).orElse(null),
+        v.failuresInWindow(),
+        v.maxFailures(),
+        Durations.format(v.failureWindow()));
   }
 }

@@ -17,7 +17,7 @@ public enum ErrorCode {
   INVALID_REQUEST("invalid-request", StatusCodes.BAD_REQUEST),
   /** A query parameter with a value the API does not know. */
   INVALID_PARAMETER("invalid-parameter", StatusCodes.BAD_REQUEST),
-  /** No connection with the id in the path (or that field of the body) is managed; or no listener of that name. */
+  /** No connection with the id in the path (or that field of the body) is managed; or no listener or TLS profile of that name. */
   NOT_FOUND("not-found", StatusCodes.NOT_FOUND),
   /** A connection with the requested id is already managed. */
   ALREADY_EXISTS("already-exists", StatusCodes.CONFLICT),
@@ -27,8 +27,12 @@ public enum ErrorCode {
   NOT_RECONNECTABLE("not-reconnectable", StatusCodes.CONFLICT),
   /** Too many writes are pending on the connection; retry later. */
   BUFFER_FULL("buffer-full", StatusCodes.SERVICE_UNAVAILABLE),
+  /** A TLS profile's files could not be reloaded (key not matching, expired, unreadable trust, ...); the old material stays. */
+  RELOAD_FAILED("reload-failed", StatusCodes.BAD_REQUEST),
   /** The connection manager did not answer within the ask timeout. */
   MANAGER_TIMEOUT("manager-timeout", StatusCodes.SERVICE_UNAVAILABLE),
+  /** Cluster mode: the replicated store did not confirm a new connection's spec in time. */
+  STORE_UNCONFIRMED("store-unconfirmed", StatusCodes.SERVICE_UNAVAILABLE),
   /** The bearer token is missing or wrong. */
   UNAUTHORIZED("unauthorized", StatusCodes.UNAUTHORIZED),
   /** The request body is larger than {@code tether.admin.max-request-body}. */

@@ -21,7 +21,9 @@ class ErrorCodeTest {
     expected.put("not-open", 409);
     expected.put("not-reconnectable", 409);
     expected.put("buffer-full", 503);
+    expected.put("reload-failed", 400);
     expected.put("manager-timeout", 503);
+    expected.put("store-unconfirmed", 503);
     expected.put("unauthorized", 401);
     expected.put("payload-too-large", 413);
     expected.put("bad-request", 400);

@@ -32,11 +32,14 @@ final class ClusterAsk<R> {
 
   private final Class<R> answerType;
   private final Function<R, String> nodeOf;
+  private final java.util.function.Predicate<R> isLast;
   private final BiConsumer<List<R>, List<String>> done;
 
-  private ClusterAsk(Class<R> answerType, Function<R, String> nodeOf, BiConsumer<List<R>, List<String>> done) {
+  private ClusterAsk(Class<R> answerType, Function<R, String> nodeOf, java.util.function.Predicate<R> isLast,
+      BiConsumer<List<R>, List<String>> done) {
     this.answerType = answerType;
     this.nodeOf = nodeOf;
+    this.isLast = isLast;
     this.done = done;
   }
 
@@ -48,7 +51,19 @@ final class ClusterAsk<R> {
   static <R> Behavior<Object> create(Duration timeout, Class<R> answerType,
       Function<ActorRef<R>, ConnectionManager.Command> request, Function<R, String> nodeOf,
       BiConsumer<List<R>, List<String>> done) {
-    ClusterAsk<R> ask = new ClusterAsk<>(answerType, nodeOf, done);
+    return create(timeout, answerType, request, nodeOf, r -> true, done);
+  }
+
+  /**
+   * As above, for answers in several parts: a member has answered with the part {@code isLast}
+   * accepts (its earlier parts arrive before it: same sender, same receiver). A member whose last
+   * part is missing at the timeout is named missing, and its earlier parts are dropped, so that
+   * the answer never holds part of a member.
+   */
+  static <R> Behavior<Object> create(Duration timeout, Class<R> answerType,
+      Function<ActorRef<R>, ConnectionManager.Command> request, Function<R, String> nodeOf,
+      java.util.function.Predicate<R> isLast, BiConsumer<List<R>, List<String>> done) {
+    ClusterAsk<R> ask = new ClusterAsk<>(answerType, nodeOf, isLast, done);
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ActorRef<Receptionist.Listing> listing = ctx.messageAdapter(Receptionist.Listing.class,
           l -> new Found(l.getServiceInstances(MANAGERS)));
@@ -75,7 +90,7 @@ final class ClusterAsk<R> {
       if (answerType.isInstance(m)) {
         R answer = answerType.cast(m);
         got.add(answer);
-        waiting.remove(nodeOf.apply(answer));
+        if (isLast.test(answer)) waiting.remove(nodeOf.apply(answer));
         return waiting.isEmpty() ? finish(got, waiting) : Behaviors.same();
       }
       if (m == Timeout.INSTANCE) return finish(got, waiting);
@@ -84,7 +99,8 @@ final class ClusterAsk<R> {
   }
 
   private Behavior<Object> finish(List<R> got, Set<String> missing) {
-    done.accept(List.copyOf(got), List.copyOf(missing));
+    List<R> complete = got.stream().filter(r -> !missing.contains(nodeOf.apply(r))).toList();
+    done.accept(complete, List.copyOf(missing));
     return Behaviors.stopped();
   }
 }

@@ -15,7 +15,6 @@ import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
-import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -49,8 +48,8 @@ final class ClusterConnections {
   record ManagersChanged(java.util.Set<ActorRef<ConnectionManager.Command>> managers) implements ConnectionManager.Command {}
 
   /** A view (or a reconnect) of an accepted connection, asked of the manager of the member that holds it. */
-  record InboundView(ConnectionId id, boolean reconnect, ActorRef<ConnectionEntity.ViewAnswer> replyTo)
-      implements ConnectionManager.Command, ClusterMessage {}
+  record InboundView(ConnectionId id, boolean reconnect, Optional<String> requestedBy,
+      ActorRef<ConnectionEntity.ViewAnswer> replyTo) implements ConnectionManager.Command, ClusterMessage {}
 
   /** The safety net: wake every {@code tether.cluster.wake-interval}. */
   enum PeriodicWake implements ConnectionManager.Command { INSTANCE }
@@ -65,18 +64,21 @@ final class ClusterConnections {
   private static final Duration ASK = Duration.ofSeconds(5);
 
   private final ActorContext<ConnectionManager.Command> ctx;
+  /** For callbacks of asks, which run outside the actor (where the context must not be touched). */
+  private final org.slf4j.Logger log;
   private final ConnectionManagerSettings settings;
   private final ClusterSharding sharding;
-  private final ReplicatorMessageAdapter<ConnectionManager.Command, LWWMap<String, String>> store;
+  private final StoreAsk<ConnectionManager.Command> store;
   private final SelfUniqueAddress self;
   /** Each member's manager by member ({@code host:port}), for accepted connections' ids. */
   private java.util.Map<String, ActorRef<ConnectionManager.Command>> managers = java.util.Map.of();
 
   ClusterConnections(ActorContext<ConnectionManager.Command> ctx, ConnectionManagerSettings settings) {
     this.ctx = ctx;
+    this.log = ctx.getLog();
     this.settings = settings;
     ActorRef<Replicator.Command> replicator = SpecStore.start(ctx.getSystem(), settings.cluster());
-    this.store = new ReplicatorMessageAdapter<>(ctx, replicator, ASK);
+    this.store = new StoreAsk<>(ctx, replicator);
     this.self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
     this.sharding = ClusterSharding.get(ctx.getSystem());
     ActorRef<ConnectionManager.Command> registry = ctx.getSelf();
@@ -114,9 +116,9 @@ final class ClusterConnections {
     ActorRef<ConnectionManager.Command> manager = managers.get(node);
     if (manager == null || node.equals(ClusterNodes.node(ctx.getSystem().address(), ctx.getSystem()))) return false;
     if (m instanceof ConnectionManager.Get g) {
-      askInbound(manager, id, false, g.replyTo());
+      askInbound(manager, id, false, Optional.empty(), g.replyTo());
     } else if (m instanceof ConnectionManager.Reconnect r) {
-      askInbound(manager, id, true, r.replyTo());
+      askInbound(manager, id, true, r.requestedBy(), r.replyTo());
     } else {
       manager.tell(m); // a Send or a Close: they and their answers cross nodes as they are
     }
@@ -124,10 +126,10 @@ final class ClusterConnections {
   }
 
   private void askInbound(ActorRef<ConnectionManager.Command> manager, ConnectionId id, boolean reconnect,
-      ActorRef<Optional<ConnectionView>> replyTo) {
+      Optional<String> requestedBy, ActorRef<Optional<ConnectionView>> replyTo) {
     org.apache.pekko.actor.typed.javadsl.AskPattern.<ConnectionManager.Command, ConnectionEntity.ViewAnswer>ask(manager,
-            r -> new InboundView(id, reconnect, r), ASK, ctx.getSystem().scheduler())
-        .whenComplete((answer, failure) -> replyTo.tell(answer == null ? Optional.empty() : answer.view()));
+            r -> new InboundView(id, reconnect, requestedBy, r), ASK, ctx.getSystem().scheduler())
+        .whenComplete((answer, failure) -> answerUnlessTimedOut(id, answer, replyTo));
   }
 
   /** The other side of {@link #askInbound}: a local request whose answer goes back as a {@code ViewAnswer}. */
@@ -137,13 +139,32 @@ final class ClusterConnections {
           m.replyTo().tell(new ConnectionEntity.ViewAnswer(v));
           return org.apache.pekko.actor.typed.javadsl.Behaviors.stopped();
         }));
-    return m.reconnect() ? new ConnectionManager.Reconnect(m.id(), back) : new ConnectionManager.Get(m.id(), back);
+    return m.reconnect() ? new ConnectionManager.Reconnect(m.id(), m.requestedBy(), back)
+        : new ConnectionManager.Get(m.id(), back);
   }
 
-  /** Wakes the stored connections now and again after each of {@link #WAKE_RETRIES}. */
+  /**
+   * Wakes the stored connections now, again after each of {@link #WAKE_RETRIES}, and twice after
+   * the downing provider's removal margin: for that long after a crashed member is removed, the
+   * shard coordinator still counts that member's region as the home of its shards and hands them
+   * to nobody (it cannot know the region is not running on the far side of a partition), so the
+   * wake-ups before are lost. With the Split Brain Resolver the margin is its stable-after unless
+   * {@code pekko.cluster.down-removal-margin} is set.
+   */
   void membershipChanged() {
     readIds();
     for (Duration d : WAKE_RETRIES) ctx.scheduleOnce(d, ctx.getSelf(), WakeAll.INSTANCE);
+    Duration margin = removalMargin();
+    if (!margin.isZero()) {
+      for (Duration d : WAKE_RETRIES) ctx.scheduleOnce(margin.plus(d), ctx.getSelf(), WakeAll.INSTANCE);
+    }
+  }
+
+  private Duration removalMargin() {
+    scala.concurrent.duration.FiniteDuration margin =
+        org.apache.pekko.cluster.Cluster.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(ctx.getSystem()))
+            .downingProvider().downRemovalMargin();
+    return Duration.ofMillis(margin.toMillis());
   }
 
   void periodicWake() {
@@ -158,8 +179,8 @@ final class ClusterConnections {
   /** First: is the id stored already (managed somewhere in the cluster)? Answered with {@link SpecChecked}. */
   void open(ConnectionManager.Open open) {
     String id = open.spec().id().value();
-    store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, SpecStore.READ_LOCAL, r), response -> new SpecChecked(open,
-        response instanceof Replicator.GetSuccess<LWWMap<String, String>> s && s.get(SpecStore.KEY).contains(id)));
+    store.get(SpecStore.specs(id), SpecStore.READ_LOCAL, response -> new SpecChecked(open,
+        response instanceof Replicator.GetSuccess<LWWMap<String, String>> s && s.get(SpecStore.specs(id)).contains(id)));
   }
 
   /** The answer to {@link #open}: refuse a duplicate, else store it. */
@@ -177,8 +198,10 @@ final class ClusterConnections {
     if (m.ok()) {
       start(m.open());
     } else {
-      m.open().replyTo().tell(new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.ALREADY_EXISTS,
-          "could not store the spec of '" + m.open().spec().id() + "' in the cluster; not opened"));
+      // Not started from here; if the store applied the update after all, a wake-up starts it.
+      m.open().replyTo().tell(new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.STORE_UNCONFIRMED,
+          "the cluster's store did not confirm the spec of '" + m.open().spec().id() + "' in time: it may be stored"
+              + " after all (it then starts within tether.cluster.wake-interval); look it up before opening it again"));
     }
   }
 
@@ -186,22 +209,25 @@ final class ClusterConnections {
   void store(ConnectionManager.Open open) {
     ConnectionSpec spec = open.spec();
     String text = ConnectionSpecCodec.encode(spec, spec.settings().orElse(settings.defaults()));
-    store.askUpdate(r -> new Replicator.Update<>(SpecStore.KEY, SpecStore.empty(), SpecStore.WRITE, r,
-            map -> map.put(self, spec.id().value(), text)),
+    store.update(SpecStore.specs(spec.id().value()), SpecStore.empty(), SpecStore.WRITE,
+        map -> map.put(self, spec.id().value(), text),
         response -> new SpecStored(open, response instanceof Replicator.UpdateSuccess
             || response instanceof Replicator.UpdateTimeout)); // a timeout: stored here, spreading by gossip
   }
 
   /** Last: the entity starts, wherever the coordinator places it, and answers the open itself. */
   void start(ConnectionManager.Open open) {
-    entity(open.spec().id()).tell(new ConnectionEntity.Start(open.spec(), open.replyTo()));
+    entity(open.spec().id()).tell(new ConnectionEntity.Start(open.spec(), open.requestedBy(), open.replyTo()));
   }
 
+  /** Reads every bucket of stored ids; each answers with its own {@link StoredIds}, woken as it comes. */
   void readIds() {
-    store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, SpecStore.READ_LOCAL, r), response -> new StoredIds(
-        response instanceof Replicator.GetSuccess<LWWMap<String, String>> s
-            ? java.util.Set.copyOf(s.get(SpecStore.KEY).getEntries().keySet())
-            : java.util.Set.of()));
+    for (org.apache.pekko.cluster.ddata.Key<LWWMap<String, String>> key : SpecStore.allSpecs()) {
+      store.get(key, SpecStore.READ_LOCAL, response -> new StoredIds(
+          response instanceof Replicator.GetSuccess<LWWMap<String, String>> s
+              ? java.util.Set.copyOf(s.get(key).getEntries().keySet())
+              : java.util.Set.of()));
+    }
   }
 
   void wake(java.util.Set<String> ids) {
@@ -210,10 +236,24 @@ final class ClusterConnections {
   }
 
   /** A view (or a reconnect) of a connection that lives elsewhere, answered to a local requester. */
-  void askView(ConnectionId id, boolean reconnect, ActorRef<Optional<ConnectionView>> replyTo) {
-    entity(id).<ConnectionEntity.ViewAnswer>ask(r -> reconnect ? new ConnectionEntity.ReconnectRemote(r)
+  void askView(ConnectionId id, boolean reconnect, Optional<String> requestedBy, ActorRef<Optional<ConnectionView>> replyTo) {
+    entity(id).<ConnectionEntity.ViewAnswer>ask(r -> reconnect ? new ConnectionEntity.ReconnectRemote(requestedBy, r)
             : new ConnectionEntity.GetRemote(r), ASK)
-        .whenComplete((answer, failure) -> replyTo.tell(answer == null ? Optional.empty() : answer.view()));
+        .whenComplete((answer, failure) -> answerUnlessTimedOut(id, answer, replyTo));
+  }
+
+  /**
+   * A member that did not answer in time says nothing about the connection: the requester gets no
+   * answer (its own ask times out; REST says 503 manager-timeout) rather than an empty one, which
+   * would say "no such connection" (404) about a connection that exists on a slow member.
+   */
+  private void answerUnlessTimedOut(ConnectionId id, ConnectionEntity.ViewAnswer answer,
+      ActorRef<Optional<ConnectionView>> replyTo) {
+    if (answer != null) {
+      replyTo.tell(answer.view());
+    } else {
+      log.debug("connection {}: its member did not answer within {}; the request is left unanswered", id, ASK);
+    }
   }
 
 }

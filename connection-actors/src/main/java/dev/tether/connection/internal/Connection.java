@@ -471,6 +471,7 @@ final class Connection {
     if (decision instanceof KeepaliveMonitor.PongReceived pong) {
       counters.recordRtt(pong.rttMillis());
       timers.cancel(Timer.PONG);
+      reportTo.tell(new IncarnationReport.RttMeasured(incarnation, Instant.now(), keepalive.lastRtt()));
     }
     if (decision instanceof KeepaliveMonitor.PongReceived || decision == KeepaliveMonitor.RestartIdle.INSTANCE) {
       timers.startSingleTimer(Timer.KEEPALIVE_IDLE, keepalive.interval());
@@ -495,6 +496,8 @@ final class Connection {
 
   private Behavior<Command> pongTimeout() {
     KeepaliveMonitor.OnPongTimeout decision = keepalive.onPongTimeout(System.nanoTime());
+    reportTo.tell(new IncarnationReport.KeepaliveMissed(incarnation, Instant.now(), keepalive.misses(),
+        keepalive.allowedMisses()));
     if (decision instanceof KeepaliveMonitor.GiveUp giveUp) return abort(OutcomeKind.KEEPALIVE_TIMEOUT, giveUp.detail());
     return ping(((KeepaliveMonitor.PingAgain) decision).ping());
   }

@@ -23,7 +23,6 @@ import org.apache.pekko.cluster.ddata.LWWMap;
 import org.apache.pekko.cluster.ddata.SelfUniqueAddress;
 import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
 import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
-import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
@@ -42,7 +41,8 @@ final class ConnectionEntity {
   static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "tether-connection");
 
   /** Start a new connection (its spec is stored already); answered with the open result. */
-  record Start(ConnectionSpec spec, ActorRef<ConnectionManager.OpenResult> replyTo) implements Command, ClusterMessage {}
+  record Start(ConnectionSpec spec, Optional<String> requestedBy, ActorRef<ConnectionManager.OpenResult> replyTo)
+      implements Command, ClusterMessage {}
 
   /** Make sure the entity runs (after a member left, or at start): starts it from the store. */
   enum Wake implements Command, ClusterMessage { INSTANCE }
@@ -61,7 +61,7 @@ final class ConnectionEntity {
   record GetRemote(ActorRef<ViewAnswer> replyTo) implements Command, ClusterMessage {}
 
   /** A reconnect, asked from another node; answered with the view. */
-  record ReconnectRemote(ActorRef<ViewAnswer> replyTo) implements Command, ClusterMessage {}
+  record ReconnectRemote(Optional<String> requestedBy, ActorRef<ViewAnswer> replyTo) implements Command, ClusterMessage {}
 
   record ViewAnswer(Optional<ConnectionView> view) implements ClusterMessage {}
 
@@ -80,23 +80,22 @@ final class ConnectionEntity {
       ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings) {
     ConnectionId id = ConnectionId.of(entityId);
     return Behaviors.setup(ctx -> Behaviors.withStash(1000, stash -> {
-      ReplicatorMessageAdapter<Command, LWWMap<String, String>> store =
-          new ReplicatorMessageAdapter<>(ctx, replicator, Duration.ofSeconds(5));
-      store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, SpecStore.READ_LOCAL, r),
-          response -> new Loaded(entry(response, SpecStore.KEY, entityId), false));
+      StoreAsk<Command> store = new StoreAsk<>(ctx, replicator);
+      store.get(SpecStore.specs(entityId), SpecStore.READ_LOCAL,
+          response -> new Loaded(entry(response, SpecStore.specs(entityId), entityId), false));
       return Behaviors.receive(Command.class)
-          .onMessage(Start.class, s -> stash.unstashAll(begin(ctx, id, s.spec(), Optional.of(s.replyTo()), registry, replicator,
+          .onMessage(Start.class, s -> stash.unstashAll(begin(ctx, id, s.spec(), Optional.of(s), registry, replicator,
               settings, Continuation.FRESH)))
           .onMessage(Loaded.class, l -> {
             if (l.specText().isEmpty() && !l.fromMajority()) {
-              store.askGet(r -> new Replicator.Get<>(SpecStore.KEY, READ_MAJORITY, r),
-                  response -> new Loaded(entry(response, SpecStore.KEY, entityId), true));
+              store.get(SpecStore.specs(entityId), READ_MAJORITY,
+                  response -> new Loaded(entry(response, SpecStore.specs(entityId), entityId), true));
               return Behaviors.same();
             }
             if (l.specText().isEmpty()) return unknown(ctx, id, shard, stash);
             // Then where it ran last, to go on from there.
-            store.askGet(r -> new Replicator.Get<>(SpecStore.HOMES, SpecStore.READ_LOCAL, r),
-                response -> new HomeLoaded(l.specText().get(), entry(response, SpecStore.HOMES, entityId)));
+            store.get(SpecStore.homes(entityId), SpecStore.READ_LOCAL,
+                response -> new HomeLoaded(l.specText().get(), entry(response, SpecStore.homes(entityId), entityId)));
             return Behaviors.same();
           })
           .onMessage(HomeLoaded.class, h -> stash.unstashAll(fromStore(ctx, id, h, registry, replicator, settings)))
@@ -144,13 +143,14 @@ final class ConnectionEntity {
   }
 
   /**
-   * @param openedReplyTo who opened it (from a {@link Start}); empty when started from the store, in
-   *     which case the registry's own {@link Start} may still arrive (it raced with a wake-up) and is
-   *     answered as the open it is
+   * @param opened the open request (a {@link Start}); empty when started from the store, in which case
+   *     the registry's own {@link Start} may still arrive (it raced with a wake-up) and is answered as
+   *     the open it is
    */
   private static Behavior<Command> begin(ActorContext<Command> ctx, ConnectionId id, ConnectionSpec spec,
-      Optional<ActorRef<ConnectionManager.OpenResult>> openedReplyTo, ActorRef<Command> registry,
+      Optional<Start> opened, ActorRef<Command> registry,
       ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings, Continuation from) {
+    Optional<ActorRef<ConnectionManager.OpenResult>> openedReplyTo = opened.map(Start::replyTo);
     TlsProfile profile = settings.tlsProfiles().get(spec.tlsProfile());
     Optional<SessionHandlerFactory> handler = spec.handler().map(settings.handlers()::get);
     if (profile == null || (spec.handler().isPresent() && handler.isEmpty())) {
@@ -168,7 +168,8 @@ final class ConnectionEntity {
     String node = ClusterNodes.node(self.uniqueAddress().address(), ctx.getSystem());
     return Behaviors.intercept(() -> new ClusterOnly(id, replicator, self, node, openedReplyTo.isPresent(), registry,
             from.firstIncarnation() - 1),
-        ConnectionSupervisor.create(plan, settings, registry, openedReplyTo.orElse(ctx.getSystem().ignoreRef()), false, from));
+        ConnectionSupervisor.create(plan, settings, registry, openedReplyTo.orElse(ctx.getSystem().ignoreRef()), false, from,
+            opened.map(s -> ConnectionSupervisor.opening(s.requestedBy()))));
   }
 
   /**
@@ -254,7 +255,7 @@ final class ConnectionEntity {
       }
       if (msg instanceof GetRemote g) m = new ConnectionManager.Get(id, forward(c, v -> g.replyTo().tell(new ViewAnswer(v))));
       if (msg instanceof ReconnectRemote r) {
-        m = new ConnectionManager.Reconnect(id, forward(c, v -> r.replyTo().tell(new ViewAnswer(v))));
+        m = new ConnectionManager.Reconnect(id, r.requestedBy(), forward(c, v -> r.replyTo().tell(new ViewAnswer(v))));
       }
       if (msg instanceof StopForShutdown stop) {
         handingOff = true;
@@ -278,9 +279,9 @@ final class ConnectionEntity {
       Behavior<Command> next = target.apply(ctx, m);
       if (!Behavior.isAlive(next) && !handingOff) {
         // Closed on request: gone for good, on every node.
-        replicator.tell(new Replicator.Update<>(SpecStore.KEY, SpecStore.empty(), SpecStore.WRITE,
+        replicator.tell(new Replicator.Update<>(SpecStore.specs(id.value()), SpecStore.empty(), SpecStore.WRITE,
             c.getSystem().ignoreRef(), map -> map.remove(self, id.value())));
-        replicator.tell(new Replicator.Update<>(SpecStore.HOMES, SpecStore.empty(), SpecStore.WRITE,
+        replicator.tell(new Replicator.Update<>(SpecStore.homes(id.value()), SpecStore.empty(), SpecStore.WRITE,
             c.getSystem().ignoreRef(), map -> map.remove(self, id.value())));
       }
       return next;
@@ -288,7 +289,7 @@ final class ConnectionEntity {
 
     private void storeHome(ActorContext<Command> c, Replicator.WriteConsistency consistency) {
       String text = home.encode();
-      replicator.tell(new Replicator.Update<>(SpecStore.HOMES, SpecStore.empty(), consistency, c.getSystem().ignoreRef(),
+      replicator.tell(new Replicator.Update<>(SpecStore.homes(id.value()), SpecStore.empty(), consistency, c.getSystem().ignoreRef(),
           map -> map.put(self, id.value(), text)));
     }
 

@@ -1,5 +1,6 @@
 package dev.tether.connection.internal;
 
+import com.typesafe.config.ConfigFactory;
 import dev.tether.connection.ConnectionEvent;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
@@ -7,51 +8,52 @@ import dev.tether.connection.ConnectionManager.Close;
 import dev.tether.connection.ConnectionManager.CloseAll;
 import dev.tether.connection.ConnectionManager.Get;
 import dev.tether.connection.ConnectionManager.ListConnections;
+import dev.tether.connection.ConnectionManager.ListListeners;
 import dev.tether.connection.ConnectionManager.Open;
 import dev.tether.connection.ConnectionManager.OpenRejected;
-import dev.tether.connection.ConnectionManager.OpenRejection;
 import dev.tether.connection.ConnectionManager.Reconnect;
 import dev.tether.connection.ConnectionManager.Send;
+import dev.tether.connection.ConnectionManager.Shutdown;
+import dev.tether.connection.ConnectionManager.StartListener;
+import dev.tether.connection.ConnectionManager.StopListener;
 import dev.tether.connection.ConnectionManager.Subscribe;
 import dev.tether.connection.ConnectionManager.Unsubscribe;
 import dev.tether.connection.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSpec;
-import dev.tether.connection.ConnectionView;
-import dev.tether.connection.ConnectionManager.ListListeners;
-import dev.tether.connection.ConnectionManager.Shutdown;
-import dev.tether.connection.ConnectionManager.StartListener;
-import dev.tether.connection.ConnectionManager.StopListener;
 import dev.tether.connection.ListenerInfo;
 import dev.tether.connection.ListenerSpec;
 import dev.tether.connection.SessionHandlerFactory;
-import com.typesafe.config.ConfigFactory;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.Tcp;
-import dev.tether.connection.SendResult;
 import dev.tether.connection.TlsProfile;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.function.BiFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.Tcp;
 
 /**
  * INTERNAL API: the node-local registry behind {@link ConnectionManager}: which connections are
  * managed here (routing each request to its {@link ConnectionSupervisor} by id), their latest
  * states, the subscribers and their events, and the handshake admission limit. It decides nothing
  * about a connection's lifecycle; that is the supervisor's job.
+ *
+ * <p>It reads as a dispatcher: each job beyond that is a package-private class it owns and calls
+ * from its own thread: {@link ConnectionRouter} (a request about one id, on this node or in the
+ * cluster), {@link JournalLookup} (journals, also of removed connections), {@link
+ * ConnectionListing} (listings and counts, here or cluster-wide), {@link ClusterConnections} (the
+ * sharded side), {@link EventHub} (subscribers), {@link Listeners} and {@link TlsProfileRequests}.
  *
  * <p>Public only so that {@link ConnectionManager#create} can spawn it.
  */
@@ -89,14 +91,10 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   /** A listener's counters or binding changed. */
   record ListenerUpdated(ListenerInfo info) implements ConnectionManager.Command {}
 
-
   private record SubscriberTerminated(ActorRef<ConnectionEvent> subscriber) implements ConnectionManager.Command {}
 
-  /** How long a cluster-wide listing waits for the members; one that has not answered by then is named missing. */
-  private static final java.time.Duration LIST_TIMEOUT = java.time.Duration.ofSeconds(3);
-
-  @SuppressWarnings("unchecked")
-  private static final Class<Optional<ConnectionView>> VIEW_REPLY = (Class<Optional<ConnectionView>>) (Class<?>) Optional.class;
+  /** A supervisor is about to be removed (closed on request): keep its journal for a while. */
+  record JournalOfRemoved(dev.tether.connection.ConnectionJournal journal) implements ConnectionManager.Command {}
 
   /** The manager's behavior: {@link ConnectionManager#create} returns it. */
   public static Behavior<ConnectionManager.Command> create(ConnectionManagerSettings settings) {
@@ -105,13 +103,17 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
 
   private final ConnectionManagerSettings settings;
   private final Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors = new HashMap<>();
+  /** Which managed connections were accepted by a listener (the rest are outbound). */
+  private final Set<ConnectionId> inbound = new HashSet<>();
   private final EventHub events;
   private final HandshakeAdmission<Long> admission;
   private final Listeners listeners;
-  /** Which managed connections were accepted by a listener (the rest are outbound). */
-  private final Set<ConnectionId> inbound = new HashSet<>();
+  private final TlsProfileRequests tlsProfiles;
   /** Cluster mode's side: sharded outbound connections and their stored specs. */
   private final Optional<ClusterConnections> cluster;
+  private final ConnectionRouter router;
+  private final JournalLookup journals;
+  private final ConnectionListing listing;
   private long spawned;
 
   private ConnectionRegistry(ActorContext<ConnectionManager.Command> ctx, ConnectionManagerSettings settings) {
@@ -119,13 +121,22 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     this.events = new EventHub(ctx, SubscriberTerminated::new);
     this.settings = settings;
     this.admission = new HandshakeAdmission<>(settings.maxConcurrentHandshakes());
+    boolean clusterMode = settings.cluster().enabled();
+    // The helpers read the registry's maps through read-only views; only the registry changes them.
+    Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisorsView = Collections.unmodifiableMap(supervisors);
+    this.journals = new JournalLookup(ctx, supervisorsView, clusterMode, settings.journalKeepRemoved(),
+        settings.cluster().membersTimeout());
     // Cluster mode: other members' managers find this one (for cluster-wide counts).
-    this.cluster = settings.cluster().enabled() ? Optional.of(new ClusterConnections(ctx, settings)) : Optional.empty();
-    if (settings.cluster().enabled()) {
+    this.cluster = clusterMode ? Optional.of(new ClusterConnections(ctx, settings)) : Optional.empty();
+    if (clusterMode) {
       ctx.getSystem().receptionist().tell(
           org.apache.pekko.actor.typed.receptionist.Receptionist.register(ClusterAsk.MANAGERS, ctx.getSelf()));
     }
+    this.router = new ConnectionRouter(supervisorsView, cluster);
+    this.listing = new ConnectionListing(ctx, supervisorsView, Collections.unmodifiableSet(inbound), events, clusterMode,
+        settings.cluster().membersTimeout());
     this.listeners = new Listeners(ctx, settings);
+    this.tlsProfiles = new TlsProfileRequests(ctx, settings);
     listeners.startConfigured(); // with the manager
   }
 
@@ -133,11 +144,13 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   public Receive<ConnectionManager.Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Open.class, this::onOpen)
-        .onMessage(Send.class, m -> route(m.id(), m, () -> m.replyTo().tell(new SendResult.Rejected(m.id(),
-            SendResult.Reason.UNKNOWN_CONNECTION, "no connection with id '" + m.id() + "'"))))
-        .onMessage(Close.class, m -> route(m.id(), m, () -> m.replyTo().tell(new ConnectionManager.UnknownConnection(m.id()))))
-        .onMessage(Reconnect.class, m -> route(m.id(), m, () -> m.replyTo().tell(Optional.empty())))
-        .onMessage(Get.class, m -> route(m.id(), m, () -> m.replyTo().tell(Optional.empty())))
+        .onMessage(Send.class, m -> done(() -> router.send(m)))
+        .onMessage(Close.class, m -> done(() -> router.close(m)))
+        .onMessage(Reconnect.class, m -> done(() -> router.reconnect(m)))
+        .onMessage(Get.class, m -> done(() -> router.get(m)))
+        .onMessage(ConnectionManager.GetJournal.class, m -> done(() -> journals.get(m)))
+        .onMessage(JournalOnMember.class, m -> done(() -> journals.onMember(m)))
+        .onMessage(JournalOfRemoved.class, m -> done(() -> journals.removed(m.journal())))
         .onMessage(Hosted.class, this::onHosted)
         .onMessage(CloseForShutdown.class, this::onCloseForShutdown)
         .onMessage(ClusterConnections.SpecChecked.class, this::onSpecChecked)
@@ -148,8 +161,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(ClusterConnections.MembershipChanged.class, m -> done(() -> cluster.get().membershipChanged()))
         .onMessage(ClusterConnections.PeriodicWake.class, m -> done(() -> cluster.get().periodicWake()))
         .onMessage(ClusterConnections.ManagersChanged.class, m -> done(() -> cluster.get().managersChanged(m)))
-        .onMessage(ClusterConnections.InboundView.class, this::onInboundView)
-        .onMessage(ListConnections.class, this::onList)
+        .onMessage(ClusterConnections.InboundView.class, m -> done(() -> router.inboundView(m)))
+        .onMessage(ListConnections.class, m -> done(() -> listing.list(m)))
         .onMessage(CloseAll.class, this::onCloseAll)
         .onMessage(Subscribe.class, m -> done(() -> events.subscribe(m.subscriber())))
         .onMessage(Unsubscribe.class, m -> done(() -> events.unsubscribe(m.subscriber())))
@@ -165,13 +178,11 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         .onMessage(InboundAccepted.class, this::onInboundAccepted)
         .onMessage(ListenerUpdated.class, m -> done(() -> listeners.updated(m.info())))
         .onMessage(Listeners.Terminated.class, m -> done(() -> listeners.terminated(m)))
-        .onMessage(ConnectionManager.SummarizeNodes.class, this::onSummarizeNodes)
-        .onMessage(ListLocal.class, m -> {
-          String node = ClusterNodes.node(getContext().getSelf().path().address(), getContext().getSystem());
-          listHere(views -> m.replyTo().tell(new ListLocal.LocalList(node, views)));
-          return this;
-        })
-        .onMessage(NodeSummaryRequest.class, m -> done(() -> m.replyTo().tell(summary())))
+        .onMessage(ConnectionManager.ListTlsProfiles.class, m -> done(() -> tlsProfiles.list(m)))
+        .onMessage(ConnectionManager.ReloadTlsProfile.class, m -> done(() -> tlsProfiles.reload(m)))
+        .onMessage(ConnectionManager.SummarizeNodes.class, m -> done(() -> listing.summarize(m)))
+        .onMessage(ListLocal.class, m -> done(() -> listing.listLocal(m)))
+        .onMessage(NodeSummaryRequest.class, m -> done(() -> listing.summaryRequested(m)))
         .build();
   }
 
@@ -185,35 +196,23 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
 
   private Behavior<ConnectionManager.Command> onOpen(Open m) {
     ConnectionId id = m.spec().id();
-    if (id.node().isPresent()) {
-      m.replyTo().tell(new OpenRejected(OpenRejection.RESERVED_ID, ConnectionId.problem(id.value()).orElseThrow()));
-      return this;
-    }
-    if (supervisors.containsKey(id)) {
-      m.replyTo().tell(new OpenRejected(OpenRejection.ALREADY_EXISTS, "a connection with id '" + id + "' already exists"));
-      return this;
-    }
-    TlsProfile profile = settings.tlsProfiles().get(m.spec().tlsProfile());
-    if (profile == null) {
-      m.replyTo().tell(new OpenRejected(OpenRejection.UNKNOWN_TLS_PROFILE, "unknown TLS profile '" + m.spec().tlsProfile()
-          + "'; configured profiles: " + profileNames()));
-      return this;
-    }
-    Optional<SessionHandlerFactory> handler = m.spec().handler().map(settings.handlers()::get);
-    if (m.spec().handler().isPresent() && handler.isEmpty()) {
-      m.replyTo().tell(new OpenRejected(OpenRejection.UNKNOWN_HANDLER, "unknown session handler '"
-          + m.spec().handler().get() + "'; registered handlers: " + handlerNames()));
+    Optional<OpenRejected> rejected = OpenCheck.rejection(m.spec(), supervisors.containsKey(id), settings.tlsProfiles(),
+        settings.handlers());
+    if (rejected.isPresent()) {
+      m.replyTo().tell(rejected.get());
       return this;
     }
     if (cluster.isPresent()) { // stored first, then started wherever sharding places it
       cluster.get().open(m);
       return this;
     }
+    TlsProfile profile = settings.tlsProfiles().get(m.spec().tlsProfile());
+    Optional<SessionHandlerFactory> handler = m.spec().handler().map(settings.handlers()::get);
     ConnectionPlan plan = new ConnectionPlan(m.spec(), m.spec().settings().orElse(settings.defaults()), profile,
         settings.streamDispatcher(), Optional.empty(), handler, ConfigFactory.empty(), settings.tlsStage());
     // The first incarnation's permit is decided here, saving the supervisor a round trip.
     boolean admitted = admission.request(id, 1L);
-    register(id, ConnectionSupervisor.create(plan, settings, getContext().getSelf(), m.replyTo(), admitted));
+    register(id, ConnectionSupervisor.create(plan, settings, getContext().getSelf(), m.replyTo(), admitted, m.requestedBy()));
     return this;
   }
 
@@ -222,43 +221,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     ActorRef<ConnectionManager.Command> supervisor = getContext().spawn(behavior, "connection-" + id + "-" + (++spawned));
     getContext().watchWith(supervisor, new SupervisorStopped(id, supervisor));
     supervisors.put(id, supervisor);
-  }
-
-  private String profileNames() {
-    return settings.tlsProfiles().keySet().stream().sorted().collect(Collectors.joining(", "));
-  }
-
-  private String handlerNames() {
-    return settings.handlers().keySet().stream().sorted().collect(Collectors.joining(", "));
-  }
-
-  private Behavior<ConnectionManager.Command> route(ConnectionId id, ConnectionManager.Command m, Runnable unknown) {
-    ActorRef<ConnectionManager.Command> supervisor = supervisors.get(id);
-    if (supervisor != null) {
-      supervisor.tell(m); // on this node: inbound, or an entity hosted here
-    } else if (cluster.isEmpty()) {
-      unknown.run();
-    } else if (id.node().isPresent()) { // accepted by a listener: on the member its id names
-      if (!cluster.get().toMember(id, m)) unknown.run();
-    } else if (m instanceof Get get) {
-      cluster.get().askView(id, false, get.replyTo()); // a bare Optional cannot cross nodes
-    } else if (m instanceof Reconnect reconnect) {
-      cluster.get().askView(id, true, reconnect.replyTo());
-    } else {
-      cluster.get().entity(id).tell(m); // the entity answers; an unknown id answers "unknown"
-    }
-    return this;
-  }
-
-  /** Another member asks about a connection accepted here. */
-  private Behavior<ConnectionManager.Command> onInboundView(ClusterConnections.InboundView m) {
-    ActorRef<ConnectionManager.Command> supervisor = supervisors.get(m.id());
-    if (supervisor == null) {
-      m.replyTo().tell(new ConnectionEntity.ViewAnswer(Optional.empty()));
-    } else {
-      supervisor.tell(cluster.get().localRequest(m));
-    }
-    return this;
+    journals.reopened(id);
   }
 
   private Behavior<ConnectionManager.Command> onSpecChecked(ClusterConnections.SpecChecked m) {
@@ -267,65 +230,30 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
 
   private Behavior<ConnectionManager.Command> onHosted(Hosted m) {
     supervisors.put(m.id(), m.entity());
+    journals.reopened(m.id());
     getContext().watchWith(m.entity(), new SupervisorStopped(m.id(), m.entity()));
     return this;
   }
 
-  private Behavior<ConnectionManager.Command> onCloseForShutdown(CloseForShutdown m) {
-    getContext().spawnAnonymous(SupervisorFanOut.create(Map.copyOf(supervisors), ConnectionManager.CloseResult.class,
-        (id, replyTo) -> inbound.contains(id) ? new Close(id, Optional.empty(), replyTo)
-            : new ConnectionEntity.StopForShutdown(replyTo),
-        result -> Optional.of(result.id()),
-        results -> m.replyTo().tell(new ConnectionManager.AllClosed(results.stream()
-            .filter(ConnectionManager.Closed.class::isInstance).map(ConnectionManager.Closed.class::cast).toList()))));
-    return this;
-  }
-
-  private Behavior<ConnectionManager.Command> onList(ListConnections m) {
-    if (cluster.isPresent()) { // every member's, each asked of its own manager
-      getContext().spawnAnonymous(ClusterAsk.create(LIST_TIMEOUT, ListLocal.LocalList.class, ListLocal::new,
-          ListLocal.LocalList::node,
-          (lists, missing) -> m.replyTo().tell(new ConnectionManager.ConnectionList(lists.stream()
-              .flatMap(l -> l.connections().stream()).sorted(Comparator.comparing(ConnectionView::id)).toList(), missing))));
-    } else {
-      listHere(views -> m.replyTo().tell(new ConnectionManager.ConnectionList(views)));
-    }
-    return this;
-  }
-
-  /** The connections this node runs, ordered by id. */
-  private void listHere(java.util.function.Consumer<List<ConnectionView>> answer) {
-    getContext().spawnAnonymous(SupervisorFanOut.create(Map.copyOf(supervisors), VIEW_REPLY,
-        ConnectionManager.Get::new,
-        view -> view.map(ConnectionView::id),
-        views -> answer.accept(views.stream().flatMap(Optional::stream).sorted(Comparator.comparing(ConnectionView::id)).toList())));
-  }
-
   private Behavior<ConnectionManager.Command> onCloseAll(CloseAll m) {
+    return closeEvery((id, replyTo) -> new Close(id, Optional.empty(), replyTo), m.replyTo());
+  }
+
+  private Behavior<ConnectionManager.Command> onCloseForShutdown(CloseForShutdown m) {
+    return closeEvery((id, replyTo) -> inbound.contains(id) ? new Close(id, Optional.empty(), replyTo)
+        : new ConnectionEntity.StopForShutdown(replyTo), m.replyTo());
+  }
+
+  /** Sends every supervisor here its close {@code request} at once; answers with those that closed. */
+  private Behavior<ConnectionManager.Command> closeEvery(
+      BiFunction<ConnectionId, ActorRef<ConnectionManager.CloseResult>, ConnectionManager.Command> request,
+      ActorRef<ConnectionManager.AllClosed> replyTo) {
     getContext().spawnAnonymous(SupervisorFanOut.create(Map.copyOf(supervisors), ConnectionManager.CloseResult.class,
-        (id, replyTo) -> new Close(id, Optional.empty(), replyTo),
+        request,
         result -> Optional.of(result.id()),
-        results -> m.replyTo().tell(new ConnectionManager.AllClosed(results.stream()
+        results -> replyTo.tell(new ConnectionManager.AllClosed(results.stream()
             .filter(ConnectionManager.Closed.class::isInstance).map(ConnectionManager.Closed.class::cast).toList()))));
     return this;
-  }
-
-  private Behavior<ConnectionManager.Command> onSummarizeNodes(ConnectionManager.SummarizeNodes m) {
-    if (settings.cluster().enabled()) {
-      getContext().spawnAnonymous(ClusterAsk.create(m.timeout(), dev.tether.connection.NodeSummary.class,
-          NodeSummaryRequest::new, dev.tether.connection.NodeSummary::node,
-          (nodes, missing) -> m.replyTo().tell(new ConnectionManager.NodeSummaries(nodes.stream()
-              .sorted(Comparator.comparing(dev.tether.connection.NodeSummary::node)).toList(), missing))));
-    } else {
-      m.replyTo().tell(new ConnectionManager.NodeSummaries(List.of(summary()), List.of()));
-    }
-    return this;
-  }
-
-  /** This node's connections, counted from the latest state of each. */
-  private dev.tether.connection.NodeSummary summary() {
-    return NodeSummaryRequest.summarize(ClusterNodes.node(getContext().getSelf().path().address(), getContext().getSystem()),
-        events.latest(), inbound);
   }
 
   private Behavior<ConnectionManager.Command> onShutdown(Shutdown m) {

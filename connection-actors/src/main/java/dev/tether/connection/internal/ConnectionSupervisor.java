@@ -14,6 +14,7 @@ import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
 import dev.tether.connection.Initiator;
+import dev.tether.connection.JournalEvent;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.SendResult;
@@ -70,20 +71,33 @@ final class ConnectionSupervisor {
       ConnectionManagerSettings managerSettings,
       ActorRef<Command> registry,
       ActorRef<ConnectionManager.OpenResult> openedReplyTo,
-      boolean admitted) {
-    return create(plan, managerSettings, registry, openedReplyTo, admitted, Continuation.FRESH);
+      boolean admitted,
+      Optional<String> requestedBy) {
+    return create(plan, managerSettings, registry, openedReplyTo, admitted, Continuation.FRESH, Optional.of(opening(requestedBy)));
   }
 
-  /** An outbound connection that may have run elsewhere before (cluster mode): counting goes on from there. */
+  /**
+   * An outbound connection that may have run elsewhere before (cluster mode): counting goes on from there.
+   *
+   * @param opening the open request to journal first (what, who asked if known); empty when the
+   *     connection is started again from the store (a wake-up, a move)
+   */
   static Behavior<Command> create(
       ConnectionPlan plan,
       ConnectionManagerSettings managerSettings,
       ActorRef<Command> registry,
       ActorRef<ConnectionManager.OpenResult> openedReplyTo,
       boolean admitted,
-      Continuation from) {
+      Continuation from,
+      Optional<JournalEvent.AdminAction> opening) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new ConnectionSupervisor(ctx, timers, plan, managerSettings, registry).start(openedReplyTo, admitted, from)));
+        new ConnectionSupervisor(ctx, timers, plan, managerSettings, registry)
+            .start(openedReplyTo, admitted, from, opening)));
+  }
+
+  /** The journal entry of an open request. */
+  static JournalEvent.AdminAction opening(Optional<String> requestedBy) {
+    return new JournalEvent.AdminAction(JournalEvent.Action.OPEN, Optional.empty(), requestedBy);
   }
 
   /** An inbound connection: its one incarnation starts now; removed when it has ended. */
@@ -105,6 +119,8 @@ final class ConnectionSupervisor {
   private final Optional<String> node;
   // What the connection has lived through: grows across phases, never handed out mutable.
   private final ArrayDeque<Outcome> history = new ArrayDeque<>();
+  /** Its last events across incarnations, for GetJournal; handed to the registry when it is removed. */
+  private final Journal journal;
   private long reconnects;
   private IncarnationStats lastStats = IncarnationStats.EMPTY;
 
@@ -121,6 +137,7 @@ final class ConnectionSupervisor {
         ? Optional.of(ClusterNodes.node(ctx.getSystem().address(), ctx.getSystem()))
         : Optional.empty();
     this.policy = new ReconnectPolicy(settings.reconnect(), () -> ThreadLocalRandom.current().nextDouble());
+    this.journal = new Journal(managerSettings.journalSize());
   }
 
   /**
@@ -128,8 +145,9 @@ final class ConnectionSupervisor {
    *     granted, or queued (then {@link Admitted} follows); a round trip less per open
    */
   private Behavior<Command> start(ActorRef<ConnectionManager.OpenResult> openedReplyTo, boolean admitted,
-      Continuation from) {
+      Continuation from, Optional<JournalEvent.AdminAction> opening) {
     from.previousEnd().ifPresent(this::record);
+    opening.ifPresent(o -> journal.add(Instant.now(), from.firstIncarnation(), o));
     reconnects = from.firstIncarnation() - 1; // every incarnation after the first is a reconnect, wherever it ran
     Phase.Queued first = announce(from.firstIncarnation());
     openedReplyTo.tell(new ConnectionManager.Opened(view(first, IncarnationStats.EMPTY)));
@@ -153,6 +171,7 @@ final class ConnectionSupervisor {
   /** Waiting for a handshake permit from the registry. */
   private Behavior<Command> queued(Phase.Queued q) {
     return Behaviors.receiveMessage(m -> {
+      noteAdminRequest(q, m);
       if (m instanceof Admitted a) return a.incarnation() == q.incarnation() ? spawn(q) : Behaviors.same();
       if (m instanceof Send send) return rejectNotOpen(send, q);
       if (m instanceof Close close) {
@@ -170,6 +189,7 @@ final class ConnectionSupervisor {
   /** An incarnation is alive. */
   private Behavior<Command> running(Phase.Running r) {
     return Behaviors.receiveMessage(m -> {
+      noteAdminRequest(r, m);
       if (m instanceof IncarnationReport report && report.incarnation() == r.incarnation()) return running(reported(r, report));
       if (m instanceof IncarnationTerminated t && t.incarnation() == r.incarnation()) return afterIncarnation(r);
       if (m instanceof Send send) return forward(r, send);
@@ -192,6 +212,7 @@ final class ConnectionSupervisor {
   /** Closing on request: removed once the incarnation has ended. */
   private Behavior<Command> removing(Phase.Removing p) {
     return Behaviors.receiveMessage(m -> {
+      noteAdminRequest(p, m);
       if (m instanceof IncarnationReport report && report.incarnation() == p.incarnation()) {
         return removing(p.with(reported(p.running(), report)));
       }
@@ -212,6 +233,7 @@ final class ConnectionSupervisor {
   /** The last incarnation ended; the next starts when the backoff timer fires. */
   private Behavior<Command> backingOff(Phase.BackingOff b) {
     return Behaviors.receiveMessage(m -> {
+      noteAdminRequest(b, m);
       if (m instanceof BackoffElapsed e && e.incarnation() == b.incarnation()) return reconnect(b);
       if (m instanceof Send send) return rejectNotOpen(send, b);
       if (m instanceof Close close) {
@@ -230,6 +252,7 @@ final class ConnectionSupervisor {
   /** Gave up after too many failures; only a reconnect request (or a close) moves it. */
   private Behavior<Command> failed(Phase.Failed f) {
     return Behaviors.receiveMessage(m -> {
+      noteAdminRequest(f, m);
       if (m instanceof Send send) return rejectNotOpen(send, f);
       if (m instanceof Close close) return removeNow(f, close.replyTo());
       if (m instanceof Reconnect reconnect) {
@@ -240,9 +263,10 @@ final class ConnectionSupervisor {
     });
   }
 
-  /** What every phase answers alike: views, and messages of phases already left. */
+  /** What every phase answers alike: views, journals, and messages of phases already left. */
   private Behavior<Command> inAnyPhase(Phase phase, Command m) {
     if (m instanceof Get get) return replyWithView(phase, get.replyTo());
+    if (m instanceof ConnectionManager.GetJournal get) get.replyTo().tell(Optional.of(journal.snapshot(spec.id())));
     if (m instanceof ViewReady ready) ready.replyTo().tell(Optional.of(view(phase, ready.stats())));
     // A permit granted after we stopped waiting for it: give it back.
     if (m instanceof Admitted) registry.tell(new ConnectionRegistry.AdmissionReleased(spec.id()));
@@ -279,6 +303,14 @@ final class ConnectionSupervisor {
       record(e.outcome());
       return r.withEnded(e);
     }
+    if (report instanceof IncarnationReport.RttMeasured rtt) {
+      journal.add(rtt.at(), rtt.incarnation(), new JournalEvent.RttMeasured(rtt.rtt()));
+      return r;
+    }
+    if (report instanceof IncarnationReport.KeepaliveMissed miss) {
+      journal.add(miss.at(), miss.incarnation(), new JournalEvent.KeepaliveMissed(miss.misses(), miss.allowed()));
+      return r;
+    }
     Phase.Running next = r.entered((IncarnationReport.StateEntered) report);
     if (r.holdsPermit() && !next.holdsPermit()) registry.tell(new ConnectionRegistry.AdmissionReleased(spec.id()));
     if (next.state() != r.state()) publish(new ConnectionEvent.StateChanged(spec.id(), next.incarnation(), next.state(), next.since()));
@@ -300,6 +332,8 @@ final class ConnectionSupervisor {
     }
     Duration delay = ((ReconnectPolicy.RetryIn) decision).delay();
     Instant now = Instant.now();
+    journal.add(now, r.incarnation(), new JournalEvent.ReconnectDelayChosen(delay,
+        ((ReconnectPolicy.RetryIn) decision).attempt()));
     Phase.BackingOff b = new Phase.BackingOff(r.incarnation(), now, now.plus(delay));
     publish(new ConnectionEvent.StateChanged(spec.id(), b.incarnation(), b.state(), b.since()));
     timers.startSingleTimer(BackoffTimer.KEY, new BackoffElapsed(b.incarnation()), delay);
@@ -339,7 +373,8 @@ final class ConnectionSupervisor {
 
   private Behavior<Command> remove(Outcome o, List<ActorRef<ConnectionManager.CloseResult>> waiters) {
     // The registry hears of the removal before anyone is answered, so the id is free again for
-    // whoever reacts to the answer.
+    // whoever reacts to the answer; it keeps the journal for a while (journal-keep-removed).
+    registry.tell(new ConnectionRegistry.JournalOfRemoved(journal.snapshot(spec.id())));
     publish(new ConnectionEvent.Removed(spec.id(), Instant.now()));
     plan.inbound().ifPresent(in -> in.listenerRef().tell(new Listener.ConnectionEnded(spec.id(), o)));
     for (ActorRef<ConnectionManager.CloseResult> w : waiters) w.tell(new ConnectionManager.Closed(spec.id(), o));
@@ -376,12 +411,26 @@ final class ConnectionSupervisor {
     return new ConnectionView(spec.id(), spec.remote(), p.state(), p.incarnation(), p.since(), p.tls(),
         stats.bytesIn(), stats.bytesOut(), reconnects, p.nextAttemptAt(), stats.lastPingRttMillis(),
         stats.pingRttPercentiles(), Optional.ofNullable(history.peekLast()), List.copyOf(history), spec, settings,
-        plan.direction(), plan.listener(), node);
+        plan.direction(), plan.listener(), node, new ConnectionView.RestartBudget(
+            plan.inbound().isPresent() ? 0 : policy.failuresInWindow(Instant.now()),
+            settings.reconnect().maxFailures(), settings.reconnect().maxFailuresWithin()));
+  }
+
+  /** Close and reconnect requests go into the journal (what, with which mode, asked by whom) before the phase acts. */
+  private void noteAdminRequest(Phase p, Command m) {
+    if (m instanceof Close close) {
+      journal.add(Instant.now(), p.incarnation(), new JournalEvent.AdminAction(JournalEvent.Action.CLOSE,
+          Optional.of(close.mode().orElse(settings.closeMode())), close.requestedBy()));
+    } else if (m instanceof Reconnect reconnect && plan.inbound().isEmpty()) { // inbound: refused, changes nothing
+      journal.add(Instant.now(), p.incarnation(), new JournalEvent.AdminAction(JournalEvent.Action.RECONNECT,
+          Optional.empty(), reconnect.requestedBy()));
+    }
   }
 
   private void record(Outcome o) {
     history.addLast(o);
     while (history.size() > managerSettings.historySize()) history.removeFirst();
+    journal.add(o.at(), o.incarnation(), new JournalEvent.OutcomeRecorded(o));
     ctx.getLog().info("connection {} incarnation {} ended: {} ({}) {} [in={} out={} after {}]",
         spec.id(), o.incarnation(), o.kind().wireName(), o.initiator().wireName(), o.detail(), o.bytesIn(), o.bytesOut(),
         o.duration());
@@ -389,6 +438,9 @@ final class ConnectionSupervisor {
   }
 
   private void publish(ConnectionEvent event) {
+    if (event instanceof ConnectionEvent.StateChanged changed) {
+      journal.stateChanged(changed.at(), changed.incarnation(), changed.state());
+    }
     registry.tell(new ConnectionRegistry.Published(event));
   }
 }

@@ -45,6 +45,7 @@ final class KeepaliveMonitor {
   private boolean awaitingPong;
   private long pingSentAtNanos;
   private int misses;
+  private long lastRttNanos = -1;
   private ByteString pongWindow = ByteString.emptyByteString();
 
   KeepaliveMonitor(KeepaliveSettings settings) {
@@ -79,12 +80,27 @@ final class KeepaliveMonitor {
     awaitingPong = false;
     misses = 0;
     pongWindow = ByteString.emptyByteString();
-    return new PongReceived(Duration.ofNanos(nowNanos - pingSentAtNanos).toMillis());
+    lastRttNanos = nowNanos - pingSentAtNanos;
+    return new PongReceived(Duration.ofNanos(lastRttNanos).toMillis());
   }
 
   /** The quiet period passed: the ping to send (then start the pong timer). */
   ByteString onIdle(long nowNanos) {
     return ping(nowNanos);
+  }
+
+  /** The last answered ping's round trip at full precision (for the journal); zero before any. */
+  Duration lastRtt() {
+    return Duration.ofNanos(Math.max(0, lastRttNanos));
+  }
+
+  /** Unanswered pings in a row, counting the one that just timed out. */
+  int misses() {
+    return misses;
+  }
+
+  int allowedMisses() {
+    return settings.allowedMisses();
   }
 
   OnPongTimeout onPongTimeout(long nowNanos) {

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * INTERNAL API: where an outbound connection last ran in cluster mode, stored next to its spec
- * ({@link SpecStore#HOMES}), so that the member that starts it next knows how its last incarnation
+ * ({@link SpecStore#homes}), so that the member that starts it next knows how its last incarnation
  * ended: handed over (a rolling restart or a shard move), or lost with its member (a crash or a
  * downing, which nothing on that member could report).
  *

@@ -20,8 +20,12 @@ final class ReconnectPolicy {
   /** The answer to an ended incarnation. */
   sealed interface Decision {}
 
-  /** Start the next incarnation after {@code delay}. */
-  record RetryIn(Duration delay) implements Decision {}
+  /**
+   * Start the next incarnation after {@code delay}.
+   *
+   * @param attempt which attempt since the last reset (a stable incarnation or a reconnect on request), from 1
+   */
+  record RetryIn(Duration delay, int attempt) implements Decision {}
 
   /** Stop retrying until someone asks for a reconnect. */
   record GiveUp(int failures, Duration within) implements Decision {}
@@ -53,7 +57,17 @@ final class ReconnectPolicy {
     Duration base = settings.baseDelay(attempt);
     double jitter = 1.0 + random.getAsDouble() * settings.randomFactor();
     attempt++;
-    return new RetryIn(Duration.ofNanos((long) (base.toNanos() * jitter)));
+    return new RetryIn(Duration.ofNanos((long) (base.toNanos() * jitter)), attempt);
+  }
+
+  /** Failures that count against max-failures at {@code now}: those within the window before it. */
+  int failuresInWindow(Instant now) {
+    Instant windowStart = now.minus(settings.maxFailuresWithin());
+    int n = 0;
+    for (Instant f : failures) {
+      if (!f.isBefore(windowStart)) n++;
+    }
+    return n;
   }
 
   /** A reconnect was requested: forget past failures and start over from min-backoff. */

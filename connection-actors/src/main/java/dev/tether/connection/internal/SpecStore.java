@@ -24,9 +24,40 @@ import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
 final class SpecStore {
   private SpecStore() {}
 
-  static final Key<LWWMap<String, String>> KEY = LWWMapKey.create("tether-specs");
+  /**
+   * The maps are cut into buckets by id: a write replicates, and stores in LMDB, its bucket only,
+   * not every connection's spec (one map made each open cost more the more connections there were:
+   * 12 opens a second at 3000 in bench/cluster-scale).
+   */
+  static final int BUCKETS = 256;
+
+  private static final java.util.List<Key<LWWMap<String, String>>> SPEC_KEYS = keys("tether-specs-");
+  private static final java.util.List<Key<LWWMap<String, String>>> HOME_KEYS = keys("tether-homes-");
+
+  private static java.util.List<Key<LWWMap<String, String>>> keys(String prefix) {
+    java.util.List<Key<LWWMap<String, String>>> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < BUCKETS; i++) keys.add(LWWMapKey.create(prefix + i));
+    return java.util.List.copyOf(keys);
+  }
+
+  private static int bucket(String id) {
+    return Math.floorMod(id.hashCode(), BUCKETS); // String.hashCode is specified: the same on every node
+  }
+
+  /** The bucket of specs that holds {@code id}'s. */
+  static Key<LWWMap<String, String>> specs(String id) {
+    return SPEC_KEYS.get(bucket(id));
+  }
+
   /** Where each connection last ran, as {@link LastHome} text by id: how its last incarnation ended. */
-  static final Key<LWWMap<String, String>> HOMES = LWWMapKey.create("tether-homes");
+  static Key<LWWMap<String, String>> homes(String id) {
+    return HOME_KEYS.get(bucket(id));
+  }
+
+  /** Every bucket of specs, to find every stored connection. */
+  static java.util.List<Key<LWWMap<String, String>>> allSpecs() {
+    return SPEC_KEYS;
+  }
   /** Majority writes, so that a spec survives the loss of the node that stored it. */
   static final Replicator.WriteConsistency WRITE = new Replicator.WriteMajority(Duration.ofSeconds(3));
   /** A hand-off is marked on every reachable member, so that wherever the connection starts next knows it. */
@@ -38,7 +69,10 @@ final class SpecStore {
     // A directory that does not end in "ddata": Pekko would append the system name and port to it.
     Config ours = ConfigFactory.parseMap(Map.of(
         "name", "tetherReplicator",
-        "durable.keys", java.util.List.of(KEY.id(), HOMES.id()),
+        "durable.keys", java.util.List.of("tether-specs-*", "tether-homes-*"),
+        // Writes to LMDB are batched: a crash loses at most this much locally, and a spec is on a
+        // majority of members before an open is answered.
+        "durable.lmdb.write-behind-interval", "200 ms",
         "durable.lmdb.dir", cluster.durableDir().resolve("specs").toAbsolutePath().toString()))
         .withFallback(ddata);
     return system.systemActorOf(Replicator.behavior(ReplicatorSettings.apply(ours)), "tether-replicator", Props.empty());

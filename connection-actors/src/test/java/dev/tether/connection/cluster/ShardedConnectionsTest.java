@@ -8,12 +8,14 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.tether.connection.ClusterSettings;
 import dev.tether.connection.CloseMode;
+import dev.tether.connection.ConnectionJournal;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
 import dev.tether.connection.Direction;
+import dev.tether.connection.JournalEvent;
 import dev.tether.connection.ListenerSpec;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.OutcomeKind;
@@ -108,6 +110,12 @@ class ShardedConnectionsTest {
     });
   }
 
+  private static Optional<ConnectionJournal> journal(Node via, String id) {
+    TestProbe<Optional<ConnectionJournal>> reply = via.kit().createTestProbe();
+    via.manager().tell(new ConnectionManager.GetJournal(id, reply.getRef()));
+    return reply.receiveMessage(MAX);
+  }
+
   private static void open(Node via, String id, int port) {
     TestProbe<ConnectionManager.OpenResult> reply = via.kit().createTestProbe();
     via.manager().tell(new ConnectionManager.Open(ConnectionSpec.of(id, "localhost", port).withTlsProfile("test"), reply.getRef()));
@@ -152,12 +160,27 @@ class ShardedConnectionsTest {
       assertEquals(ConnectionManager.OpenRejection.ALREADY_EXISTS,
           assertInstanceOf(ConnectionManager.OpenRejected.class, again.receiveMessage(MAX)).reason());
 
-      // Closed through the other node than the one that runs it: close_notify, gone everywhere.
+      // Its journal, asked of the member that does not run it: the member that does answers.
       Node other = seenFromB.node().orElseThrow().endsWith(":" + a.address().getPort().get()) ? b : a;
+      ConnectionJournal live = journal(other, "c1").orElseThrow(() -> new AssertionError("no journal of c1"));
+      assertTrue(live.events().stream().anyMatch(e -> e.event() instanceof JournalEvent.StateChanged s
+          && s.to() == ConnectionState.OPEN), live.toString());
+
+      // Closed through the other node than the one that runs it: close_notify, gone everywhere.
       TestProbe<ConnectionManager.CloseResult> closed = other.kit().createTestProbe();
-      other.manager().tell(new ConnectionManager.Close("c1", Optional.of(CloseMode.GRACEFUL), closed.getRef()));
+      other.manager().tell(new ConnectionManager.Close("c1", Optional.of(CloseMode.GRACEFUL), Optional.of("192.0.2.1"),
+          closed.getRef()));
       assertEquals(OutcomeKind.CLEAN,
           assertInstanceOf(ConnectionManager.Closed.class, closed.receiveMessage(MAX)).outcome().kind());
+      // Its journal stays readable from either member: the close with who asked, and the outcome.
+      for (Node n : List.of(a, b)) {
+        ConnectionJournal kept = journal(n, "c1").orElseThrow(() -> new AssertionError("no kept journal of c1"));
+        assertTrue(kept.events().stream().anyMatch(e -> e.event().equals(new JournalEvent.AdminAction(
+            JournalEvent.Action.CLOSE, Optional.of(CloseMode.GRACEFUL), Optional.of("192.0.2.1")))), kept.toString());
+        assertTrue(kept.events().stream().anyMatch(e -> e.event() instanceof JournalEvent.OutcomeRecorded o
+            && o.outcome().kind() == OutcomeKind.CLEAN), kept.toString());
+      }
+      assertTrue(journal(a, "never-opened").isEmpty());
       TestProbe<Optional<ConnectionView>> gone = a.kit().createTestProbe();
       gone.awaitAssert(MAX, Duration.ofMillis(200), () -> {
         a.manager().tell(new ConnectionManager.Get("c1", gone.getRef()));

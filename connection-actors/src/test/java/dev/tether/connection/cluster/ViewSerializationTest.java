@@ -3,7 +3,9 @@ package dev.tether.connection.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
+import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionId;
+import dev.tether.connection.ConnectionJournal;
 import dev.tether.connection.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
@@ -11,6 +13,8 @@ import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
 import dev.tether.connection.Direction;
 import dev.tether.connection.InboundEvent;
+import dev.tether.connection.JournalEntry;
+import dev.tether.connection.JournalEvent;
 import dev.tether.connection.Initiator;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.OutcomeKind;
@@ -63,6 +67,29 @@ class ViewSerializationTest {
     var serializer = serialization.findSerializerFor(v);
     Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, v)).get();
     assertEquals(v, back);
+  }
+
+  @Test
+  void aJournalAsAMemberAnswersItRoundTrips() {
+    Serialization serialization = SerializationExtension.get(kit.system().classicSystem());
+    Instant t = Instant.parse("2026-11-29T10:00:01.123456Z");
+    Outcome o = new Outcome(OutcomeKind.KEEPALIVE_TIMEOUT, Initiator.LOCAL, "no answer", t, 1, 2, 3, Duration.ofMillis(1500));
+    ConnectionJournal journal = new ConnectionJournal(ConnectionId.of("a"), 200, List.of(
+        new JournalEntry(t, 1, new JournalEvent.StateChanged(Optional.empty(), ConnectionState.CONNECTING)),
+        new JournalEntry(t, 1, new JournalEvent.StateChanged(Optional.of(ConnectionState.CONNECTING), ConnectionState.OPEN)),
+        new JournalEntry(t, 1, new JournalEvent.RttMeasured(Duration.ofNanos(1_234_567))),
+        new JournalEntry(t, 1, new JournalEvent.KeepaliveMissed(1, 0)),
+        new JournalEntry(t, 1, new JournalEvent.OutcomeRecorded(o)),
+        new JournalEntry(t, 1, new JournalEvent.ReconnectDelayChosen(Duration.ofMillis(850), 2)),
+        new JournalEntry(t, 2, new JournalEvent.AdminAction(JournalEvent.Action.CLOSE, Optional.of(CloseMode.GRACEFUL),
+            Optional.of("127.0.0.1"))),
+        new JournalEntry(t, 2, new JournalEvent.AdminAction(JournalEvent.Action.RECONNECT, Optional.empty(),
+            Optional.empty()))));
+    Object msg = dev.tether.connection.internal.ClusterMessagesForTests.memberJournal("127.0.0.1:2551", journal);
+    byte[] bytes = serialization.serialize(msg).get();
+    var serializer = serialization.findSerializerFor(msg);
+    Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, msg)).get();
+    assertEquals(msg, back);
   }
 
   @Test
