@@ -13,11 +13,15 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * INTERNAL API: asks every member's manager one question and answers once, when all have answered or
  * the timeout has passed, naming the members that did not (the aggregator pattern of Pekko's
- * interaction patterns). Managers are found through the receptionist.
+ * interaction patterns). Managers are found through the receptionist; every member that is up is
+ * waited for, so a member whose manager is not listed here yet counts as missing, not as absent.
  *
  * @param <R> the answer each manager gives
  */
@@ -65,35 +69,48 @@ final class ClusterAsk<R> {
       java.util.function.Predicate<R> isLast, BiConsumer<List<R>, List<String>> done) {
     ClusterAsk<R> ask = new ClusterAsk<>(answerType, nodeOf, isLast, done);
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      ActorRef<Receptionist.Listing> listing = ctx.messageAdapter(Receptionist.Listing.class,
-          l -> new Found(l.getServiceInstances(MANAGERS)));
-      ctx.getSystem().receptionist().tell(Receptionist.find(MANAGERS, listing));
+      // Every member that is up is waited for, also one whose manager the receptionist here does not
+      // list yet (its registration spreads by gossip, a second or two after the member joined): it
+      // is asked as soon as it is listed, or named missing at the timeout; never silently left out.
+      Set<String> waiting = new TreeSet<>();
+      for (Member member : Cluster.get(ctx.getSystem()).state().getMembers()) {
+        if (member.status() == MemberStatus.up()) waiting.add(ClusterNodes.node(member.address(), ctx.getSystem()));
+      }
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(MANAGERS,
+          ctx.messageAdapter(Receptionist.Listing.class, l -> new Found(l.getServiceInstances(MANAGERS)))));
       timers.startSingleTimer(Timeout.INSTANCE, timeout);
-      return Behaviors.receive((c, m) -> {
-        if (m instanceof Found found) {
-          Set<String> waiting = new TreeSet<>();
-          for (ActorRef<ConnectionManager.Command> manager : found.managers()) {
-            waiting.add(ClusterNodes.node(manager.path().address(), c.getSystem()));
-            manager.tell(request.apply(c.getSelf().narrow()));
-          }
-          return ask.collecting(waiting, new ArrayList<>());
-        }
-        if (m == Timeout.INSTANCE) return ask.finish(new ArrayList<>(), Set.of("(the receptionist did not answer)"));
-        return Behaviors.same();
-      });
+      return ask.collecting(ctx.getSelf().narrow(), request, waiting, new TreeSet<>(), new ArrayList<>(), false);
     }));
   }
 
-  private Behavior<Object> collecting(Set<String> waiting, List<R> got) {
-    if (waiting.isEmpty()) return finish(got, waiting);
+  /**
+   * @param waiting members whose (last) answer is due: asked, or up and not listed yet
+   * @param asked members asked already
+   * @param listed whether the receptionist has answered at all
+   */
+  private Behavior<Object> collecting(ActorRef<R> self, Function<ActorRef<R>, ConnectionManager.Command> request,
+      Set<String> waiting, Set<String> asked, List<R> got, boolean listed) {
+    if (listed && waiting.isEmpty()) return finish(got, waiting);
     return Behaviors.receive((c, m) -> {
+      if (m instanceof Found found) {
+        for (ActorRef<ConnectionManager.Command> manager : found.managers()) {
+          String node = ClusterNodes.node(manager.path().address(), c.getSystem());
+          if (asked.add(node)) {
+            waiting.add(node);
+            manager.tell(request.apply(self));
+          }
+        }
+        return collecting(self, request, waiting, asked, got, true);
+      }
       if (answerType.isInstance(m)) {
         R answer = answerType.cast(m);
         got.add(answer);
         if (isLast.test(answer)) waiting.remove(nodeOf.apply(answer));
-        return waiting.isEmpty() ? finish(got, waiting) : Behaviors.same();
+        return collecting(self, request, waiting, asked, got, listed);
       }
-      if (m == Timeout.INSTANCE) return finish(got, waiting);
+      if (m == Timeout.INSTANCE) {
+        return finish(got, listed ? waiting : Set.of("(the receptionist did not answer)"));
+      }
       return Behaviors.same();
     });
   }
