@@ -25,9 +25,6 @@ import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
 import dev.tether.connection.Direction;
 import dev.tether.connection.SendResult;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -75,7 +72,7 @@ public final class AdminRoutes {
   private final AdminSettings settings;
   private final AdminMetrics metrics;
   private final OpenRequestReader requestReader;
-  private final Optional<byte[]> expectedAuthorization;
+  private final BearerTokenCheck tokenCheck;
   private final ListenerRoutes listenerRoutes;
   private final TlsProfileRoutes tlsProfileRoutes;
   private final BulkRoutes bulkRoutes;
@@ -88,7 +85,7 @@ public final class AdminRoutes {
     this.settings = settings;
     this.metrics = metrics;
     this.requestReader = new OpenRequestReader(defaults, AdminRoutes::generateId);
-    this.expectedAuthorization = settings.token().map(t -> sha256("Bearer " + t));
+    this.tokenCheck = new BearerTokenCheck(settings.token());
     this.listenerRoutes = new ListenerRoutes(manager, system, settings);
     this.tlsProfileRoutes = new TlsProfileRoutes(manager, system, settings);
     this.bulkRoutes = new BulkRoutes(manager, system, settings);
@@ -286,19 +283,7 @@ public final class AdminRoutes {
 
   /** Every admin path: JSON errors, the token check, the body size limit. */
   private Route guarded(Supplier<Route> inner) {
-    return seal(authenticated(() -> withSizeLimit(settings.maxRequestBody(), inner)));
-  }
-
-  private Route authenticated(Supplier<Route> inner) {
-    if (expectedAuthorization.isEmpty()) return inner.get();
-    return optionalHeaderValueByName("Authorization", header -> {
-      // Compare digests in constant time, so neither the content nor the length of the token leaks.
-      boolean ok = header.isPresent() && MessageDigest.isEqual(sha256(header.get()), expectedAuthorization.get());
-      if (ok) return inner.get();
-      return respondWithHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"tether\""),
-          () -> error(ErrorCode.UNAUTHORIZED, header.isPresent()
-              ? "the bearer token is wrong" : "this API requires Authorization: Bearer <token>"));
-    });
+    return seal(tokenCheck.authenticated(() -> withSizeLimit(settings.maxRequestBody(), inner)));
   }
 
   // ---------------------------------------------------------------- asks
@@ -364,14 +349,6 @@ public final class AdminRoutes {
 
   private static Route unknown(String id) {
     return error(ErrorCode.NOT_FOUND, "no connection with id '" + id + "'");
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
-    }
   }
 
   // ---------------------------------------------------------------- error handlers

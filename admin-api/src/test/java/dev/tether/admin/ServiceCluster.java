@@ -88,15 +88,11 @@ final class ServiceCluster implements AutoCloseable {
 
   /** Starts node i (again), seeded by the first two nodes. */
   void start(int i) throws IOException {
-    Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    while (!Files.exists(root.resolve("application.conf")) || !Files.exists(root.resolve("admin-api"))) {
-      root = root.getParent();
-      assertTrue(root != null, "application.conf not found above " + System.getProperty("user.dir"));
-    }
+    Path conf = RepositoryFiles.applicationConf();
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         // As the jar's manifest does for java -jar: LMDB (the durable specs) reaches into NIO internals.
         "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), "-Dconfig.file=" + root.resolve("application.conf")));
+        "-cp", System.getProperty("java.class.path"), "-Dconfig.file=" + conf));
     cmd.addAll(extraProperties);
     cmd.add(AdminApp.class.getName());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);

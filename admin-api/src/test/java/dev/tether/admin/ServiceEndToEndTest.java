@@ -222,13 +222,9 @@ class ServiceEndToEndTest {
 
   /** The service with the repository's application.conf, the admin API on a free port, and {@code env}. */
   private Process startService(Map<String, String> env) throws IOException {
-    Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    while (!Files.exists(root.resolve("application.conf")) || !Files.exists(root.resolve("admin-api"))) {
-      root = root.getParent();
-      assertTrue(root != null, "application.conf not found above " + System.getProperty("user.dir"));
-    }
+    Path conf = RepositoryFiles.applicationConf();
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "-Dconfig.file=" + root.resolve("application.conf"),
+        "-cp", System.getProperty("java.class.path"), "-Dconfig.file=" + conf,
         AdminApp.class.getName()).redirectErrorStream(true);
     for (String name : List.of("TETHER_ADMIN_HOST", "TETHER_ADMIN_TOKEN", "TETHER_DEMO")) pb.environment().remove(name);
     pb.environment().put("TETHER_ADMIN_PORT", "0");

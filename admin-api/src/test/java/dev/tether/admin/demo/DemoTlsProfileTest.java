@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.admin.RepositoryFiles;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigResolveOptions;
@@ -188,12 +189,8 @@ class DemoTlsProfileTest {
 
   /** The repository's application.conf (its include finds nothing here), resolved against {@code env} only. */
   private static Config applicationConf(Map<String, String> env) {
-    Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    while (!Files.exists(root.resolve("application.conf")) || !Files.exists(root.resolve("admin-api"))) {
-      root = root.getParent();
-      assertNotNull(root, "application.conf not found above " + System.getProperty("user.dir"));
-    }
-    return ConfigFactory.parseFile(root.resolve("application.conf").toFile())
+    Path conf = RepositoryFiles.applicationConf();
+    return ConfigFactory.parseFile(conf.toFile())
         .withFallback(ConfigFactory.parseMap(env))
         .withFallback(ConfigFactory.defaultReference())
         .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
