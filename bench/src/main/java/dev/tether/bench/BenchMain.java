@@ -1,10 +1,10 @@
 package dev.tether.bench;
 
 import dev.tether.bench.jmh.EchoRoundTripBenchmark;
+import dev.tether.bench.jmh.SessionEchoRoundTripBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import org.openjdk.jmh.results.RunResult;
@@ -94,7 +94,10 @@ public final class BenchMain {
     }
 
     if (o.jmh()) {
-      run(errors, "jmh", () -> jmh(o, tls, results));
+      for (int round = 1; round <= o.jmhRounds(); round++) {
+        if (o.jmhRounds() > 1) System.err.printf("bench: JMH round %d/%d%n", round, o.jmhRounds());
+        run(errors, "jmh", () -> jmh(o, tls, results));
+      }
     } else {
       System.err.println("bench: JMH skipped (--no-jmh)");
     }
@@ -166,12 +169,30 @@ public final class BenchMain {
     return out;
   }
 
-  /** The JMH echo round trip, one fork per system. */
+  /**
+   * The JMH echo round trips, one fork per system: addressed by id through the manager (every
+   * system; the baselines have no manager), and through a connection's session (Tether only).
+   */
   private static void jmh(BenchOptions o, ThrowawayTls tls, Results results) throws Exception {
     System.err.println("bench: JMH " + EchoRoundTripBenchmark.class.getSimpleName());
+    for (RunResult r : new Runner(jmhOptions(o, tls, EchoRoundTripBenchmark.class, o.systems())).run()) {
+      results.add("jmh echo 64 B", r.getParams().getParam("system"), "round-trip", r.getPrimaryResult().getScoreUnit(),
+          r.getPrimaryResult().getScore());
+    }
+    List<String> tethers = o.systems().stream().filter(s -> s.startsWith("tether")).toList();
+    if (tethers.isEmpty()) return;
+    System.err.println("bench: JMH " + SessionEchoRoundTripBenchmark.class.getSimpleName());
+    for (RunResult r : new Runner(jmhOptions(o, tls, SessionEchoRoundTripBenchmark.class, tethers)).run()) {
+      results.add("jmh echo 64 B", r.getParams().getParam("system"), "round-trip, session handler",
+          r.getPrimaryResult().getScoreUnit(), r.getPrimaryResult().getScore());
+    }
+  }
+
+  private static org.openjdk.jmh.runner.options.Options jmhOptions(BenchOptions o, ThrowawayTls tls, Class<?> benchmark,
+      List<String> systems) {
     ChainedOptionsBuilder b = new OptionsBuilder()
-        .include(EchoRoundTripBenchmark.class.getName())
-        .param("system", o.systems().toArray(String[]::new))
+        .include(benchmark.getName() + "\\.")
+        .param("system", systems.toArray(String[]::new))
         .forks(1)
         // The fork inherits the harness's options; its -Xms4g would exceed -Xmx1g, so both are set here.
         .jvmArgsAppend("-Xms1g", "-Xmx1g", "-D" + EchoRoundTripBenchmark.TLS_DIR + "=" + tls.cert().getParent().toAbsolutePath(),
@@ -182,11 +203,7 @@ public final class BenchMain {
     } else {
       b.warmupIterations(3).warmupTime(TimeValue.seconds(1)).measurementIterations(5).measurementTime(TimeValue.seconds(1));
     }
-    Collection<RunResult> runs = new Runner(b.build()).run();
-    for (RunResult r : runs) {
-      results.add("jmh echo 64 B", r.getParams().getParam("system"), "round-trip", r.getPrimaryResult().getScoreUnit(),
-          r.getPrimaryResult().getScore());
-    }
+    return b.build();
   }
 
   /**
@@ -216,8 +233,11 @@ public final class BenchMain {
         }
       }
       if (o.jmh()) {
-        double rt = r.median("jmh echo 64 B", t, "round-trip") / r.median("jmh echo 64 B", "pekko-raw", "round-trip");
-        b.append(check("64-byte echo round trip <= 1.2x pekko-raw", rt, rt <= 1.2, "x"));
+        double raw = r.median("jmh echo 64 B", "pekko-raw", "round-trip");
+        double rt = r.median("jmh echo 64 B", t, "round-trip, session handler") / raw;
+        b.append(check("64-byte echo round trip <= 1.2x pekko-raw (through the session)", rt, rt <= 1.2, "x"));
+        double byId = r.median("jmh echo 64 B", t, "round-trip") / raw;
+        b.append(check("64-byte echo round trip <= 1.2x pekko-raw (by id, through the manager)", byId, byId <= 1.2, "x"));
       }
       if (o.scenarios().contains("scale")) {
         int largest = o.counts().stream().mapToInt(Integer::intValue).max().orElse(0);

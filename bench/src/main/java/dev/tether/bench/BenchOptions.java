@@ -24,6 +24,8 @@ import java.util.List;
  *     accept (inbound)
  * @param storm run the reconnect storm between opening and closing N connections
  * @param jmh run the JMH echo round-trip benchmark
+ * @param jmhRounds how many times the JMH benchmark runs over all systems in turn (the figure is the
+ *     median): rounds interleave the systems, so a change of the machine's load hits all of them
  * @param out where results, certificates and logs go
  */
 record BenchOptions(
@@ -40,6 +42,7 @@ record BenchOptions(
     List<String> scenarios,
     boolean storm,
     boolean jmh,
+    int jmhRounds,
     Path out) {
 
   static final List<String> SCENARIOS = List.of("handshake", "throughput", "scale", "accept");
@@ -57,6 +60,7 @@ record BenchOptions(
     List<String> systems = Results.SYSTEMS;
     List<String> scenarios = SCENARIOS;
     boolean jmh = true;
+    int jmhRounds = 1;
     boolean storm = true;
     Path out = Path.of("bench", "target");
     for (String a : args) {
@@ -70,13 +74,14 @@ record BenchOptions(
       else if (a.startsWith("--handshake-concurrency=")) handshakeConcurrency = Integer.parseInt(v);
       else if (a.startsWith("--chunk=")) chunk = Integer.parseInt(v);
       else if (a.startsWith("--systems=")) systems = List.of(v.split(","));
-      else if (a.startsWith("--scenarios=")) scenarios = List.of(v.split(","));
+      else if (a.startsWith("--scenarios=")) scenarios = v.isEmpty() ? List.of() : List.of(v.split(","));
       else if (a.equals("--no-jmh")) jmh = false;
+      else if (a.startsWith("--jmh-rounds=")) jmhRounds = Integer.parseInt(v);
       else if (a.equals("--no-storm")) storm = false;
       else if (a.startsWith("--out=")) out = Path.of(v);
       else throw new IllegalArgumentException("unknown option " + a + "; known: --smoke --n=1000,5000 --reps=3 "
           + "--no-warmup --window=5 --open-concurrency=256 --handshake-concurrency=32 --chunk=16384 "
-          + "--systems=tether,tether-pekko-stage,pekko-raw,netty --scenarios=handshake,throughput,scale,accept --no-storm --no-jmh --out=bench/target");
+          + "--systems=tether,tether-pekko-stage,pekko-raw,netty --scenarios=handshake,throughput,scale,accept --no-storm --no-jmh --jmh-rounds=1 --out=bench/target (--scenarios= runs none: JMH only)");
     }
     for (String s : scenarios) {
       if (!SCENARIOS.contains(s)) throw new IllegalArgumentException("unknown scenario " + s + "; known: " + SCENARIOS);
@@ -85,6 +90,6 @@ record BenchOptions(
       if (!Results.SYSTEMS.contains(s)) throw new IllegalArgumentException("unknown system " + s + "; known: " + Results.SYSTEMS);
     }
     return new BenchOptions(smoke, counts, reps, warmup, window, openConcurrency, handshakeConcurrency, chunk, backoff,
-        systems, scenarios, storm, jmh, out);
+        systems, scenarios, storm, jmh, jmhRounds, out);
   }
 }

@@ -13,6 +13,8 @@ import dev.tether.connection.ConnectionState;
 import dev.tether.connection.InboundEvent;
 import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.SendResult;
+import dev.tether.connection.Session;
+import dev.tether.connection.SessionEvent;
 import dev.tether.connection.TlsProfile;
 import dev.tether.connection.TlsStage;
 import java.time.Duration;
@@ -50,6 +52,8 @@ public final class TetherDriver extends Driver {
   private volatile boolean stopping;
   /** How late "open" reaches a subscriber: from the connection's timestamp to our receipt. */
   private final ConcurrentLinkedQueue<Double> openEventLagMillis = new ConcurrentLinkedQueue<>();
+  /** Each connection's current session, for connections opened with {@link #openWithSession}. */
+  private final Map<Integer, CompletableFuture<Session>> sessions = new ConcurrentHashMap<>();
   /** Outcomes by kind since the last {@link #diagnostics()}. */
   private final Map<String, Integer> outcomeKinds = new ConcurrentHashMap<>();
 
@@ -67,7 +71,8 @@ public final class TetherDriver extends Driver {
     // The product as shipped (reference.conf: handshake admission limit, stream dispatcher), with the
     // bench's backoff and a profile trusting the echo server's throwaway certificate.
     ConnectionManagerSettings settings = ConnectionManagerSettings.create(config).withDefaults(defaults)
-        .withTlsProfile(new TlsProfile("default", target.tls(), ThrowawayTls.PROTOCOLS, true));
+        .withTlsProfile(new TlsProfile("default", target.tls(), ThrowawayTls.PROTOCOLS, true))
+        .withHandler(SESSION_HANDLER, this::sessionHandler);
     // Experiment knob: -Dbench.tether.manager-dispatcher=bench.manager-dispatcher runs the manager on
     // its own thread instead of the default dispatcher it shares with every TLS stream.
     String dispatcher = System.getProperty("bench.tether.manager-dispatcher", "");
@@ -109,6 +114,30 @@ public final class TetherDriver extends Driver {
     manager.tell(new ConnectionManager.Open(spec, openReplies));
   }
 
+  /**
+   * Opens connection {@code idx} with a session handler (the per-connection actor that runs beside
+   * its connection, like a Netty handler): {@link #echoViaSession} then writes through its {@link
+   * Session} and the handler takes the echo.
+   */
+  public void openWithSession(int idx) {
+    ConnectionSpec spec = ConnectionSpec.of(id(idx).value(), ThrowawayTls.HOST, target.port(idx)).withHandler(SESSION_HANDLER);
+    manager.tell(new ConnectionManager.Open(spec, openReplies));
+  }
+
+  /** One echo through the session of a connection opened with {@link #openWithSession}, once its handler runs. */
+  public CompletableFuture<Void> echoViaSession(int idx, byte[] payload) {
+    Session session = session(idx).getNow(null);
+    if (session == null) return CompletableFuture.failedFuture(new IllegalStateException("no session for c-" + idx + " yet"));
+    CompletableFuture<Void> f = expectEcho(payload.length);
+    session.write(ByteString.fromArray(payload), system.ignoreRef());
+    return f;
+  }
+
+  /** Completes once connection {@code idx}, opened with {@link #openWithSession}, has its handler running. */
+  public CompletableFuture<Session> session(int idx) {
+    return sessions.computeIfAbsent(idx, k -> new CompletableFuture<>());
+  }
+
   @Override
   public void close(int idx, boolean graceful) {
     flooding.remove(idx);
@@ -130,6 +159,22 @@ public final class TetherDriver extends Driver {
   }
 
   // ---------------------------------------------------------------- the harness's actors
+
+  private static final String SESSION_HANDLER = "bench-session";
+
+  /** Counts what arrives for the echo waiter and takes it at once; the harness writes through the session. */
+  private Behavior<SessionEvent> sessionHandler(Session session) {
+    int idx = idx(session.connectionId());
+    if (!session(idx).complete(session)) sessions.put(idx, CompletableFuture.completedFuture(session)); // a later incarnation
+    return Behaviors.receive(SessionEvent.class)
+        .onMessage(SessionEvent.Received.class, m -> {
+          onInbound(m.bytes().size());
+          session.ack();
+          return Behaviors.same();
+        })
+        .onMessage(SessionEvent.Ended.class, m -> Behaviors.stopped())
+        .build();
+  }
 
   private Behavior<ConnectionEvent> subscriber() {
     return Behaviors.receive(ConnectionEvent.class)
