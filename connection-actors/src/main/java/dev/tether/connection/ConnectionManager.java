@@ -139,7 +139,9 @@ public final class ConnectionManager {
 
   /**
    * Close every connection, inbound and outbound, with its configured close mode; answered when all
-   * have ended. Listeners keep accepting: use {@link Shutdown} to stop them first.
+   * have ended. At most {@code tether.max-concurrent-closes} close at a time (in id order), so that
+   * each close-timeout measures its peer rather than our own queue. Listeners keep accepting: use
+   * {@link Shutdown} to stop them first.
    */
   public record CloseAll(ActorRef<AllClosed> replyTo) implements Command {}
 

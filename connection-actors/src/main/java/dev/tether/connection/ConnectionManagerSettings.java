@@ -33,6 +33,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param journalSize how many events each connection's journal keeps ({@code tether.journal-size})
  * @param journalKeepRemoved how many journals of connections closed on request this node keeps
  *     after they are gone ({@code tether.journal-keep-removed}); 0 keeps none
+ * @param maxConcurrentCloses how many connections a {@code CloseAll} (and a shutdown) closes at once
+ *     ({@code tether.max-concurrent-closes}); the next starts as each ends
  */
 public record ConnectionManagerSettings(
     ConnectionSettings defaults,
@@ -45,13 +47,17 @@ public record ConnectionManagerSettings(
     ClusterSettings cluster,
     TlsStage tlsStage,
     int journalSize,
-    int journalKeepRemoved) {
+    int journalKeepRemoved,
+    int maxConcurrentCloses) {
 
   /** {@code tether.journal-size}'s default. */
   public static final int DEFAULT_JOURNAL_SIZE = 200;
 
   /** {@code tether.journal-keep-removed}'s default. */
   public static final int DEFAULT_JOURNAL_KEEP_REMOVED = 100;
+
+  /** {@code tether.max-concurrent-closes}'s default. */
+  public static final int DEFAULT_MAX_CONCURRENT_CLOSES = 2048;
 
   /** The handlers every manager has: {@code echo} and {@code jobs} (see {@link dev.tether.connection.handlers}). */
   public static final Map<String, SessionHandlerFactory> BUILT_IN_HANDLERS =
@@ -75,6 +81,18 @@ public record ConnectionManagerSettings(
     if (journalKeepRemoved < 0) {
       throw new IllegalArgumentException("tether.journal-keep-removed must be >= 0, was " + journalKeepRemoved);
     }
+    if (maxConcurrentCloses < 1) {
+      throw new IllegalArgumentException("tether.max-concurrent-closes must be >= 1, was " + maxConcurrentCloses);
+    }
+  }
+
+  /** Settings with the default {@code max-concurrent-closes}. */
+  public ConnectionManagerSettings(ConnectionSettings defaults, Map<String, TlsProfile> tlsProfiles, int historySize,
+      int maxConcurrentHandshakes, Optional<String> streamDispatcher, Map<String, ListenerSpec> listeners,
+      Map<String, SessionHandlerFactory> handlers, ClusterSettings cluster, TlsStage tlsStage, int journalSize,
+      int journalKeepRemoved) {
+    this(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher, listeners, handlers, cluster,
+        tlsStage, journalSize, journalKeepRemoved, DEFAULT_MAX_CONCURRENT_CLOSES);
   }
 
   /** Settings with the default journal sizes. */
@@ -151,8 +169,12 @@ public record ConnectionManagerSettings(
       throw new IllegalArgumentException("invalid configuration at tether.journal-keep-removed: must be >= 0, was "
           + keepRemoved);
     }
+    int closes = Settings.wrap("tether.max-concurrent-closes", () -> t.getInt("max-concurrent-closes"));
+    if (closes < 1) {
+      throw new IllegalArgumentException("invalid configuration at tether.max-concurrent-closes: must be >= 1, was " + closes);
+    }
     return new ConnectionManagerSettings(defaults, profiles, history, handshakes, Optional.of(dispatcher), listeners,
-        handlers, cluster, tlsStage, journalSize, keepRemoved);
+        handlers, cluster, tlsStage, journalSize, keepRemoved, closes);
   }
 
   private static Map<String, ListenerSpec> listeners(Config t, Map<String, TlsProfile> profiles,
@@ -195,17 +217,17 @@ public record ConnectionManagerSettings(
     Map<String, TlsProfile> profiles = new HashMap<>(tlsProfiles);
     profiles.put(profile.name(), profile);
     return new ConnectionManagerSettings(defaults, profiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster, tlsStage, journalSize, journalKeepRemoved);
+        listeners, handlers, cluster, tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
   }
 
   public ConnectionManagerSettings withDefaults(ConnectionSettings d) {
     return new ConnectionManagerSettings(d, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster, tlsStage, journalSize, journalKeepRemoved);
+        listeners, handlers, cluster, tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
   }
 
   public ConnectionManagerSettings withMaxConcurrentHandshakes(int n) {
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, n, streamDispatcher, listeners, handlers, cluster,
-        tlsStage, journalSize, journalKeepRemoved);
+        tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
   }
 
   /** A copy with one more session handler factory (or a replaced one of the same name). */
@@ -213,7 +235,7 @@ public record ConnectionManagerSettings(
     Map<String, SessionHandlerFactory> h = new HashMap<>(handlers);
     h.put(name, factory);
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, h, cluster, tlsStage, journalSize, journalKeepRemoved);
+        listeners, h, cluster, tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
   }
 
   /** A copy with one more listener to start with the manager (or a replaced one of the same name). */
@@ -221,30 +243,36 @@ public record ConnectionManagerSettings(
     Map<String, ListenerSpec> l = new LinkedHashMap<>(listeners);
     l.put(spec.name(), spec);
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        l, handlers, cluster, tlsStage, journalSize, journalKeepRemoved);
+        l, handlers, cluster, tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
   }
 
   /** A copy with other cluster settings. */
   public ConnectionManagerSettings withCluster(ClusterSettings c) {
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, c, tlsStage, journalSize, journalKeepRemoved);
+        listeners, handlers, c, tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
   }
 
   /** A copy running the given TLS stage. */
   public ConnectionManagerSettings withTlsStage(TlsStage stage) {
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster, stage, journalSize, journalKeepRemoved);
+        listeners, handlers, cluster, stage, journalSize, journalKeepRemoved, maxConcurrentCloses);
+  }
+
+  /** A copy whose {@code CloseAll} closes at most {@code n} connections at once. */
+  public ConnectionManagerSettings withMaxConcurrentCloses(int n) {
+    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
+        listeners, handlers, cluster, tlsStage, journalSize, journalKeepRemoved, n);
   }
 
   /** A copy whose connections' journals keep {@code size} events each. */
   public ConnectionManagerSettings withJournalSize(int size) {
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster, tlsStage, size, journalKeepRemoved);
+        listeners, handlers, cluster, tlsStage, size, journalKeepRemoved, maxConcurrentCloses);
   }
 
   /** A copy without configured listeners (for a host that starts its own with StartListener). */
   public ConnectionManagerSettings withoutListeners() {
     return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        Map.of(), handlers, cluster, tlsStage, journalSize, journalKeepRemoved);
+        Map.of(), handlers, cluster, tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
   }
 }

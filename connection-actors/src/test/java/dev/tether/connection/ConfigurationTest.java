@@ -56,6 +56,9 @@ class ConfigurationTest {
     assertTrue(failure("tether.connection-defaults.reconnect.random-factor = -1").contains("random-factor"));
     assertTrue(failure("tether.connection-defaults.keepalive.ping = \"\"").contains("tether.connection-defaults.keepalive"));
     assertTrue(failure("tether.max-concurrent-handshakes = 0").contains("tether.max-concurrent-handshakes"));
+    String closes = failure("tether.max-concurrent-closes = 0");
+    assertTrue(closes.contains("tether.max-concurrent-closes") && closes.contains(">= 1"), closes);
+    assertTrue(failure("tether.max-concurrent-closes = lots").contains("tether.max-concurrent-closes"));
     assertTrue(failure("tether.stream-dispatcher = no.such.pool").contains("tether.stream-dispatcher"));
     String journal = failure("tether.journal-size = 0");
     assertTrue(journal.contains("tether.journal-size") && journal.contains(">= 1"), journal);

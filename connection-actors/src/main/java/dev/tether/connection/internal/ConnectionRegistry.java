@@ -244,7 +244,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         : new ConnectionEntity.StopForShutdown(replyTo), m.replyTo());
   }
 
-  /** Sends every supervisor here its close {@code request} at once; answers with those that closed. */
+  /** Sends every supervisor here its close {@code request}, {@code max-concurrent-closes} at a time; answers with those that closed. */
   private Behavior<ConnectionManager.Command> closeEvery(
       BiFunction<ConnectionId, ActorRef<ConnectionManager.CloseResult>, ConnectionManager.Command> request,
       ActorRef<ConnectionManager.AllClosed> replyTo) {
@@ -252,7 +252,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
         request,
         result -> Optional.of(result.id()),
         results -> replyTo.tell(new ConnectionManager.AllClosed(results.stream()
-            .filter(ConnectionManager.Closed.class::isInstance).map(ConnectionManager.Closed.class::cast).toList()))));
+            .filter(ConnectionManager.Closed.class::isInstance).map(ConnectionManager.Closed.class::cast).toList())),
+        settings.maxConcurrentCloses()));
     return this;
   }
 

@@ -2,12 +2,15 @@ package dev.tether.connection.internal;
 
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -18,7 +21,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * INTERNAL API: one request sent to many supervisors, answered once each has answered or stopped
- * (its connection was closed meanwhile). Used for {@code ListConnections} and {@code CloseAll}.
+ * (its connection was closed meanwhile). Used for {@code ListConnections} and {@code CloseAll} (with a
+ * window: {@code tether.max-concurrent-closes}).
  * Every supervisor answers every request in every phase, and each close is bounded by its
  * close-timeout, so no timeout of its own is needed.
  *
@@ -46,31 +50,64 @@ final class SupervisorFanOut<R> {
       BiFunction<ConnectionId, ActorRef<R>, ConnectionManager.Command> request,
       Function<R, Optional<ConnectionId>> idOf,
       Consumer<List<R>> done) {
+    return create(supervisors, replyClass, request, idOf, done, UNBOUNDED);
+  }
+
+  /** No window: every supervisor is asked at once. */
+  static final int UNBOUNDED = Integer.MAX_VALUE;
+
+  /**
+   * As above, with at most {@code window} requests unanswered at a time: the next supervisor is asked
+   * as each answers or stops, in id order.
+   */
+  static <R> Behavior<?> create(
+      Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors,
+      Class<R> replyClass,
+      BiFunction<ConnectionId, ActorRef<R>, ConnectionManager.Command> request,
+      Function<R, Optional<ConnectionId>> idOf,
+      Consumer<List<R>> done,
+      int window) {
+    if (window < 1) throw new IllegalArgumentException("window must be >= 1, was " + window);
     return Behaviors.<Message>setup(ctx -> {
       ActorRef<R> replies = ctx.messageAdapter(replyClass, Replied::new);
-      supervisors.forEach((id, s) -> {
-        ctx.watchWith(s, new Stopped(id));
-        s.tell(request.apply(id, replies));
-      });
-      return new SupervisorFanOut<>(replyClass, idOf, done, new HashSet<>(supervisors.keySet())).collecting(ctx);
+      ArrayDeque<Map.Entry<ConnectionId, ActorRef<ConnectionManager.Command>>> toAsk =
+          new ArrayDeque<>(new TreeMap<>(supervisors).entrySet());
+      SupervisorFanOut<R> fanOut = new SupervisorFanOut<>(replyClass, idOf, done, toAsk, window,
+          (id, supervisor) -> {
+            ctx.watchWith(supervisor, new Stopped(id)); // a supervisor already gone is reported at once
+            supervisor.tell(request.apply(id, replies));
+          });
+      return fanOut.collecting(ctx);
     });
   }
 
   private final Class<R> replyClass;
   private final Function<R, Optional<ConnectionId>> idOf;
   private final Consumer<List<R>> done;
-  private final Set<ConnectionId> waiting;
+  private final ArrayDeque<Map.Entry<ConnectionId, ActorRef<ConnectionManager.Command>>> toAsk;
+  private final int window;
+  private final BiConsumer<ConnectionId, ActorRef<ConnectionManager.Command>> ask;
+  /** Asked and not answered yet. */
+  private final Set<ConnectionId> waiting = new HashSet<>();
   private final List<R> replies = new ArrayList<>();
 
   private SupervisorFanOut(Class<R> replyClass, Function<R, Optional<ConnectionId>> idOf, Consumer<List<R>> done,
-      Set<ConnectionId> waiting) {
+      ArrayDeque<Map.Entry<ConnectionId, ActorRef<ConnectionManager.Command>>> toAsk, int window,
+      BiConsumer<ConnectionId, ActorRef<ConnectionManager.Command>> ask) {
     this.replyClass = replyClass;
     this.idOf = idOf;
     this.done = done;
-    this.waiting = waiting;
+    this.toAsk = toAsk;
+    this.window = window;
+    this.ask = ask;
   }
 
   private Behavior<Message> collecting(ActorContext<Message> ctx) {
+    while (waiting.size() < window && !toAsk.isEmpty()) {
+      Map.Entry<ConnectionId, ActorRef<ConnectionManager.Command>> next = toAsk.poll();
+      waiting.add(next.getKey());
+      ask.accept(next.getKey(), next.getValue());
+    }
     if (waiting.isEmpty()) {
       done.accept(List.copyOf(replies));
       return Behaviors.stopped();
