@@ -88,7 +88,7 @@ final class Connection {
    * acknowledgement, a chunk read, the sink's acknowledgement), and between the actor and its handler,
    * then passes within one thread pool, where the thread that sends usually runs the receiver next;
    * across two pools each would wake a parked thread (about 30 µs each on the 2-core bench machine,
-   * bench/README "The round trip"). The control plane (manager, supervisors) and the host's actors
+   * bench/README "Latest standing"). The control plane (manager, supervisors) and the host's actors
    * stay on the default dispatcher, out of the way of the streams' TLS work.
    */
   static Props props(ConnectionPlan plan) {
