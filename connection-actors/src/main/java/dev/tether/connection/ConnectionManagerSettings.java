@@ -23,8 +23,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param historySize how many outcomes each connection remembers ({@code tether.history-size})
  * @param maxConcurrentHandshakes how many connections may be connecting or handshaking at once
  *     ({@code tether.max-concurrent-handshakes}); more wait in a queue, in {@code connecting}
- * @param streamDispatcher the dispatcher of the connections' TLS and TCP streams ({@code
- *     tether.stream-dispatcher}); empty means the materializer's default
+ * @param streamDispatcher the dispatcher of the data plane: the connections' TLS and TCP streams, each
+ *     incarnation's actor and its session handler ({@code tether.stream-dispatcher}); empty means
+ *     the default dispatcher
  * @param listeners {@code tether.listeners}, by name: started with the manager
  * @param handlers session handler factories by name: the built-in {@code echo} and {@code jobs},
  *     and any the host registers ({@link #withHandler})

@@ -10,6 +10,12 @@ import org.apache.pekko.util.ByteString;
  * handshake has finished). The handler reads with {@link SessionEvent}s and writes, acknowledges and
  * closes through the methods here; none of them blocks.
  *
+ * <p>It is the shortest way to a connection's stream: a write reaches the incarnation directly, on
+ * the data plane's pool, where {@code ConnectionManager.Send} goes by id through the manager and the
+ * supervisor first. A handler may hand it to other actors of its own; a write made after the
+ * incarnation ended reaches no one (it is dead-lettered and never answered), so they should stop
+ * writing when the handler gets {@link SessionEvent.Ended}.
+ *
  * @param connectionId the connection's id ({@code <listener>-<n>} for an inbound one)
  * @param direction who opened the connection
  * @param listener the listener that accepted it, for an inbound connection
