@@ -1,10 +1,6 @@
 package dev.tether.bench.jmh;
 
 import dev.tether.bench.Driver;
-import dev.tether.bench.EchoServerProcess;
-import dev.tether.bench.ThrowawayTls;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,27 +29,15 @@ public class EchoRoundTripBenchmark {
   @Param({"tether", "tether-pekko-stage", "pekko-raw", "netty"})
   public String system;
 
-  private EchoServerProcess server;
+  private EchoPeer peer;
   private Driver driver;
   private final byte[] payload = new byte[64];
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    ThrowawayTls tls = ThrowawayTls.existing(Path.of(System.getProperty(TLS_DIR)));
-    server = EchoServerProcess.start(tls, Path.of(System.getProperty(LOG)));
+    peer = EchoPeer.start();
     CountDownLatch open = new CountDownLatch(1);
-    Driver.Events events = new Driver.Events() {
-      @Override
-      public void opened(int idx, long nanos) {
-        open.countDown();
-      }
-
-      @Override
-      public void ended(int idx, long nanos, boolean secure, String detail) {}
-    };
-    Driver.Target target = new Driver.Target(server.port(), tls.newClientContext(),
-        new Driver.Backoff(Duration.ofMillis(250), Duration.ofSeconds(4), 1.0));
-    driver = Driver.create(system, target, events);
+    driver = Driver.create(system, peer.target(), EchoPeer.onOpen(open::countDown));
     driver.open(0, false, 0);
     if (!open.await(30, TimeUnit.SECONDS)) throw new IllegalStateException(system + ": the connection did not open");
   }
@@ -66,6 +50,6 @@ public class EchoRoundTripBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
     driver.close();
-    server.close();
+    peer.close();
   }
 }

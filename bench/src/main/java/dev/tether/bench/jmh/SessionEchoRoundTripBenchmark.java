@@ -1,11 +1,7 @@
 package dev.tether.bench.jmh;
 
 import dev.tether.bench.Driver;
-import dev.tether.bench.EchoServerProcess;
 import dev.tether.bench.TetherDriver;
-import dev.tether.bench.ThrowawayTls;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,24 +30,14 @@ public class SessionEchoRoundTripBenchmark {
   @Param({"tether", "tether-pekko-stage"})
   public String system;
 
-  private EchoServerProcess server;
+  private EchoPeer peer;
   private TetherDriver driver;
   private final byte[] payload = new byte[64];
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    ThrowawayTls tls = ThrowawayTls.existing(Path.of(System.getProperty(EchoRoundTripBenchmark.TLS_DIR)));
-    server = EchoServerProcess.start(tls, Path.of(System.getProperty(EchoRoundTripBenchmark.LOG)));
-    Driver.Events events = new Driver.Events() {
-      @Override
-      public void opened(int idx, long nanos) {}
-
-      @Override
-      public void ended(int idx, long nanos, boolean secure, String detail) {}
-    };
-    Driver.Target target = new Driver.Target(server.port(), tls.newClientContext(),
-        new Driver.Backoff(Duration.ofMillis(250), Duration.ofSeconds(4), 1.0));
-    driver = (TetherDriver) Driver.create(system, target, events);
+    peer = EchoPeer.start();
+    driver = (TetherDriver) Driver.create(system, peer.target(), EchoPeer.onOpen(() -> {}));
     driver.openWithSession(0);
     driver.session(0).get(30, TimeUnit.SECONDS); // the handler runs once the connection is open
   }
@@ -64,6 +50,6 @@ public class SessionEchoRoundTripBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
     driver.close();
-    server.close();
+    peer.close();
   }
 }

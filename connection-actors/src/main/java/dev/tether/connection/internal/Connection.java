@@ -26,7 +26,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -81,19 +80,6 @@ final class Connection {
   private record ConnectFailed(Throwable cause) implements Command {}
 
   private enum Timer implements Command { CONNECT, HANDSHAKE, CLOSE, KEEPALIVE_IDLE, PONG, ABORT_GRACE, HANDLER_STOP }
-
-  /**
-   * Where an incarnation runs: on its stream's dispatcher ({@code tether.stream-dispatcher}), as does
-   * its session handler. Every element between the actor and its stream (a write, its
-   * acknowledgement, a chunk read, the sink's acknowledgement), and between the actor and its handler,
-   * then passes within one thread pool, where the thread that sends usually runs the receiver next;
-   * across two pools each would wake a parked thread (about 30 µs each on the 2-core bench machine,
-   * bench/README "Latest standing"). The control plane (manager, supervisors) and the host's actors
-   * stay on the default dispatcher, out of the way of the streams' TLS work.
-   */
-  static Props props(ConnectionPlan plan) {
-    return plan.streamDispatcher().<Props>map(DispatcherSelector::fromConfig).orElse(Props.empty());
-  }
 
   static Behavior<Command> create(ConnectionPlan plan, long incarnation, ActorRef<IncarnationReport> reportTo) {
     // A failure inside this actor stops it (typed actors' default supervision; the supervisor sees
@@ -368,7 +354,7 @@ final class Connection {
         ctx.messageAdapter(SessionCommand.class, FromHandler::new));
     // A handler that throws is stopped (typed default: not restarted with lost state); the watch
     // below then closes the connection.
-    // On this actor's dispatcher (see props): like a Netty handler on its channel's event loop.
+    // On this actor's dispatcher (ConnectionPlan.incarnationProps): like a Netty handler on its channel's event loop.
     ActorRef<SessionEvent> handler = ctx.spawn(factory.create(session), "session", DispatcherSelector.sameAsParent());
     ctx.watchWith(handler, HandlerStopped.INSTANCE);
     delivery.handlerStarted(handler);

@@ -157,7 +157,7 @@ final class ConnectionSupervisor {
   private Behavior<Command> accepted() {
     Instant now = Instant.now();
     ActorRef<Connection.Command> child =
-        ctx.spawn(Connection.create(plan, 1, ctx.getSelf().narrow()), "incarnation-1", Connection.props(plan));
+        ctx.spawn(Connection.create(plan, 1, ctx.getSelf().narrow()), "incarnation-1", plan.incarnationProps());
     ctx.watchWith(child, new IncarnationTerminated(1));
     Phase.Running r = Phase.Running.accepted(1, child, now);
     publish(new ConnectionEvent.StateChanged(spec.id(), r.incarnation(), r.state(), r.since()));
@@ -293,7 +293,7 @@ final class ConnectionSupervisor {
 
   private Behavior<Command> spawn(Phase.Queued q) {
     ActorRef<Connection.Command> child = ctx.spawn(Connection.create(plan, q.incarnation(), ctx.getSelf().narrow()),
-        "incarnation-" + q.incarnation(), Connection.props(plan));
+        "incarnation-" + q.incarnation(), plan.incarnationProps());
     ctx.watchWith(child, new IncarnationTerminated(q.incarnation()));
     return running(Phase.Running.started(q.incarnation(), child, q.since()));
   }
