@@ -236,9 +236,12 @@ class FailureModesTest {
       // s_server -msg shows each record it writes; on TLS 1.3 application data is an "InnerContent" record.
       String written = ">>> TLS 1.2, InnerContent";
       int before = peer.count(written);
+      long ackedBefore = peer.bytesAcked();
       m.send("rst", "401 unauthorized\n");
-      // The peer has written its answer; reset its socket right after.
+      // s_server prints a record before it writes it: wait until our kernel has acknowledged the
+      // answer (17 bytes + 22 of TLS 1.3 record overhead), then reset the peer's socket at once.
       peer.awaitCount(written, before + 1, PEER_MAX);
+      peer.awaitBytesAcked(ackedBefore + 17 + 22, PEER_MAX);
       peer.resetConnections();
       StringBuilder received = new StringBuilder();
       InboundEvent.Ended ended = null;

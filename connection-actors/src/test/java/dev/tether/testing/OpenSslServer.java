@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real TLS peer: {@code openssl s_server} on 127.0.0.1, with {@code -msg} so that its own output
@@ -15,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * as it arrives. The process is signalled by its own PID.
  */
 public final class OpenSslServer implements AutoCloseable {
+  private static final Pattern BYTES_ACKED = Pattern.compile("bytes_acked:(\\d+)");
+
   /** What the peer prints when it receives a close_notify, per protocol. */
   public static String closeNotifyReceived(String protocol) {
     return "<<< " + label(protocol) + ", Alert [length 0002], warning close_notify";
@@ -185,6 +189,33 @@ public final class OpenSslServer implements AutoCloseable {
     List<String> cmd = new ArrayList<>(commandPrefix); // ss must run in the server's network namespace
     cmd.addAll(List.of("ss", "-K", "state", "established", "( sport = :" + port + " )"));
     Processes.run(cmd);
+  }
+
+  /**
+   * Bytes this server's established connections have sent and the client's kernel has
+   * acknowledged, summed ({@code ss -i}'s {@code bytes_acked}; absent while nothing was acked).
+   * The {@code -msg} line of a record is printed <em>before</em> s_server writes it to the socket,
+   * so this, not the output, shows that a record reached the client.
+   */
+  public long bytesAcked() {
+    List<String> cmd = new ArrayList<>(commandPrefix); // ss must run in the server's network namespace
+    cmd.addAll(List.of("ss", "-Htin", "state", "established", "( sport = :" + port + " )"));
+    Matcher m = BYTES_ACKED.matcher(Processes.run(cmd));
+    long sum = 0;
+    while (m.find()) sum += Long.parseLong(m.group(1));
+    return sum;
+  }
+
+  /** Waits (bounded) until {@link #bytesAcked()} reaches {@code atLeast}. */
+  public void awaitBytesAcked(long atLeast, Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    long acked;
+    while ((acked = bytesAcked()) < atLeast) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the client acknowledged " + acked + " bytes, not " + atLeast + ", after " + max);
+      }
+      output.waitForNewOutput(50); // poll the kernel's view; woken early by new output
+    }
   }
 
   /** Established TCP connections of this server, as the kernel sees them. */
