@@ -51,6 +51,12 @@ public record ConnectionManagerSettings(
     int journalKeepRemoved,
     int maxConcurrentCloses) {
 
+  /** {@code tether.history-size}'s default. */
+  public static final int DEFAULT_HISTORY_SIZE = 20;
+
+  /** {@code tether.max-concurrent-handshakes}'s default. */
+  public static final int DEFAULT_MAX_CONCURRENT_HANDSHAKES = 256;
+
   /** {@code tether.journal-size}'s default. */
   public static final int DEFAULT_JOURNAL_SIZE = 200;
 
@@ -87,7 +93,14 @@ public record ConnectionManagerSettings(
     }
   }
 
-  /** Settings with the default {@code max-concurrent-closes}. */
+  // The shorter constructors below predate the builder; kept so that embedders' code still compiles.
+
+  /**
+   * Settings with the default {@code max-concurrent-closes}.
+   *
+   * @deprecated use {@link #builder(ConnectionSettings)}
+   */
+  @Deprecated(since = "0.1.0")
   public ConnectionManagerSettings(ConnectionSettings defaults, Map<String, TlsProfile> tlsProfiles, int historySize,
       int maxConcurrentHandshakes, Optional<String> streamDispatcher, Map<String, ListenerSpec> listeners,
       Map<String, SessionHandlerFactory> handlers, ClusterSettings cluster, TlsStage tlsStage, int journalSize,
@@ -96,7 +109,12 @@ public record ConnectionManagerSettings(
         tlsStage, journalSize, journalKeepRemoved, DEFAULT_MAX_CONCURRENT_CLOSES);
   }
 
-  /** Settings with the default journal sizes. */
+  /**
+   * Settings with the default journal sizes.
+   *
+   * @deprecated use {@link #builder(ConnectionSettings)}
+   */
+  @Deprecated(since = "0.1.0")
   public ConnectionManagerSettings(ConnectionSettings defaults, Map<String, TlsProfile> tlsProfiles, int historySize,
       int maxConcurrentHandshakes, Optional<String> streamDispatcher, Map<String, ListenerSpec> listeners,
       Map<String, SessionHandlerFactory> handlers, ClusterSettings cluster, TlsStage tlsStage) {
@@ -104,7 +122,12 @@ public record ConnectionManagerSettings(
         tlsStage, DEFAULT_JOURNAL_SIZE, DEFAULT_JOURNAL_KEEP_REMOVED);
   }
 
-  /** Settings with Tether's TLS stage (the default). */
+  /**
+   * Settings with Tether's TLS stage (the default).
+   *
+   * @deprecated use {@link #builder(ConnectionSettings)}
+   */
+  @Deprecated(since = "0.1.0")
   public ConnectionManagerSettings(ConnectionSettings defaults, Map<String, TlsProfile> tlsProfiles, int historySize,
       int maxConcurrentHandshakes, Optional<String> streamDispatcher, Map<String, ListenerSpec> listeners,
       Map<String, SessionHandlerFactory> handlers, ClusterSettings cluster) {
@@ -112,7 +135,12 @@ public record ConnectionManagerSettings(
         TlsStage.TETHER);
   }
 
-  /** Settings on one node (cluster mode off). */
+  /**
+   * Settings on one node (cluster mode off).
+   *
+   * @deprecated use {@link #builder(ConnectionSettings)}
+   */
+  @Deprecated(since = "0.1.0")
   public ConnectionManagerSettings(ConnectionSettings defaults, Map<String, TlsProfile> tlsProfiles, int historySize,
       int maxConcurrentHandshakes, Optional<String> streamDispatcher, Map<String, ListenerSpec> listeners,
       Map<String, SessionHandlerFactory> handlers) {
@@ -120,15 +148,25 @@ public record ConnectionManagerSettings(
         ClusterSettings.OFF);
   }
 
-  /** Settings without listeners, with only the built-in handlers. */
+  /**
+   * Settings without listeners, with only the built-in handlers.
+   *
+   * @deprecated use {@link #builder(ConnectionSettings)}
+   */
+  @Deprecated(since = "0.1.0")
   public ConnectionManagerSettings(ConnectionSettings defaults, Map<String, TlsProfile> tlsProfiles, int historySize,
       int maxConcurrentHandshakes, Optional<String> streamDispatcher) {
     this(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher, Map.of(), Map.of());
   }
 
-  /** Settings with the default handshake limit (256) and the materializer's default dispatcher. */
+  /**
+   * Settings with the default handshake limit (256) and the materializer's default dispatcher.
+   *
+   * @deprecated use {@link #builder(ConnectionSettings)}
+   */
+  @Deprecated(since = "0.1.0")
   public ConnectionManagerSettings(ConnectionSettings defaults, Map<String, TlsProfile> tlsProfiles, int historySize) {
-    this(defaults, tlsProfiles, historySize, 256, Optional.empty());
+    this(defaults, tlsProfiles, historySize, DEFAULT_MAX_CONCURRENT_HANDSHAKES, Optional.empty());
   }
 
   /** Reads {@code tether} from the system's configuration. */
@@ -213,67 +251,190 @@ public record ConnectionManagerSettings(
     return result;
   }
 
+  /** A builder holding these settings, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * A builder starting from {@code defaults} and, for everything else, the values reference.conf
+   * ships (no TLS profile, no listener, the built-in handlers, one node, Tether's TLS stage), except
+   * the stream dispatcher: none, so the streams run on the materializer's default dispatcher. Prefer
+   * {@link #create(Config)} where a configuration is at hand: it reads and validates every key.
+   */
+  public static Builder builder(ConnectionSettings defaults) {
+    return new Builder(defaults);
+  }
+
   /** A copy with one more TLS profile (or a replaced one of the same name). */
   public ConnectionManagerSettings withTlsProfile(TlsProfile profile) {
-    Map<String, TlsProfile> profiles = new HashMap<>(tlsProfiles);
-    profiles.put(profile.name(), profile);
-    return new ConnectionManagerSettings(defaults, profiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster, tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
+    return toBuilder().tlsProfile(profile).build();
   }
 
   public ConnectionManagerSettings withDefaults(ConnectionSettings d) {
-    return new ConnectionManagerSettings(d, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster, tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
+    return toBuilder().defaults(d).build();
   }
 
   public ConnectionManagerSettings withMaxConcurrentHandshakes(int n) {
-    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, n, streamDispatcher, listeners, handlers, cluster,
-        tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
+    return toBuilder().maxConcurrentHandshakes(n).build();
   }
 
   /** A copy with one more session handler factory (or a replaced one of the same name). */
   public ConnectionManagerSettings withHandler(String name, SessionHandlerFactory factory) {
-    Map<String, SessionHandlerFactory> h = new HashMap<>(handlers);
-    h.put(name, factory);
-    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, h, cluster, tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
+    return toBuilder().handler(name, factory).build();
   }
 
   /** A copy with one more listener to start with the manager (or a replaced one of the same name). */
   public ConnectionManagerSettings withListener(ListenerSpec spec) {
-    Map<String, ListenerSpec> l = new LinkedHashMap<>(listeners);
-    l.put(spec.name(), spec);
-    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        l, handlers, cluster, tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
+    return toBuilder().listener(spec).build();
   }
 
   /** A copy with other cluster settings. */
   public ConnectionManagerSettings withCluster(ClusterSettings c) {
-    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, c, tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
+    return toBuilder().cluster(c).build();
   }
 
   /** A copy running the given TLS stage. */
   public ConnectionManagerSettings withTlsStage(TlsStage stage) {
-    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster, stage, journalSize, journalKeepRemoved, maxConcurrentCloses);
+    return toBuilder().tlsStage(stage).build();
   }
 
   /** A copy whose {@code CloseAll} closes at most {@code n} connections at once. */
   public ConnectionManagerSettings withMaxConcurrentCloses(int n) {
-    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster, tlsStage, journalSize, journalKeepRemoved, n);
+    return toBuilder().maxConcurrentCloses(n).build();
   }
 
   /** A copy whose connections' journals keep {@code size} events each. */
   public ConnectionManagerSettings withJournalSize(int size) {
-    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        listeners, handlers, cluster, tlsStage, size, journalKeepRemoved, maxConcurrentCloses);
+    return toBuilder().journalSize(size).build();
   }
 
   /** A copy without configured listeners (for a host that starts its own with StartListener). */
   public ConnectionManagerSettings withoutListeners() {
-    return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
-        Map.of(), handlers, cluster, tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
+    return toBuilder().listeners(Map.of()).build();
+  }
+
+  /**
+   * Settings one value at a time: {@link #builder(ConnectionSettings)} or {@link #toBuilder()}.
+   * {@link #build()} validates as the record's constructor does (a new setting is added here once,
+   * not in every copy method).
+   */
+  public static final class Builder {
+    private ConnectionSettings defaults;
+    private final Map<String, TlsProfile> tlsProfiles = new HashMap<>();
+    private int historySize = DEFAULT_HISTORY_SIZE;
+    private int maxConcurrentHandshakes = DEFAULT_MAX_CONCURRENT_HANDSHAKES;
+    private Optional<String> streamDispatcher = Optional.empty();
+    private final Map<String, ListenerSpec> listeners = new LinkedHashMap<>();
+    private final Map<String, SessionHandlerFactory> handlers = new HashMap<>();
+    private ClusterSettings cluster = ClusterSettings.OFF;
+    private TlsStage tlsStage = TlsStage.TETHER;
+    private int journalSize = DEFAULT_JOURNAL_SIZE;
+    private int journalKeepRemoved = DEFAULT_JOURNAL_KEEP_REMOVED;
+    private int maxConcurrentCloses = DEFAULT_MAX_CONCURRENT_CLOSES;
+
+    private Builder(ConnectionSettings defaults) {
+      this.defaults = Objects.requireNonNull(defaults, "defaults");
+    }
+
+    private Builder(ConnectionManagerSettings s) {
+      this(s.defaults);
+      tlsProfiles.putAll(s.tlsProfiles);
+      historySize = s.historySize;
+      maxConcurrentHandshakes = s.maxConcurrentHandshakes;
+      streamDispatcher = s.streamDispatcher;
+      listeners.putAll(s.listeners);
+      handlers.putAll(s.handlers);
+      cluster = s.cluster;
+      tlsStage = s.tlsStage;
+      journalSize = s.journalSize;
+      journalKeepRemoved = s.journalKeepRemoved;
+      maxConcurrentCloses = s.maxConcurrentCloses;
+    }
+
+    /** {@code tether.connection-defaults}. */
+    public Builder defaults(ConnectionSettings d) {
+      defaults = Objects.requireNonNull(d, "defaults");
+      return this;
+    }
+
+    /** One more TLS profile, or a replaced one of the same name. */
+    public Builder tlsProfile(TlsProfile profile) {
+      tlsProfiles.put(profile.name(), profile);
+      return this;
+    }
+
+    /** {@code tether.history-size}. */
+    public Builder historySize(int n) {
+      historySize = n;
+      return this;
+    }
+
+    /** {@code tether.max-concurrent-handshakes}. */
+    public Builder maxConcurrentHandshakes(int n) {
+      maxConcurrentHandshakes = n;
+      return this;
+    }
+
+    /** {@code tether.stream-dispatcher}: a dispatcher's configuration path; empty for the default dispatcher. */
+    public Builder streamDispatcher(Optional<String> path) {
+      streamDispatcher = Objects.requireNonNull(path, "streamDispatcher");
+      return this;
+    }
+
+    /** One more listener started with the manager, or a replaced one of the same name. */
+    public Builder listener(ListenerSpec spec) {
+      listeners.put(spec.name(), spec);
+      return this;
+    }
+
+    /** Exactly these listeners (an empty map for none). */
+    public Builder listeners(Map<String, ListenerSpec> all) {
+      listeners.clear();
+      listeners.putAll(all);
+      return this;
+    }
+
+    /** One more session handler factory by name, or a replaced one (the built-in ones are always there). */
+    public Builder handler(String name, SessionHandlerFactory factory) {
+      handlers.put(name, factory);
+      return this;
+    }
+
+    /** {@code tether.cluster}. */
+    public Builder cluster(ClusterSettings c) {
+      cluster = Objects.requireNonNull(c, "cluster");
+      return this;
+    }
+
+    /** {@code tether.tls-stage}. */
+    public Builder tlsStage(TlsStage stage) {
+      tlsStage = Objects.requireNonNull(stage, "tlsStage");
+      return this;
+    }
+
+    /** {@code tether.journal-size}. */
+    public Builder journalSize(int n) {
+      journalSize = n;
+      return this;
+    }
+
+    /** {@code tether.journal-keep-removed}. */
+    public Builder journalKeepRemoved(int n) {
+      journalKeepRemoved = n;
+      return this;
+    }
+
+    /** {@code tether.max-concurrent-closes}. */
+    public Builder maxConcurrentCloses(int n) {
+      maxConcurrentCloses = n;
+      return this;
+    }
+
+    /** The settings; fails naming the key of the first invalid value. */
+    public ConnectionManagerSettings build() {
+      return new ConnectionManagerSettings(defaults, tlsProfiles, historySize, maxConcurrentHandshakes, streamDispatcher,
+          listeners, handlers, cluster, tlsStage, journalSize, journalKeepRemoved, maxConcurrentCloses);
+    }
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** reference.conf defaults, and invalid configuration failing at start with the key named. */
@@ -40,6 +41,39 @@ class ConfigurationTest {
     assertEquals(TlsStage.TETHER, ConnectionManagerSettings.create(with("tether.tls-stage = tether")).tlsStage());
     assertEquals(200, s.journalSize());
     assertEquals(100, s.journalKeepRemoved());
+  }
+
+  @Test
+  void theBuilderStartsFromWhatReferenceConfShips() {
+    ConnectionManagerSettings configured = ConnectionManagerSettings.create(ConfigFactory.defaultReference());
+    ConnectionManagerSettings built = ConnectionManagerSettings.builder(configured.defaults()).build();
+    assertEquals(configured.historySize(), built.historySize());
+    assertEquals(configured.maxConcurrentHandshakes(), built.maxConcurrentHandshakes());
+    assertEquals(configured.journalSize(), built.journalSize());
+    assertEquals(configured.journalKeepRemoved(), built.journalKeepRemoved());
+    assertEquals(configured.maxConcurrentCloses(), built.maxConcurrentCloses());
+    assertEquals(configured.cluster(), built.cluster());
+    assertEquals(TlsStage.TETHER, built.tlsStage());
+    assertEquals(configured.handlers().keySet(), built.handlers().keySet()); // the built-in ones
+    assertTrue(built.tlsProfiles().isEmpty() && built.listeners().isEmpty() && built.streamDispatcher().isEmpty());
+  }
+
+  @Test
+  void aCopyChangesOneValueAndKeepsTheRest() {
+    ConnectionManagerSettings s = ConnectionManagerSettings.create(with("""
+        tether { journal-size = 7, journal-keep-removed = 3, history-size = 5, max-concurrent-closes = 9 }
+        """));
+    assertEquals(s, s.toBuilder().build());
+    ConnectionManagerSettings fewerCloses = s.withMaxConcurrentCloses(1);
+    assertEquals(1, fewerCloses.maxConcurrentCloses());
+    assertEquals(s, fewerCloses.withMaxConcurrentCloses(9));
+    ConnectionManagerSettings staged = s.withTlsStage(TlsStage.PEKKO).withJournalSize(8);
+    assertEquals(List.of(TlsStage.PEKKO, 8, 3, 5, 9), List.of(staged.tlsStage(), staged.journalSize(),
+        staged.journalKeepRemoved(), staged.historySize(), staged.maxConcurrentCloses()));
+    // The builder validates as the constructor does, naming the key.
+    String message = assertThrows(IllegalArgumentException.class,
+        () -> s.toBuilder().maxConcurrentCloses(0).build()).getMessage();
+    assertTrue(message.contains("tether.max-concurrent-closes"), message);
   }
 
   @Test
