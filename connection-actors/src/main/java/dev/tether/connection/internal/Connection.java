@@ -79,7 +79,8 @@ final class Connection {
 
   private record ConnectFailed(Throwable cause) implements Command {}
 
-  private enum Timer implements Command { CONNECT, HANDSHAKE, CLOSE, KEEPALIVE_IDLE, PONG, ABORT_GRACE, HANDLER_STOP }
+  /** The lifecycle's timers; keepalive has its own ({@link IncarnationKeepalive.Timer}). */
+  private enum Timer implements Command { CONNECT, HANDSHAKE, CLOSE, ABORT_GRACE, HANDLER_STOP }
 
   static Behavior<Command> create(ConnectionPlan plan, long incarnation, ActorRef<IncarnationReport> reportTo) {
     // A failure inside this actor stops it (typed actors' default supervision; the supervisor sees
@@ -103,7 +104,7 @@ final class Connection {
   // The incarnation's resources, used across several states; each has one job and is never shared.
   private final IncarnationCounters counters = new IncarnationCounters();
   private final WritePump writes;
-  private final KeepaliveMonitor keepalive;
+  private final IncarnationKeepalive keepalive;
   private final InboundDelivery delivery;
   // What an accepted client revealed, for the outcome's detail if it then fails.
   private final AcceptDiagnosis diagnosis = new AcceptDiagnosis();
@@ -120,7 +121,8 @@ final class Connection {
     this.reportTo = reportTo;
     this.transport = transport;
     this.writes = new WritePump(spec.id(), settings.maxPendingWrites(), transport, counters);
-    this.keepalive = new KeepaliveMonitor(settings.keepalive());
+    this.keepalive = new IncarnationKeepalive(new KeepaliveMonitor(settings.keepalive()), timers, writes, counters,
+        reportTo, incarnation);
     this.delivery = new InboundDelivery(spec.id(), incarnation, spec.listener(), settings.inboundWindow(),
         settings.listenerAcknowledges() && spec.listener().isPresent()
             ? ctx.messageAdapter(InboundAck.class, ListenerAcked::new) : ctx.getSystem().ignoreRef());
@@ -196,8 +198,13 @@ final class Connection {
             : enterClosing(settings.closeMode(), truncated);
       }
       if (m instanceof Inbound in) return receive(in, () -> open(true));
-      if (m == Timer.KEEPALIVE_IDLE) return ping(keepalive.onIdle(System.nanoTime()));
-      if (m == Timer.PONG) return pongTimeout();
+      if (m == IncarnationKeepalive.Timer.IDLE) {
+        keepalive.onIdle();
+        return Behaviors.same();
+      }
+      if (m == IncarnationKeepalive.Timer.PONG) {
+        return keepalive.onPongTimeout().map(giveUp -> abort(OutcomeKind.KEEPALIVE_TIMEOUT, giveUp)).orElseGet(Behaviors::same);
+      }
       if (m instanceof StreamEnded e) return ended(EndSignals.endedIn(OPEN).withTruncation(truncated), e.failure());
       // HandshakeCompleted repeats once per TLS 1.3 session ticket; CloseNotifyFlushed here is our
       // answer to the peer's close_notify: both need nothing.
@@ -345,7 +352,7 @@ final class Connection {
     report(OPEN, Optional.of(tls));
     spec.listener().ifPresent(l -> l.tell(new InboundEvent.Opened(spec.id(), incarnation, tls)));
     plan.handler().ifPresent(factory -> startHandler(factory, tls));
-    if (keepalive.start()) timers.startSingleTimer(Timer.KEEPALIVE_IDLE, keepalive.interval());
+    keepalive.start();
     return open(false);
   }
 
@@ -363,8 +370,6 @@ final class Connection {
   private Behavior<Command> enterClosing(CloseMode mode, boolean truncated) {
     delivery.discardFromNowOn();
     keepalive.stop();
-    timers.cancel(Timer.KEEPALIVE_IDLE);
-    timers.cancel(Timer.PONG);
     timers.startSingleTimer(Timer.CLOSE, settings.closeTimeout());
     report(CLOSING, Optional.empty());
     writes.closeWhenWritten();
@@ -469,15 +474,7 @@ final class Connection {
     var bytes = sb.bytes();
     counters.addIn(bytes.size());
     delivery.deliver(bytes, m.ackTo());
-    KeepaliveMonitor.OnInbound decision = keepalive.onInbound(bytes, System.nanoTime());
-    if (decision instanceof KeepaliveMonitor.PongReceived pong) {
-      counters.recordRtt(pong.rttMillis());
-      timers.cancel(Timer.PONG);
-      reportTo.tell(new IncarnationReport.RttMeasured(incarnation, Instant.now(), keepalive.lastRtt()));
-    }
-    if (decision instanceof KeepaliveMonitor.PongReceived || decision == KeepaliveMonitor.RestartIdle.INSTANCE) {
-      timers.startSingleTimer(Timer.KEEPALIVE_IDLE, keepalive.interval());
-    }
+    keepalive.onInbound(bytes);
     return Behaviors.same();
   }
 
@@ -491,22 +488,6 @@ final class Connection {
   private Behavior<Command> rejectNotOpen(Send m, ConnectionState state) {
     WritePump.reject(spec.id(), m.replyTo(), SendResult.Reason.NOT_OPEN,
         "connection '" + spec.id() + "' is " + state.wireName() + ", not open");
-    return Behaviors.same();
-  }
-
-  // ---------------------------------------------------------------- keepalive
-
-  private Behavior<Command> pongTimeout() {
-    KeepaliveMonitor.OnPongTimeout decision = keepalive.onPongTimeout(System.nanoTime());
-    reportTo.tell(new IncarnationReport.KeepaliveMissed(incarnation, Instant.now(), keepalive.misses(),
-        keepalive.allowedMisses()));
-    if (decision instanceof KeepaliveMonitor.GiveUp giveUp) return abort(OutcomeKind.KEEPALIVE_TIMEOUT, giveUp.detail());
-    return ping(((KeepaliveMonitor.PingAgain) decision).ping());
-  }
-
-  private Behavior<Command> ping(ByteString bytes) {
-    writes.ping(bytes);
-    timers.startSingleTimer(Timer.PONG, keepalive.timeout());
     return Behaviors.same();
   }
 }
