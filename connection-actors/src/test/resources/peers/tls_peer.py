@@ -16,6 +16,8 @@ each thing a test waits on. Modes:
                      the client's FIN came already (EARLY_EOF) or not (TCP_STILL_OPEN), then send our
                      close_notify, then FIN
   reset              on the first bytes from the client, close with SO_LINGER 0: a TCP reset (RESET_SENT)
+  answer-then-reset  on the first bytes from the client, write BYTES of a pattern (byte i is i % 251), wait
+                     until the client's kernel has acknowledged all of it (ACKED <n>), then reset as above
   flood              write BYTES of a pattern (byte i is i % 251) as fast as the client takes them;
                      BLOCKED <sent> once the socket stayed unwritable for a second (the client pushes
                      back), FLOOD_DONE <sent> at the end; then close_notify, REPLY_CLOSE_NOTIFY or
@@ -24,11 +26,13 @@ each thing a test waits on. Modes:
 TLS runs on ssl.SSLObject over memory buffers, so that the script alone decides what reaches the
 socket and when: whole records, and a FIN with or without close_notify.
 """
+import fcntl
 import select
 import socket
 import ssl
 import struct
 import sys
+import termios
 import time
 
 mode, port, cert, key, version = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
@@ -201,6 +205,19 @@ try:
             continue
         if data:
             say("RECEIVED", len(data))
+            if mode == "answer-then-reset":
+                pattern = bytes(i % 251 for i in range(251 * 64))
+                sent = 0
+                while sent < count:
+                    n = min(len(pattern), count - sent)
+                    tls.write(pattern[:n])  # n is a multiple of 251 except at the end: the pattern runs on
+                    sent += n
+                flush()
+                # Unsent or unacknowledged bytes in our send queue (SIOCOUTQ): 0 once all reached the client.
+                while struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0" * 4))[0] > 0:
+                    time.sleep(0.01)
+                say("ACKED", sent)
+                mode = "reset"
             if mode == "reset":
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 sock.close()

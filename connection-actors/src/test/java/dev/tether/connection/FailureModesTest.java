@@ -6,15 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.testing.OpenSslServer;
+import dev.tether.testing.PeerProcess;
 import dev.tether.testing.Processes;
 import dev.tether.testing.TetherFixture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -256,6 +259,47 @@ class FailureModesTest {
       assertTrue(received.toString().contains("dezirohtuanu 104"), "response lost: '" + received + "'");
       assertEquals(OutcomeKind.RESET, ended.outcome().kind(), ended.outcome().toString());
       m.close("rst", Optional.of(CloseMode.ABORT));
+    }
+  }
+
+  /**
+   * The peer answers with more than the listener has taken, then resets. Every byte that reached our
+   * kernel before the reset is delivered, in order, once the listener takes it; only then comes the
+   * outcome, {@code reset}. The listener takes nothing until the reset is sent, so the bytes wait in
+   * the pipeline and in the kernel while the reset arrives.
+   */
+  @Test
+  void aResetLosesNothingTheListenerHasNotTakenYet() throws Exception {
+    int answer = 400_000;
+    int port = OpenSslServer.freePort();
+    Path script = Path.of(Objects.requireNonNull(getClass().getResource("/peers/tls_peer.py")).toURI());
+    try (PeerProcess peer = PeerProcess.start("python3", script.toString(), "answer-then-reset", String.valueOf(port),
+        fx.certs().cert("localhost").toString(), fx.certs().key("localhost").toString(), "TLSv1.3",
+        String.valueOf(answer))) {
+      peer.awaitOutput("READY", PEER_MAX);
+      var m = fx.manager();
+      var listener = m.open("unread", port, "test-tls13", fx.fastSettings().withInboundWindow(4096));
+      m.awaitState("unread", ConnectionState.OPEN);
+      m.send("unread", "go\n");
+      peer.awaitOutput("ACKED " + answer, PEER_MAX); // all of it is in our kernel or beyond
+      peer.awaitOutput("RESET_SENT", PEER_MAX);
+      long received = 0;
+      InboundEvent.Ended ended = null;
+      while (ended == null) {
+        InboundEvent e = listener.receiveMessage(TetherFixture.MAX);
+        if (e instanceof InboundEvent.Received r) {
+          byte[] bytes = r.bytes().toArray();
+          for (int k = 0; k < bytes.length; k++) {
+            if ((bytes[k] & 0xff) != (received + k) % 251) throw new AssertionError("byte " + (received + k) + " is wrong");
+          }
+          received += bytes.length;
+          r.ack();
+        }
+        if (e instanceof InboundEvent.Ended end) ended = end;
+      }
+      assertEquals(answer, received, "bytes delivered before the outcome " + ended.outcome());
+      assertEquals(OutcomeKind.RESET, ended.outcome().kind(), ended.outcome().toString());
+      m.close("unread", Optional.of(CloseMode.ABORT));
     }
   }
 }

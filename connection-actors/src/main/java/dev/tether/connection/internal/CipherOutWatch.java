@@ -28,6 +28,13 @@ import org.apache.pekko.util.ByteString;
  *       the TLS stage has finished with the engine, so this stage closes the engine's outbound
  *       side, wraps the close_notify itself and writes it before completing. Tether's own TLS stage
  *       ({@code tether.tls-stage = tether}) answers by itself, so this finds nothing left to do.
+ *   <li>It keeps a transport failure from cutting off what the reader has not taken yet. When TCP
+ *       fails (a reset), the TCP stage cancels this side while the TLS stage may still hold
+ *       ciphertext or plaintext the connection has not taken (a slow listener); on that
+ *       cancellation both TLS stages stop at once and drop it. So the cancellation stops here:
+ *       from then on this stage takes what the TLS stage writes and discards it, and completes
+ *       when the TLS stage does, which it does once it has delivered the inbound side (completed,
+ *       not failed: see {@link ConnectionTransport}). The outcome still names the reset.
  * </ol>
  */
 final class CipherOutWatch extends GraphStage<FlowShape<ByteString, ByteString>> {
@@ -57,12 +64,18 @@ final class CipherOutWatch extends GraphStage<FlowShape<ByteString, ByteString>>
   public GraphStageLogic createLogic(Attributes inheritedAttributes) {
     return new GraphStageLogic(shape) {
       private boolean closeNotifySeen;
+      /** TCP is gone: what the TLS stage writes is taken and dropped until it completes. */
+      private boolean discarding;
 
       {
         setHandler(in, new AbstractInHandler() {
           @Override
           public void onPush() {
             ByteString chunk = grab(in);
+            if (discarding) {
+              pull(in);
+              return;
+            }
             if (!closeNotifySeen) {
               SSLEngine e = engine.get();
               if (e != null && e.isOutboundDone()) {
@@ -75,6 +88,10 @@ final class CipherOutWatch extends GraphStage<FlowShape<ByteString, ByteString>>
 
           @Override
           public void onUpstreamFinish() {
+            if (discarding) {
+              completeStage();
+              return;
+            }
             ByteString reply = closeNotifyReply();
             if (reply.isEmpty()) {
               completeStage();
@@ -89,6 +106,13 @@ final class CipherOutWatch extends GraphStage<FlowShape<ByteString, ByteString>>
           @Override
           public void onPull() {
             pull(in);
+          }
+
+          @Override
+          public void onDownstreamFinish(Throwable cause) {
+            discarding = true;
+            if (isClosed(in)) completeStage(); // e.g. cut off while writing our close_notify reply
+            else if (!hasBeenPulled(in)) pull(in);
           }
         });
       }
