@@ -18,6 +18,7 @@ each thing a test waits on. Modes:
   reset              on the first bytes from the client, close with SO_LINGER 0: a TCP reset (RESET_SENT)
   answer-then-reset  on the first bytes from the client, write BYTES of a pattern (byte i is i % 251), wait
                      until the client's kernel has acknowledged all of it (ACKED <n>), then reset as above
+  answer-then-fin    the same answer, then close TCP with a FIN and no close_notify (FIN_SENT): a truncation
   flood              write BYTES of a pattern (byte i is i % 251) as fast as the client takes them;
                      BLOCKED <sent> once the socket stayed unwritable for a second (the client pushes
                      back), FLOOD_DONE <sent> at the end; then close_notify, REPLY_CLOSE_NOTIFY or
@@ -205,7 +206,7 @@ try:
             continue
         if data:
             say("RECEIVED", len(data))
-            if mode == "answer-then-reset":
+            if mode in ("answer-then-reset", "answer-then-fin"):
                 pattern = bytes(i % 251 for i in range(251 * 64))
                 sent = 0
                 while sent < count:
@@ -217,6 +218,11 @@ try:
                 while struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0" * 4))[0] > 0:
                     time.sleep(0.01)
                 say("ACKED", sent)
+                if mode == "answer-then-fin":
+                    sock.shutdown(socket.SHUT_WR)
+                    say("FIN_SENT")
+                    read_to_eof()
+                    break
                 mode = "reset"
             if mode == "reset":
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

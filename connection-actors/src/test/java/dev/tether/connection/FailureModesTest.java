@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.testing.OpenSslServer;
+import dev.tether.testing.ParameterizedLogCapturing;
 import dev.tether.testing.PeerProcess;
 import dev.tether.testing.Processes;
 import dev.tether.testing.TetherFixture;
@@ -28,9 +29,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** How incarnations end when the peer or the network misbehaves, against real peers and sockets. */
-@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
+@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class, ParameterizedLogCapturing.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FailureModesTest {
   private static final Duration PEER_MAX = Duration.ofSeconds(15);
@@ -263,17 +266,18 @@ class FailureModesTest {
   }
 
   /**
-   * The peer answers with more than the listener has taken, then resets. Every byte that reached our
-   * kernel before the reset is delivered, in order, once the listener takes it; only then comes the
-   * outcome, {@code reset}. The listener takes nothing until the reset is sent, so the bytes wait in
-   * the pipeline and in the kernel while the reset arrives.
+   * The peer answers with more than the listener has taken, then resets (or closes TCP without
+   * close_notify). Every byte that reached our kernel before is delivered, in order, once the
+   * listener takes it; only then comes the outcome. The listener takes nothing until the peer has
+   * ended, so the bytes wait in the pipeline and in the kernel while the end arrives.
    */
-  @Test
-  void aResetLosesNothingTheListenerHasNotTakenYet() throws Exception {
+  @ParameterizedTest
+  @CsvSource({"answer-then-reset, RESET_SENT, RESET", "answer-then-fin, FIN_SENT, TRUNCATED"})
+  void anEndLosesNothingTheListenerHasNotTakenYet(String mode, String peerEnded, OutcomeKind expected) throws Exception {
     int answer = 400_000;
     int port = OpenSslServer.freePort();
     Path script = Path.of(Objects.requireNonNull(getClass().getResource("/peers/tls_peer.py")).toURI());
-    try (PeerProcess peer = PeerProcess.start("python3", script.toString(), "answer-then-reset", String.valueOf(port),
+    try (PeerProcess peer = PeerProcess.start("python3", script.toString(), mode, String.valueOf(port),
         fx.certs().cert("localhost").toString(), fx.certs().key("localhost").toString(), "TLSv1.3",
         String.valueOf(answer))) {
       peer.awaitOutput("READY", PEER_MAX);
@@ -282,7 +286,7 @@ class FailureModesTest {
       m.awaitState("unread", ConnectionState.OPEN);
       m.send("unread", "go\n");
       peer.awaitOutput("ACKED " + answer, PEER_MAX); // all of it is in our kernel or beyond
-      peer.awaitOutput("RESET_SENT", PEER_MAX);
+      peer.awaitOutput(peerEnded, PEER_MAX);
       long received = 0;
       InboundEvent.Ended ended = null;
       while (ended == null) {
@@ -298,7 +302,7 @@ class FailureModesTest {
         if (e instanceof InboundEvent.Ended end) ended = end;
       }
       assertEquals(answer, received, "bytes delivered before the outcome " + ended.outcome());
-      assertEquals(OutcomeKind.RESET, ended.outcome().kind(), ended.outcome().toString());
+      assertEquals(expected, ended.outcome().kind(), ended.outcome().toString());
       m.close("unread", Optional.of(CloseMode.ABORT));
     }
   }
