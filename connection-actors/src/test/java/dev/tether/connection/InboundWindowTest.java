@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.testing.PatternStream;
 import dev.tether.testing.PeerProcess;
 import dev.tether.testing.TetherFixture;
 import java.net.URISyntaxException;
@@ -24,7 +25,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.util.ByteIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -54,7 +54,7 @@ class InboundWindowTest {
     fx.close();
   }
 
-  /** A listener that checks every byte (byte k of the stream is k % 251) and acknowledges only when let. */
+  /** A listener that checks every byte ({@link PatternStream}) and acknowledges only when let. */
   static final class Reader {
     enum Resume { INSTANCE }
 
@@ -65,15 +65,14 @@ class InboundWindowTest {
 
     Behavior<Object> behavior(boolean paused) {
       return Behaviors.setup(ctx -> {
+        PatternStream stream = new PatternStream();
         List<InboundEvent.Received> held = new ArrayList<>();
         long[] unacknowledged = {0};
         boolean[] pausedNow = {paused};
         return Behaviors.receiveMessage(m -> {
           if (m instanceof InboundEvent.Received r) {
-            long offset = received.get();
-            ByteIterator it = r.bytes().iterator();
-            for (long k = offset; it.hasNext(); k++) if ((it.next() & 0xff) != k % 251) misplaced.incrementAndGet();
-            received.addAndGet(r.bytes().size());
+            misplaced.addAndGet(stream.takeCountingMisplaced(r.bytes()));
+            received.set(stream.received());
             unacknowledged[0] += r.bytes().size();
             maxUnacknowledged.accumulateAndGet(unacknowledged[0], Math::max);
             if (pausedNow[0]) {
