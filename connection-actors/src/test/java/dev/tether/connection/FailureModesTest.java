@@ -303,4 +303,36 @@ class FailureModesTest {
       m.close("unread", Optional.of(CloseMode.ABORT));
     }
   }
+
+  /**
+   * After a reset, what was received is delivered as the listener takes it; a listener that takes
+   * nothing is given close-timeout, then the rest is dropped and the connection ends (it would
+   * otherwise hold a dead connection for as long as its listener stalls).
+   */
+  @Test
+  void aListenerThatTakesNothingAfterAResetIsGivenCloseTimeout() throws Exception {
+    int port = OpenSslServer.freePort();
+    Path script = Path.of(Objects.requireNonNull(getClass().getResource("/peers/tls_peer.py")).toURI());
+    try (PeerProcess peer = PeerProcess.start("python3", script.toString(), "answer-then-reset", String.valueOf(port),
+        fx.certs().cert("localhost").toString(), fx.certs().key("localhost").toString(), "TLSv1.3", "400000")) {
+      peer.awaitOutput("READY", PEER_MAX);
+      var m = fx.manager();
+      ConnectionSettings settings = fx.fastSettings().withInboundWindow(4096);
+      var listener = m.open("stalled", port, "test-tls13", settings);
+      m.awaitState("stalled", ConnectionState.OPEN);
+      m.send("stalled", "go\n");
+      peer.awaitOutput("RESET_SENT", PEER_MAX);
+      // Nothing is acknowledged: the connection still ends, bounded by close-timeout.
+      InboundEvent.Ended ended = (InboundEvent.Ended) listener.fishForMessage(TetherFixture.MAX, "Ended",
+          e -> e instanceof InboundEvent.Ended
+              ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
+              : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+      Outcome o = ended.outcome();
+      assertEquals(OutcomeKind.RESET, o.kind(), o.toString());
+      assertTrue(o.detail().contains("Connection reset") && o.detail().contains("not taken by the reader within close-timeout 1s"),
+          o.detail());
+      assertEquals(Initiator.PEER, o.initiator(), o.toString());
+      m.close("stalled", Optional.of(CloseMode.ABORT));
+    }
+  }
 }

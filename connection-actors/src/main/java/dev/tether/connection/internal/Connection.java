@@ -80,7 +80,7 @@ final class Connection {
   private record ConnectFailed(Throwable cause) implements Command {}
 
   /** The lifecycle's timers; keepalive has its own ({@link IncarnationKeepalive.Timer}). */
-  private enum Timer implements Command { CONNECT, HANDSHAKE, CLOSE, ABORT_GRACE, HANDLER_STOP }
+  private enum Timer implements Command { CONNECT, HANDSHAKE, CLOSE, ABORT_GRACE, HANDLER_STOP, DRAIN }
 
   static Behavior<Command> create(ConnectionPlan plan, long incarnation, ActorRef<IncarnationReport> reportTo) {
     // A failure inside this actor stops it (typed actors' default supervision; the supervisor sees
@@ -206,6 +206,7 @@ final class Connection {
         return keepalive.onPongTimeout().map(giveUp -> abort(OutcomeKind.KEEPALIVE_TIMEOUT, giveUp)).orElseGet(Behaviors::same);
       }
       if (m instanceof StreamEnded e) return ended(EndSignals.endedIn(OPEN).withTruncation(truncated), e.failure());
+      if (m == Timer.DRAIN) return undelivered(EndSignals.endedIn(OPEN).withTruncation(truncated));
       // HandshakeCompleted repeats once per TLS 1.3 session ticket; CloseNotifyFlushed here is our
       // answer to the peer's close_notify: both need nothing.
       return inAnyState(m);
@@ -225,6 +226,7 @@ final class Connection {
       if (m instanceof StreamEnded e) {
         return ended(EndSignals.endedIn(CLOSING).closing(mode, false).withTruncation(truncated), e.failure());
       }
+      if (m == Timer.DRAIN) return undelivered(EndSignals.endedIn(CLOSING).closing(mode, false).withTruncation(truncated));
       return inAnyState(m);
     });
   }
@@ -242,6 +244,9 @@ final class Connection {
       if (m instanceof Inbound in) return receive(in, () -> awaitingPeerClose(mode, true));
       if (m instanceof StreamEnded e) {
         return ended(EndSignals.endedIn(AWAITING_PEER_CLOSE).closing(mode, true).withTruncation(truncated), e.failure());
+      }
+      if (m == Timer.DRAIN) {
+        return undelivered(EndSignals.endedIn(AWAITING_PEER_CLOSE).closing(mode, true).withTruncation(truncated));
       }
       return inAnyState(m);
     });
@@ -282,6 +287,7 @@ final class Connection {
   private Behavior<Command> aborting(Ending ending) {
     return state(m -> {
       if (m instanceof StreamEnded || m == Timer.ABORT_GRACE) return finish(ending);
+      if (m == TransportFailed.INSTANCE) return Behaviors.same(); // we reset it ourselves
       if (m instanceof Inbound in) return receive(in, Behaviors::same);
       if (m == WriteTaken.INSTANCE) {
         writes.answerTaken(); // but write no more
@@ -302,6 +308,9 @@ final class Connection {
    */
   private Behavior<Command> inAnyState(Command m) {
     if (m instanceof StreamInit init) init.ackTo().tell(ConnectionTransport.Ack.INSTANCE);
+    // The stream delivers what it had received before it ends; a reader that does not take it is
+    // given close-timeout (see undelivered).
+    if (m == TransportFailed.INSTANCE) timers.startSingleTimer(Timer.DRAIN, settings.closeTimeout());
     if (m instanceof GetStats get) get.replyTo().tell(counters.snapshot());
     if (m instanceof FromHandler h && h.command() == SessionCommand.Ack.INSTANCE) delivery.handlerTook();
     if (m instanceof ListenerAcked a) delivery.listenerAcknowledged(a.ack());
@@ -450,6 +459,19 @@ final class Connection {
         .withPeerCloseNotify(transport.peerCloseNotifyReceived()));
     return finish(plan.inbound().isEmpty() ? ending
         : diagnosis.explain(ending, streamFailure, plan.profile().protocols(), transport.lastRecord()));
+  }
+
+  /**
+   * TCP failed, and the reader has not taken, within close-timeout, what was received before: stop
+   * waiting for it (without this bound a reader that stopped acknowledging would hold a dead
+   * connection forever, with keepalive off). The outcome is the one the end would have had.
+   */
+  private Behavior<Command> undelivered(EndSignals signals) {
+    Ending ending = EndClassifier.classify(signals
+        .withTransportFailure(transport.transportFailure())
+        .withPeerCloseNotify(transport.peerCloseNotifyReceived()));
+    return abort(ending.withMoreDetail("what was received before and not taken by the reader within close-timeout "
+        + Durations.format(settings.closeTimeout()) + " was dropped"));
   }
 
   private Behavior<Command> finish(Ending ending) {

@@ -74,6 +74,12 @@ final class ConnectionTransport {
     }
   }
 
+  /**
+   * TCP failed (a reset, an I/O error). The stream still delivers what it had received, as the
+   * reader takes it, and then ends; the actor bounds that wait.
+   */
+  enum TransportFailed implements Signal { INSTANCE }
+
   /** The plaintext source took the last write: the next one may be sent. */
   enum WriteTaken implements Signal { INSTANCE }
 
@@ -144,6 +150,7 @@ final class ConnectionTransport {
         .recoverWithRetries(1, new PFBuilder<Throwable, Graph<SourceShape<ByteString>, NotUsed>>()
             .match(Throwable.class, ex -> {
               transportFailure.compareAndSet(null, ex);
+              actor.tell(TransportFailed.INSTANCE);
               return Source.empty();
             })
             .build());

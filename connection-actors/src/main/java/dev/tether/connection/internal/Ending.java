@@ -25,6 +25,11 @@ record Ending(OutcomeKind kind, Initiator initiator, String detail) {
     return new Ending(kind, Initiator.PEER, detail);
   }
 
+  /** The same end, with more for the operator to read. */
+  Ending withMoreDetail(String more) {
+    return new Ending(kind, initiator, detail + "; " + more);
+  }
+
   /** The outcome of incarnation {@code incarnation}, which started at {@code startedAt} and ended at {@code at}. */
   Outcome toOutcome(long incarnation, IncarnationStats stats, Instant startedAt, Instant at) {
     return new Outcome(kind, initiator, detail, at, incarnation, stats.bytesIn(), stats.bytesOut(),
