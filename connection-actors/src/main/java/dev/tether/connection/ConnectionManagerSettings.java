@@ -1,14 +1,12 @@
 package dev.tether.connection;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigValueType;
 import dev.tether.connection.handlers.EchoHandler;
 import dev.tether.connection.handlers.JobsHandler;
 import dev.tether.connection.internal.TlsProfiles;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -73,10 +71,12 @@ public record ConnectionManagerSettings(
   public ConnectionManagerSettings {
     Objects.requireNonNull(defaults, "defaults");
     tlsProfiles = Map.copyOf(tlsProfiles);
-    if (historySize < 1) throw new IllegalArgumentException("tether.history-size must be >= 1, was " + historySize);
-    if (maxConcurrentHandshakes < 1) {
-      throw new IllegalArgumentException("tether.max-concurrent-handshakes must be >= 1, was " + maxConcurrentHandshakes);
-    }
+    // The one check of these values, for configuration and for the builder alike.
+    requireAtLeast(1, historySize, "tether.history-size");
+    requireAtLeast(1, maxConcurrentHandshakes, "tether.max-concurrent-handshakes");
+    requireAtLeast(1, journalSize, "tether.journal-size");
+    requireAtLeast(0, journalKeepRemoved, "tether.journal-keep-removed");
+    requireAtLeast(1, maxConcurrentCloses, "tether.max-concurrent-closes");
     streamDispatcher = streamDispatcher == null ? Optional.empty() : streamDispatcher.filter(d -> !d.isBlank());
     listeners = Map.copyOf(listeners == null ? Map.of() : listeners);
     Map<String, SessionHandlerFactory> h = new HashMap<>(BUILT_IN_HANDLERS);
@@ -84,12 +84,11 @@ public record ConnectionManagerSettings(
     handlers = Map.copyOf(h);
     if (cluster == null) cluster = ClusterSettings.OFF;
     if (tlsStage == null) tlsStage = TlsStage.TETHER;
-    if (journalSize < 1) throw new IllegalArgumentException("tether.journal-size must be >= 1, was " + journalSize);
-    if (journalKeepRemoved < 0) {
-      throw new IllegalArgumentException("tether.journal-keep-removed must be >= 0, was " + journalKeepRemoved);
-    }
-    if (maxConcurrentCloses < 1) {
-      throw new IllegalArgumentException("tether.max-concurrent-closes must be >= 1, was " + maxConcurrentCloses);
+  }
+
+  private static void requireAtLeast(int min, int value, String key) {
+    if (value < min) {
+      throw new IllegalArgumentException("invalid configuration at " + key + ": must be >= " + min + ", was " + value);
     }
   }
 
@@ -196,59 +195,15 @@ public record ConnectionManagerSettings(
     }
     Map<String, SessionHandlerFactory> handlers = new HashMap<>(BUILT_IN_HANDLERS);
     handlers.putAll(hostHandlers);
-    Map<String, ListenerSpec> listeners = listeners(t, profiles, handlers);
+    Map<String, ListenerSpec> listeners = ListenerSpec.allFromConfig(t, profiles, handlers);
     ClusterSettings cluster = ClusterSettings.fromConfig(t.getConfig("cluster"), "tether.cluster");
     TlsStage tlsStage = Settings.wrap("tether.tls-stage", () -> TlsStage.fromWireName(t.getString("tls-stage")));
     int journalSize = Settings.wrap("tether.journal-size", () -> t.getInt("journal-size"));
-    if (journalSize < 1) {
-      throw new IllegalArgumentException("invalid configuration at tether.journal-size: must be >= 1, was " + journalSize);
-    }
     int keepRemoved = Settings.wrap("tether.journal-keep-removed", () -> t.getInt("journal-keep-removed"));
-    if (keepRemoved < 0) {
-      throw new IllegalArgumentException("invalid configuration at tether.journal-keep-removed: must be >= 0, was "
-          + keepRemoved);
-    }
     int closes = Settings.wrap("tether.max-concurrent-closes", () -> t.getInt("max-concurrent-closes"));
-    if (closes < 1) {
-      throw new IllegalArgumentException("invalid configuration at tether.max-concurrent-closes: must be >= 1, was " + closes);
-    }
+    // Ranges are checked by the constructor, naming the key.
     return new ConnectionManagerSettings(defaults, profiles, history, handshakes, Optional.of(dispatcher), listeners,
         handlers, cluster, tlsStage, journalSize, keepRemoved, closes);
-  }
-
-  private static Map<String, ListenerSpec> listeners(Config t, Map<String, TlsProfile> profiles,
-      Map<String, SessionHandlerFactory> handlers) {
-    Config all = Settings.wrap("tether.listeners", () -> t.getConfig("listeners"));
-    Config listenerDefaults = Settings.wrap("tether.listener-defaults", () -> t.getConfig("listener-defaults"));
-    Config connectionDefaults = t.getConfig("connection-defaults");
-    Map<String, ListenerSpec> result = new LinkedHashMap<>();
-    for (String name : new TreeSet<>(all.root().keySet())) {
-      String at = "tether.listeners." + name;
-      if (all.root().get(name).valueType() != ConfigValueType.OBJECT) {
-        throw new IllegalArgumentException("invalid configuration at " + at + ": a listener must be an object { ... }");
-      }
-      if (!ListenerSpec.NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("invalid configuration at " + at + ": a listener name must match "
-            + ListenerSpec.NAME.pattern());
-      }
-      ListenerSpec spec = ListenerSpec.fromConfig(name, all.getConfig("\"" + name + "\""), listenerDefaults,
-          connectionDefaults, at);
-      TlsProfile profile = profiles.get(spec.tlsProfile());
-      if (profile == null) {
-        throw new IllegalArgumentException("invalid configuration at " + at + ".tls-profile: unknown TLS profile '"
-            + spec.tlsProfile() + "'; configured profiles: " + new TreeSet<>(profiles.keySet()));
-      }
-      if (!profile.hasIdentity()) {
-        throw new IllegalArgumentException("invalid configuration at " + at + ".tls-profile: profile '" + spec.tlsProfile()
-            + "' has no key-pem and cert-pem, so it cannot serve as a server identity");
-      }
-      if (!handlers.containsKey(spec.handler())) {
-        throw new IllegalArgumentException("invalid configuration at " + at + ".handler: unknown handler '"
-            + spec.handler() + "'; registered handlers: " + new TreeSet<>(handlers.keySet()));
-      }
-      result.put(name, spec);
-    }
-    return result;
   }
 
   /** A builder holding these settings, to change some of them. */

@@ -2,7 +2,10 @@ package dev.tether.connection;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -68,6 +71,45 @@ public record ListenerSpec(
       ConnectionSettings settings) {
     return new ListenerSpec(name, iface, port, tlsProfile, ClientAuth.NONE, handler, 1024, Duration.ofSeconds(5),
         settings, ConfigFactory.empty());
+  }
+
+  /**
+   * Reads every {@code tether.listeners.<name>} block of the {@code tether} block {@code t}, in name
+   * order, checking that each names a TLS profile with an identity and a registered handler.
+   */
+  static Map<String, ListenerSpec> allFromConfig(Config t, Map<String, TlsProfile> profiles,
+      Map<String, SessionHandlerFactory> handlers) {
+    Config all = Settings.wrap("tether.listeners", () -> t.getConfig("listeners"));
+    Config listenerDefaults = Settings.wrap("tether.listener-defaults", () -> t.getConfig("listener-defaults"));
+    Config connectionDefaults = t.getConfig("connection-defaults");
+    Map<String, ListenerSpec> result = new LinkedHashMap<>();
+    for (String name : new TreeSet<>(all.root().keySet())) {
+      String at = "tether.listeners." + name;
+      if (all.root().get(name).valueType() != ConfigValueType.OBJECT) {
+        throw new IllegalArgumentException("invalid configuration at " + at + ": a listener must be an object { ... }");
+      }
+      if (!NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("invalid configuration at " + at + ": a listener name must match "
+            + NAME.pattern());
+      }
+      ListenerSpec spec = fromConfig(name, all.getConfig("\"" + name + "\""), listenerDefaults,
+          connectionDefaults, at);
+      TlsProfile profile = profiles.get(spec.tlsProfile());
+      if (profile == null) {
+        throw new IllegalArgumentException("invalid configuration at " + at + ".tls-profile: unknown TLS profile '"
+            + spec.tlsProfile() + "'; configured profiles: " + new TreeSet<>(profiles.keySet()));
+      }
+      if (!profile.hasIdentity()) {
+        throw new IllegalArgumentException("invalid configuration at " + at + ".tls-profile: profile '" + spec.tlsProfile()
+            + "' has no key-pem and cert-pem, so it cannot serve as a server identity");
+      }
+      if (!handlers.containsKey(spec.handler())) {
+        throw new IllegalArgumentException("invalid configuration at " + at + ".handler: unknown handler '"
+            + spec.handler() + "'; registered handlers: " + new TreeSet<>(handlers.keySet()));
+      }
+      result.put(name, spec);
+    }
+    return result;
   }
 
   /**
