@@ -8,7 +8,7 @@ import dev.tether.connection.ConnectionView;
 import dev.tether.connection.Direction;
 import dev.tether.connection.ListenerInfo;
 import dev.tether.connection.OutcomeKind;
-import dev.tether.connection.TlsProfileInfo;
+import dev.tether.connection.tls.TlsProfileInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

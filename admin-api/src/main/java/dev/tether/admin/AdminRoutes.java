@@ -19,7 +19,7 @@ import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionEvent;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
-import dev.tether.connection.ConnectionSettings;
+import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;

@@ -3,7 +3,7 @@ package dev.tether.admin;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.tether.connection.ConnectionId;
-import dev.tether.connection.ConnectionSettings;
+import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -5,7 +5,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import dev.tether.admin.json.ErrorCode;
 import dev.tether.admin.json.JournalJson;
 import dev.tether.connection.ConnectionId;
-import dev.tether.connection.ConnectionJournal;
+import dev.tether.connection.journal.ConnectionJournal;
 import dev.tether.connection.ConnectionManager;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;

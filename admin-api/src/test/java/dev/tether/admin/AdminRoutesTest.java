@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.admin.json.JsonSupport;
-import dev.tether.connection.ClientAuth;
+import dev.tether.connection.tls.ClientAuth;
 import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
-import dev.tether.connection.ConnectionManagerSettings;
-import dev.tether.connection.ConnectionSettings;
+import dev.tether.connection.settings.ConnectionManagerSettings;
+import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;

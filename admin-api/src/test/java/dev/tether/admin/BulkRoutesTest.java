@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tether.connection.ConnectionSettings;
+import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.testing.OpenSslServer;
 import dev.tether.testing.TetherFixture;
 import java.time.Duration;

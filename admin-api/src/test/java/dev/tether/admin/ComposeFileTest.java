@@ -15,7 +15,7 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.tether.admin.cluster.ClusterBootstrap;
 import dev.tether.admin.demo.DemoTlsProfile;
 import dev.tether.admin.demo.ThrowawayCertificate;
-import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;

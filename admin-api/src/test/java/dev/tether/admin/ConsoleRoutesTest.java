@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import dev.tether.connection.ConnectionManager;
-import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.settings.ConnectionManagerSettings;
 import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.http.javadsl.model.HttpRequest;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.typesafe.config.ConfigFactory;
-import dev.tether.connection.ClientAuth;
+import dev.tether.connection.tls.ClientAuth;
 import dev.tether.connection.ConnectionManager;
-import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.ListenerInfo;
 import dev.tether.connection.ListenerSpec;
 import java.time.Duration;

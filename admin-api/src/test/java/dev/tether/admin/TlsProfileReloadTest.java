@@ -9,7 +9,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.tether.admin.json.JsonSupport;
 import dev.tether.connection.ConnectionManager;
-import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;

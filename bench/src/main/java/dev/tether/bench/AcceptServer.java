@@ -33,8 +33,8 @@ abstract class AcceptServer implements AutoCloseable {
    */
   static AcceptServer start(String system, SSLContext tls, int maxConnections) throws Exception {
     return switch (system) {
-      case "tether" -> new TetherAcceptServer(tls, maxConnections, dev.tether.connection.TlsStage.TETHER);
-      case "tether-pekko-stage" -> new TetherAcceptServer(tls, maxConnections, dev.tether.connection.TlsStage.PEKKO);
+      case "tether" -> new TetherAcceptServer(tls, maxConnections, dev.tether.connection.tls.TlsStage.TETHER);
+      case "tether-pekko-stage" -> new TetherAcceptServer(tls, maxConnections, dev.tether.connection.tls.TlsStage.PEKKO);
       case "pekko-raw" -> new PekkoRawAcceptServer(tls);
       case "netty" -> new NettyAcceptServer(tls);
       default -> throw new IllegalArgumentException("unknown system " + system + "; known: " + Results.SYSTEMS);

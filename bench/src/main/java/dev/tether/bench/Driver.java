@@ -73,8 +73,8 @@ public abstract class Driver implements AutoCloseable {
    */
   public static Driver create(String system, Target target, Events events) {
     return switch (system) {
-      case "tether" -> new TetherDriver(target, events, dev.tether.connection.TlsStage.TETHER);
-      case "tether-pekko-stage" -> new TetherDriver(target, events, dev.tether.connection.TlsStage.PEKKO);
+      case "tether" -> new TetherDriver(target, events, dev.tether.connection.tls.TlsStage.TETHER);
+      case "tether-pekko-stage" -> new TetherDriver(target, events, dev.tether.connection.tls.TlsStage.PEKKO);
       case "pekko-raw" -> new PekkoRawDriver(target, events);
       case "netty" -> new NettyDriver(target, events);
       default -> throw new IllegalArgumentException("unknown system " + system + "; known: " + Results.SYSTEMS);
@@ -99,7 +99,7 @@ public abstract class Driver implements AutoCloseable {
   public abstract CompletableFuture<Void> echo(int idx, byte[] payload);
 
   /** System-specific figures gathered since the last call, for diagnosis: "metric unit" to value. */
-  public java.util.Map<String, Double> diagnostics() {
+  java.util.Map<String, Double> diagnostics() {
     return java.util.Map.of();
   }
 

@@ -1,5 +1,8 @@
 package dev.tether.connection;
 
+import dev.tether.connection.journal.ConnectionJournal;
+import dev.tether.connection.settings.ConnectionManagerSettings;
+import dev.tether.connection.tls.TlsProfileInfo;
 import dev.tether.connection.internal.ConnectionRegistry;
 import java.util.List;
 import java.util.Optional;
@@ -45,8 +48,8 @@ public final class ConnectionManager {
   public record Send(
       ConnectionId id,
       // Binary on the wire between cluster nodes (see ByteStringJacksonModule).
-      @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = dev.tether.connection.internal.ByteStringJacksonModule.Writer.class)
-      @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = dev.tether.connection.internal.ByteStringJacksonModule.Reader.class)
+      @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = dev.tether.connection.internal.cluster.ByteStringJacksonModule.Writer.class)
+      @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = dev.tether.connection.internal.cluster.ByteStringJacksonModule.Reader.class)
       ByteString bytes,
       ActorRef<SendResult> replyTo) implements Command {
     public Send(String id, ByteString bytes, ActorRef<SendResult> replyTo) {

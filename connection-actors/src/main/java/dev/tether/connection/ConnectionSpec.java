@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import dev.tether.connection.settings.ConnectionSettings;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;

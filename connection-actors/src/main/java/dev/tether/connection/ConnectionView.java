@@ -1,5 +1,7 @@
 package dev.tether.connection;
 
+import dev.tether.connection.settings.ConnectionSettings;
+import dev.tether.connection.settings.ReconnectSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

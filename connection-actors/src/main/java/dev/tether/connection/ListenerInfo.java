@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import dev.tether.connection.tls.ClientAuth;
 import java.util.Optional;
 
 /**

@@ -1,5 +1,10 @@
 package dev.tether.connection;
 
+import dev.tether.connection.session.SessionHandlerFactory;
+import dev.tether.connection.settings.ConnectionSettings;
+import dev.tether.connection.settings.Settings;
+import dev.tether.connection.tls.ClientAuth;
+import dev.tether.connection.tls.TlsProfile;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueType;
@@ -77,7 +82,7 @@ public record ListenerSpec(
    * Reads every {@code tether.listeners.<name>} block of the {@code tether} block {@code t}, in name
    * order, checking that each names a TLS profile with an identity and a registered handler.
    */
-  static Map<String, ListenerSpec> allFromConfig(Config t, Map<String, TlsProfile> profiles,
+  public static Map<String, ListenerSpec> allFromConfig(Config t, Map<String, TlsProfile> profiles,
       Map<String, SessionHandlerFactory> handlers) {
     Config all = Settings.wrap("tether.listeners", () -> t.getConfig("listeners"));
     Config listenerDefaults = Settings.wrap("tether.listener-defaults", () -> t.getConfig("listener-defaults"));

@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import dev.tether.connection.settings.ConnectionManagerSettings;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;

@@ -1,5 +1,9 @@
 package dev.tether.connection;
 
+import dev.tether.connection.settings.ConnectionManagerSettings;
+import dev.tether.connection.settings.ConnectionSettings;
+import dev.tether.connection.settings.ReconnectSettings;
+import dev.tether.connection.tls.TlsStage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

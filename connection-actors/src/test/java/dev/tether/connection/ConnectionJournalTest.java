@@ -1,5 +1,10 @@
 package dev.tether.connection;
 
+import dev.tether.connection.journal.ConnectionJournal;
+import dev.tether.connection.journal.JournalEntry;
+import dev.tether.connection.journal.JournalEvent;
+import dev.tether.connection.settings.ConnectionManagerSettings;
+import dev.tether.connection.settings.ConnectionSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.tether.connection;
 
+import dev.tether.connection.session.Session;
+import dev.tether.connection.session.SessionEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 

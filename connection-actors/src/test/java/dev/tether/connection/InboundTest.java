@@ -1,5 +1,9 @@
 package dev.tether.connection;
 
+import dev.tether.connection.session.Session;
+import dev.tether.connection.session.SessionEvent;
+import dev.tether.connection.settings.ConnectionSettings;
+import dev.tether.connection.tls.ClientAuth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dev.tether.connection;
 
+import dev.tether.connection.settings.ConnectionSettings;
+import dev.tether.connection.settings.KeepaliveSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

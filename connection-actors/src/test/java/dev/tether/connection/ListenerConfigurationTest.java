@@ -1,5 +1,7 @@
 package dev.tether.connection;
 
+import dev.tether.connection.settings.ConnectionManagerSettings;
+import dev.tether.connection.tls.ClientAuth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
 package dev.tether.connection;
 
+import dev.tether.connection.settings.ConnectionManagerSettings;
+import dev.tether.connection.settings.ConnectionSettings;
+import dev.tether.connection.settings.KeepaliveSettings;
 import static dev.tether.connection.KeepaliveTest.awaitView;
 import static dev.tether.connection.KeepaliveTest.receiveFrom;
 import static org.junit.jupiter.api.Assertions.assertEquals;

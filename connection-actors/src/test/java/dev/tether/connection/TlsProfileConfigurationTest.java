@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import dev.tether.connection.internal.TlsProfiles;
+import dev.tether.connection.internal.tlsprofile.TlsProfiles;
 import dev.tether.testing.TestCerts;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

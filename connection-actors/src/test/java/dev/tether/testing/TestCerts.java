@@ -1,7 +1,7 @@
 package dev.tether.testing;
 
-import dev.tether.connection.TlsProfile;
-import dev.tether.connection.internal.TlsProfiles;
+import dev.tether.connection.tls.TlsProfile;
+import dev.tether.connection.internal.tlsprofile.TlsProfiles;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.tether.admin.json;
 
-import dev.tether.connection.ConnectionJournal;
-import dev.tether.connection.JournalEntry;
-import dev.tether.connection.JournalEvent;
+import dev.tether.connection.journal.ConnectionJournal;
+import dev.tether.connection.journal.JournalEntry;
+import dev.tether.connection.journal.JournalEvent;
 import java.util.List;
 
 /**

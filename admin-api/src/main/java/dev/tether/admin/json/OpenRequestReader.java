@@ -1,16 +1,16 @@
 package dev.tether.admin.json;
 
-import static dev.tether.connection.ReconnectSettings.MAX_RANDOM_FACTOR;
-import static dev.tether.connection.ReconnectSettings.MIN_RANDOM_FACTOR;
+import static dev.tether.connection.settings.ReconnectSettings.MAX_RANDOM_FACTOR;
+import static dev.tether.connection.settings.ReconnectSettings.MIN_RANDOM_FACTOR;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.admin.json.ErrorJson.FieldError;
 import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionId;
-import dev.tether.connection.ConnectionSettings;
+import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
-import dev.tether.connection.KeepaliveSettings;
-import dev.tether.connection.ReconnectSettings;
+import dev.tether.connection.settings.KeepaliveSettings;
+import dev.tether.connection.settings.ReconnectSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.tether.admin.json;
 
-import dev.tether.connection.TlsProfileInfo;
+import dev.tether.connection.tls.TlsProfileInfo;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

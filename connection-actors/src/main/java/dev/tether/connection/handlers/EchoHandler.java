@@ -1,8 +1,8 @@
 package dev.tether.connection.handlers;
 
 import dev.tether.connection.SendResult;
-import dev.tether.connection.Session;
-import dev.tether.connection.SessionEvent;
+import dev.tether.connection.session.Session;
+import dev.tether.connection.session.SessionEvent;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;

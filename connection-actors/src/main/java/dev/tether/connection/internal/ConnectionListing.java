@@ -1,5 +1,9 @@
 package dev.tether.connection.internal;
 
+import dev.tether.connection.internal.cluster.ClusterAsk;
+import dev.tether.connection.internal.cluster.ClusterNodes;
+import dev.tether.connection.internal.cluster.ListLocal;
+import dev.tether.connection.internal.cluster.NodeSummaryRequest;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionView;

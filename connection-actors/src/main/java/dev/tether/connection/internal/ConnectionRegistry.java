@@ -1,5 +1,15 @@
 package dev.tether.connection.internal;
 
+import dev.tether.connection.internal.cluster.ClusterAsk;
+import dev.tether.connection.internal.cluster.ClusterConnections;
+import dev.tether.connection.internal.cluster.ConnectionEntity;
+import dev.tether.connection.internal.cluster.JournalOnMember;
+import dev.tether.connection.internal.cluster.ListLocal;
+import dev.tether.connection.internal.cluster.NodeSummaryRequest;
+import dev.tether.connection.internal.lifecycle.ConnectionPlan;
+import dev.tether.connection.internal.lifecycle.ConnectionSupervisor;
+import dev.tether.connection.internal.listener.InboundOrigin;
+import dev.tether.connection.internal.listener.Listener;
 import com.typesafe.config.ConfigFactory;
 import dev.tether.connection.ConnectionEvent;
 import dev.tether.connection.ConnectionId;
@@ -18,12 +28,12 @@ import dev.tether.connection.ConnectionManager.StartListener;
 import dev.tether.connection.ConnectionManager.StopListener;
 import dev.tether.connection.ConnectionManager.Subscribe;
 import dev.tether.connection.ConnectionManager.Unsubscribe;
-import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ListenerInfo;
 import dev.tether.connection.ListenerSpec;
-import dev.tether.connection.SessionHandlerFactory;
-import dev.tether.connection.TlsProfile;
+import dev.tether.connection.session.SessionHandlerFactory;
+import dev.tether.connection.tls.TlsProfile;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
@@ -60,23 +70,23 @@ import org.apache.pekko.stream.javadsl.Tcp;
 public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager.Command> {
 
   /** A supervisor's event, to be published to every subscriber. */
-  record Published(ConnectionEvent event) implements ConnectionManager.Command {}
+  public record Published(ConnectionEvent event) implements ConnectionManager.Command {}
 
   /** A supervisor wants a handshake permit for an incarnation; answered with {@link ConnectionSupervisor.Admitted}. */
-  record AdmissionRequested(ConnectionId id, long incarnation, ActorRef<ConnectionManager.Command> supervisor)
+  public record AdmissionRequested(ConnectionId id, long incarnation, ActorRef<ConnectionManager.Command> supervisor)
       implements ConnectionManager.Command {}
 
   /** A supervisor's incarnation left connecting/handshaking (or it stopped waiting for a permit). */
-  record AdmissionReleased(ConnectionId id) implements ConnectionManager.Command {}
+  public record AdmissionReleased(ConnectionId id) implements ConnectionManager.Command {}
 
   private record SupervisorStopped(ConnectionId id, ActorRef<ConnectionManager.Command> supervisor)
       implements ConnectionManager.Command {}
 
   /** Cluster mode: a sharded entity runs this connection on this node. */
-  record Hosted(ConnectionId id, ActorRef<ConnectionManager.Command> entity) implements ConnectionManager.Command {}
+  public record Hosted(ConnectionId id, ActorRef<ConnectionManager.Command> entity) implements ConnectionManager.Command {}
 
   /** Cluster mode: an entity was handed off (its shard moves); wake it at its new home. */
-  record WakeAfterHandOff(ConnectionId id) implements ConnectionManager.Command {}
+  public record WakeAfterHandOff(ConnectionId id) implements ConnectionManager.Command {}
 
   /**
    * Cluster mode's shutdown: close this member's connections, inbound ones as on request, hosted
@@ -85,16 +95,16 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   record CloseForShutdown(ActorRef<ConnectionManager.AllClosed> replyTo) implements ConnectionManager.Command {}
 
   /** A listener accepted a TCP connection: manage it as {@code id}. */
-  record InboundAccepted(ListenerSpec spec, ConnectionId id, Tcp.IncomingConnection connection,
+  public record InboundAccepted(ListenerSpec spec, ConnectionId id, Tcp.IncomingConnection connection,
       ActorRef<Listener.Command> listener) implements ConnectionManager.Command {}
 
   /** A listener's counters or binding changed. */
-  record ListenerUpdated(ListenerInfo info) implements ConnectionManager.Command {}
+  public record ListenerUpdated(ListenerInfo info) implements ConnectionManager.Command {}
 
   private record SubscriberTerminated(ActorRef<ConnectionEvent> subscriber) implements ConnectionManager.Command {}
 
   /** A supervisor is about to be removed (closed on request): keep its journal for a while. */
-  record JournalOfRemoved(dev.tether.connection.ConnectionJournal journal) implements ConnectionManager.Command {}
+  public record JournalOfRemoved(dev.tether.connection.journal.ConnectionJournal journal) implements ConnectionManager.Command {}
 
   /** The manager's behavior: {@link ConnectionManager#create} returns it. */
   public static Behavior<ConnectionManager.Command> create(ConnectionManagerSettings settings) {

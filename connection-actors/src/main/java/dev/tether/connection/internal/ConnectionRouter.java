@@ -1,5 +1,7 @@
 package dev.tether.connection.internal;
 
+import dev.tether.connection.internal.cluster.ClusterConnections;
+import dev.tether.connection.internal.cluster.ConnectionEntity;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionManager.Close;

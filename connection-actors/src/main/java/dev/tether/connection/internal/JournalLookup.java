@@ -1,7 +1,10 @@
 package dev.tether.connection.internal;
 
+import dev.tether.connection.internal.cluster.ClusterAsk;
+import dev.tether.connection.internal.cluster.ClusterNodes;
+import dev.tether.connection.internal.cluster.JournalOnMember;
 import dev.tether.connection.ConnectionId;
-import dev.tether.connection.ConnectionJournal;
+import dev.tether.connection.journal.ConnectionJournal;
 import dev.tether.connection.ConnectionManager;
 import java.time.Duration;
 import java.util.Comparator;

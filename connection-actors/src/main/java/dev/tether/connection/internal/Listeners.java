@@ -1,10 +1,12 @@
 package dev.tether.connection.internal;
 
+import dev.tether.connection.internal.cluster.ClusterNodes;
+import dev.tether.connection.internal.listener.Listener;
 import dev.tether.connection.ConnectionManager;
-import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.ListenerInfo;
 import dev.tether.connection.ListenerSpec;
-import dev.tether.connection.TlsProfile;
+import dev.tether.connection.tls.TlsProfile;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;

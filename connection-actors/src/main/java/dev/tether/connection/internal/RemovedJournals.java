@@ -1,7 +1,7 @@
 package dev.tether.connection.internal;
 
 import dev.tether.connection.ConnectionId;
-import dev.tether.connection.ConnectionJournal;
+import dev.tether.connection.journal.ConnectionJournal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

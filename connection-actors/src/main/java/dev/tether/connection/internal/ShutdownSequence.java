@@ -1,5 +1,6 @@
 package dev.tether.connection.internal;
 
+import dev.tether.connection.internal.listener.Listener;
 import dev.tether.connection.ConnectionManager;
 import java.time.Duration;
 import java.util.List;

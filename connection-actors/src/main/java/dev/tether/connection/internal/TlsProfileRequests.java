@@ -1,7 +1,9 @@
 package dev.tether.connection.internal;
 
+import dev.tether.connection.internal.cluster.ClusterNodes;
+import dev.tether.connection.internal.tlsprofile.TlsProfileKeeper;
 import dev.tether.connection.ConnectionManager;
-import dev.tether.connection.ConnectionManagerSettings;
+import dev.tether.connection.settings.ConnectionManagerSettings;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.DispatcherSelector;

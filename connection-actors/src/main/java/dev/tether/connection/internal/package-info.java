@@ -4,7 +4,7 @@
  *
  * <p>Only two classes are public, each because the public package needs it: {@link
  * dev.tether.connection.internal.ConnectionRegistry} (the behavior behind {@code
- * ConnectionManager.create}) and {@link dev.tether.connection.internal.TlsProfiles} (loads {@code
+ * ConnectionManager.create}) and {@link dev.tether.connection.internal.tlsprofile.TlsProfiles} (loads {@code
  * tether.tls-profiles}). Everything else is package-private:
  *
  * <ul>

@@ -5,16 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.typesafe.config.ConfigFactory;
 import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionId;
-import dev.tether.connection.ConnectionJournal;
-import dev.tether.connection.ConnectionManagerSettings;
-import dev.tether.connection.ConnectionSettings;
+import dev.tether.connection.journal.ConnectionJournal;
+import dev.tether.connection.settings.ConnectionManagerSettings;
+import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
 import dev.tether.connection.Direction;
 import dev.tether.connection.InboundEvent;
-import dev.tether.connection.JournalEntry;
-import dev.tether.connection.JournalEvent;
+import dev.tether.connection.journal.JournalEntry;
+import dev.tether.connection.journal.JournalEvent;
 import dev.tether.connection.Initiator;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.OutcomeKind;
@@ -85,7 +85,7 @@ class ViewSerializationTest {
             Optional.of("127.0.0.1"))),
         new JournalEntry(t, 2, new JournalEvent.AdminAction(JournalEvent.Action.RECONNECT, Optional.empty(),
             Optional.empty()))));
-    Object msg = dev.tether.connection.internal.ClusterMessagesForTests.memberJournal("127.0.0.1:2551", journal);
+    Object msg = dev.tether.connection.internal.cluster.ClusterMessagesForTests.memberJournal("127.0.0.1:2551", journal);
     byte[] bytes = serialization.serialize(msg).get();
     var serializer = serialization.findSerializerFor(msg);
     Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, msg)).get();

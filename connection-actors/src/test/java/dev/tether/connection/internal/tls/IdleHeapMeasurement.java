@@ -2,11 +2,11 @@ package dev.tether.connection.internal.tls;
 
 import dev.tether.connection.ConnectionEvent;
 import dev.tether.connection.ConnectionManager;
-import dev.tether.connection.ConnectionSettings;
+import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
-import dev.tether.connection.TlsProfile;
-import dev.tether.connection.TlsStage;
+import dev.tether.connection.tls.TlsProfile;
+import dev.tether.connection.tls.TlsStage;
 import dev.tether.testing.TetherFixture;
 import java.time.Duration;
 import java.util.Optional;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tether.connection.TlsProfile;
+import dev.tether.connection.tls.TlsProfile;
 import dev.tether.testing.OpenSslServer;
 import dev.tether.testing.ParameterizedLogCapturing;
 import dev.tether.testing.PatternStream;
