@@ -1,5 +1,13 @@
 package dev.tether.connection.internal;
 
+import dev.tether.connection.internal.lifecycle.SupervisorReport.Published;
+import dev.tether.connection.internal.lifecycle.SupervisorReport.AdmissionRequested;
+import dev.tether.connection.internal.lifecycle.SupervisorReport.AdmissionReleased;
+import dev.tether.connection.internal.lifecycle.SupervisorReport.JournalOfRemoved;
+import dev.tether.connection.internal.cluster.EntityReport.Hosted;
+import dev.tether.connection.internal.cluster.EntityReport.WakeAfterHandOff;
+import dev.tether.connection.internal.listener.ListenerReport.InboundAccepted;
+import dev.tether.connection.internal.listener.ListenerReport.ListenerUpdated;
 import dev.tether.connection.internal.cluster.ClusterAsk;
 import dev.tether.connection.internal.cluster.ClusterConnections;
 import dev.tether.connection.internal.cluster.ConnectionEntity;
@@ -69,24 +77,8 @@ import org.apache.pekko.stream.javadsl.Tcp;
  */
 public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager.Command> {
 
-  /** A supervisor's event, to be published to every subscriber. */
-  public record Published(ConnectionEvent event) implements ConnectionManager.Command {}
-
-  /** A supervisor wants a handshake permit for an incarnation; answered with {@link ConnectionSupervisor.Admitted}. */
-  public record AdmissionRequested(ConnectionId id, long incarnation, ActorRef<ConnectionManager.Command> supervisor)
-      implements ConnectionManager.Command {}
-
-  /** A supervisor's incarnation left connecting/handshaking (or it stopped waiting for a permit). */
-  public record AdmissionReleased(ConnectionId id) implements ConnectionManager.Command {}
-
   private record SupervisorStopped(ConnectionId id, ActorRef<ConnectionManager.Command> supervisor)
       implements ConnectionManager.Command {}
-
-  /** Cluster mode: a sharded entity runs this connection on this node. */
-  public record Hosted(ConnectionId id, ActorRef<ConnectionManager.Command> entity) implements ConnectionManager.Command {}
-
-  /** Cluster mode: an entity was handed off (its shard moves); wake it at its new home. */
-  public record WakeAfterHandOff(ConnectionId id) implements ConnectionManager.Command {}
 
   /**
    * Cluster mode's shutdown: close this member's connections, inbound ones as on request, hosted
@@ -94,17 +86,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
    */
   record CloseForShutdown(ActorRef<ConnectionManager.AllClosed> replyTo) implements ConnectionManager.Command {}
 
-  /** A listener accepted a TCP connection: manage it as {@code id}. */
-  public record InboundAccepted(ListenerSpec spec, ConnectionId id, Tcp.IncomingConnection connection,
-      ActorRef<Listener.Command> listener) implements ConnectionManager.Command {}
-
-  /** A listener's counters or binding changed. */
-  public record ListenerUpdated(ListenerInfo info) implements ConnectionManager.Command {}
-
   private record SubscriberTerminated(ActorRef<ConnectionEvent> subscriber) implements ConnectionManager.Command {}
-
-  /** A supervisor is about to be removed (closed on request): keep its journal for a while. */
-  public record JournalOfRemoved(dev.tether.connection.journal.ConnectionJournal journal) implements ConnectionManager.Command {}
 
   /** The manager's behavior: {@link ConnectionManager#create} returns it. */
   public static Behavior<ConnectionManager.Command> create(ConnectionManagerSettings settings) {

@@ -1,7 +1,7 @@
 package dev.tether.connection.internal;
 
 import dev.tether.connection.internal.cluster.ClusterAsk;
-import dev.tether.connection.internal.cluster.ClusterNodes;
+import dev.tether.connection.internal.lifecycle.ClusterNodes;
 import dev.tether.connection.internal.cluster.JournalOnMember;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.journal.ConnectionJournal;

@@ -1,6 +1,6 @@
 package dev.tether.connection.internal;
 
-import dev.tether.connection.internal.cluster.ClusterNodes;
+import dev.tether.connection.internal.lifecycle.ClusterNodes;
 import dev.tether.connection.internal.listener.Listener;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.settings.ConnectionManagerSettings;

@@ -1,5 +1,6 @@
 package dev.tether.connection.internal.cluster;
 
+import dev.tether.connection.internal.lifecycle.ClusterNodes;
 import dev.tether.connection.ConnectionManager;
 import java.time.Duration;
 import java.util.ArrayList;

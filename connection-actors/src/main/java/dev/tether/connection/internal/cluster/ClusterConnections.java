@@ -1,5 +1,6 @@
 package dev.tether.connection.internal.cluster;
 
+import dev.tether.connection.internal.lifecycle.ClusterNodes;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.settings.ConnectionManagerSettings;

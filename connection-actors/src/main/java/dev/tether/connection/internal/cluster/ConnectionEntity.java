@@ -1,7 +1,8 @@
 package dev.tether.connection.internal.cluster;
 
-import dev.tether.connection.internal.ConnectionRegistry;
+import dev.tether.connection.internal.lifecycle.ClusterNodes;
 import dev.tether.connection.internal.lifecycle.ConnectionPlan;
+import dev.tether.connection.internal.lifecycle.SupervisorReport;
 import dev.tether.connection.internal.lifecycle.ConnectionSupervisor;
 import dev.tether.connection.internal.lifecycle.Continuation;
 import dev.tether.connection.ConnectionId;
@@ -166,8 +167,8 @@ public final class ConnectionEntity {
     }
     ConnectionPlan plan = new ConnectionPlan(spec, spec.settings().orElse(settings.defaults()), profile,
         settings.streamDispatcher(), Optional.empty(), handler, ConfigFactory.empty(), settings.tlsStage());
-    registry.tell(new ConnectionRegistry.Hosted(id, ctx.getSelf()));
-    registry.tell(new ConnectionRegistry.AdmissionRequested(id, from.firstIncarnation(), ctx.getSelf()));
+    registry.tell(new EntityReport.Hosted(id, ctx.getSelf()));
+    registry.tell(new SupervisorReport.AdmissionRequested(id, from.firstIncarnation(), ctx.getSelf()));
     SelfUniqueAddress self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
     String node = ClusterNodes.node(self.uniqueAddress().address(), ctx.getSystem());
     return Behaviors.intercept(() -> new ClusterOnly(id, replicator, self, node, openedReplyTo.isPresent(), registry,
@@ -278,7 +279,7 @@ public final class ConnectionEntity {
         // Without remember-entities nothing would start it at its new home: a wake-up, buffered by
         // sharding until the shard has moved, does (if this node is leaving, the others' wake-up
         // after MemberRemoved does as well).
-        registry.tell(new ConnectionRegistry.WakeAfterHandOff(id));
+        registry.tell(new EntityReport.WakeAfterHandOff(id));
       }
       Behavior<Command> next = target.apply(ctx, m);
       if (!Behavior.isAlive(next) && !handingOff) {

@@ -1,6 +1,7 @@
 package dev.tether.connection.internal.lifecycle;
 
 import dev.tether.connection.internal.transport.ConnectionTransport;
+import dev.tether.connection.internal.transport.IncarnationInput;
 import dev.tether.connection.internal.transport.InboundFinding;
 import dev.tether.connection.internal.transport.TlsRecordSniffer;
 import dev.tether.connection.internal.transport.TransportHandles;
@@ -60,7 +61,7 @@ import org.apache.pekko.util.ByteString;
 public final class Connection {
 
   /** Messages an incarnation understands; the stream's own are {@link ConnectionTransport.Signal}s. */
-  public interface Command {}
+  public interface Command extends IncarnationInput {}
 
   /** Write bytes; answered once the TLS stage has taken them. */
   record Send(ByteString bytes, ActorRef<SendResult> replyTo) implements Command {}
@@ -86,18 +87,18 @@ public final class Connection {
   /** The lifecycle's timers; keepalive has its own ({@link IncarnationKeepalive.Timer}). */
   private enum Timer implements Command { CONNECT, HANDSHAKE, CLOSE, ABORT_GRACE, HANDLER_STOP, DRAIN }
 
-  static Behavior<Command> create(ConnectionPlan plan, long incarnation, ActorRef<IncarnationReport> reportTo) {
+  static Behavior<IncarnationInput> create(ConnectionPlan plan, long incarnation, ActorRef<IncarnationReport> reportTo) {
     // A failure inside this actor stops it (typed actors' default supervision; the supervisor sees
     // it terminate and reconnects): a restart would lose the stream it owns. No explicit
     // supervise(...).onFailure(stop()) wrapper: it would only add an interceptor per connection.
-    return Behaviors.<Command>setup(ctx -> Behaviors.withTimers(timers -> {
-      TransportHandles transport = ConnectionTransport.start(ctx.getSystem(), ctx.getSelf(), plan);
+    return Behaviors.<IncarnationInput>setup(ctx -> Behaviors.withTimers(timers -> {
+      TransportHandles transport = ConnectionTransport.start(ctx.getSystem(), ctx.getSelf().narrow(), plan.transportPlan());
       return new Connection(ctx, timers, plan, incarnation, reportTo, transport).start();
     }));
   }
 
-  private final ActorContext<Command> ctx;
-  private final TimerScheduler<Command> timers;
+  private final ActorContext<IncarnationInput> ctx;
+  private final TimerScheduler<IncarnationInput> timers;
   private final ConnectionPlan plan;
   private final ConnectionSpec spec;
   private final ConnectionSettings settings;
@@ -112,9 +113,9 @@ public final class Connection {
   private final InboundDelivery delivery;
   // What an accepted client revealed, for the outcome's detail if it then fails.
   private final AcceptDiagnosis diagnosis = new AcceptDiagnosis();
-  private final Function2<ActorContext<Command>, Signal, Behavior<Command>> onSignal;
+  private final Function2<ActorContext<IncarnationInput>, Signal, Behavior<IncarnationInput>> onSignal;
 
-  private Connection(ActorContext<Command> ctx, TimerScheduler<Command> timers, ConnectionPlan plan,
+  private Connection(ActorContext<IncarnationInput> ctx, TimerScheduler<IncarnationInput> timers, ConnectionPlan plan,
       long incarnation, ActorRef<IncarnationReport> reportTo, TransportHandles transport) {
     this.ctx = ctx;
     this.timers = timers;
@@ -136,7 +137,7 @@ public final class Connection {
     };
   }
 
-  private Behavior<Command> start() {
+  private Behavior<IncarnationInput> start() {
     if (plan.inbound().isPresent()) return enterHandshaking(); // accepted: TCP is already up
     ctx.pipeToSelf(transport.connected(), (conn, err) -> err == null ? Connected.INSTANCE : new ConnectFailed(err));
     timers.startSingleTimer(Timer.CONNECT, settings.connectTimeout());
@@ -149,7 +150,7 @@ public final class Connection {
   // about a kilobyte of heap per open connection). Its if-chain is the list of what it accepts;
   // anything else falls through to inAnyState.
 
-  private Behavior<Command> connecting() {
+  private Behavior<IncarnationInput> connecting() {
     return state(m -> {
       if (m == Connected.INSTANCE) return enterHandshaking();
       if (m instanceof ConnectFailed f) return connectFailed(f.cause());
@@ -169,7 +170,7 @@ public final class Connection {
     });
   }
 
-  private Behavior<Command> handshaking() {
+  private Behavior<IncarnationInput> handshaking() {
     return state(m -> {
       if (m instanceof HandshakeCompleted h) return enterOpen(h.session());
       if (m instanceof NotTls n) return notTls(n);
@@ -185,7 +186,7 @@ public final class Connection {
   }
 
   /** @param truncated the TLS stage reported that the transport ended without the peer's close_notify */
-  private Behavior<Command> open(boolean truncated) {
+  private Behavior<IncarnationInput> open(boolean truncated) {
     return state(m -> {
       if (m instanceof Send send) {
         writes.send(send.bytes(), send.replyTo());
@@ -218,7 +219,7 @@ public final class Connection {
   }
 
   /** Our close_notify is queued behind the pending writes; waiting for it to reach TCP. */
-  private Behavior<Command> closing(CloseMode mode, boolean truncated) {
+  private Behavior<IncarnationInput> closing(CloseMode mode, boolean truncated) {
     return state(m -> {
       if (m == WriteTaken.INSTANCE) return writeTaken();
       if (m == CloseNotifyFlushed.INSTANCE) return enterAwaitingPeerClose(mode, truncated);
@@ -236,7 +237,7 @@ public final class Connection {
   }
 
   /** Our close_notify is in TCP's hands; graceful: waiting for the peer's; send-only: for TCP to close. */
-  private Behavior<Command> awaitingPeerClose(CloseMode mode, boolean truncated) {
+  private Behavior<IncarnationInput> awaitingPeerClose(CloseMode mode, boolean truncated) {
     return state(m -> {
       if (m == Timer.CLOSE) return abort(OutcomeKind.CLOSE_TIMEOUT, plan.inbound().isPresent() && mode == CloseMode.GRACEFUL
           ? "the client did not send its close_notify within linger-timeout "
@@ -257,7 +258,7 @@ public final class Connection {
   }
 
   /** TCP could not connect; the stream is about to end too. Waiting for it keeps its messages out of dead letters. */
-  private Behavior<Command> connectFailed(Throwable cause) {
+  private Behavior<IncarnationInput> connectFailed(Throwable cause) {
     return state(m -> {
       if (m instanceof StreamEnded e) {
         return ended(EndSignals.endedIn(CONNECTING).withConnectFailure(Optional.of(cause)), e.failure());
@@ -271,7 +272,7 @@ public final class Connection {
   }
 
   /** The stream ended before we heard whether TCP connected; that result always follows. */
-  private Behavior<Command> awaitingConnectResult(Optional<Throwable> streamFailure) {
+  private Behavior<IncarnationInput> awaitingConnectResult(Optional<Throwable> streamFailure) {
     return state(m -> {
       if (m == Connected.INSTANCE) {
         report(HANDSHAKING, Optional.empty());
@@ -288,7 +289,7 @@ public final class Connection {
   }
 
   /** We reset TCP ourselves; the outcome is decided, waiting (bounded) for the stream to stop. */
-  private Behavior<Command> aborting(Ending ending) {
+  private Behavior<IncarnationInput> aborting(Ending ending) {
     return state(m -> {
       if (m instanceof StreamEnded || m == Timer.ABORT_GRACE) return finish(ending);
       if (m == TransportFailed.INSTANCE) return Behaviors.same(); // we reset it ourselves
@@ -310,7 +311,7 @@ public final class Connection {
    * does not expect: late signals of states already left (a connect result after the handshake, the
    * record sniffer after the handshake, a cancelled timer), handshake repeats, a close while aborting.
    */
-  private Behavior<Command> inAnyState(Command m) {
+  private Behavior<IncarnationInput> inAnyState(IncarnationInput m) {
     if (m instanceof StreamInit init) init.ackTo().tell(ConnectionTransport.Ack.INSTANCE);
     // The stream delivers what it had received before it ends; a reader that does not take it is
     // given close-timeout (see undelivered).
@@ -322,18 +323,18 @@ public final class Connection {
   }
 
   /** A state's receive function; what the handler asks arrives as the caller's Send and Close would. */
-  private Behavior<Command> state(Function<Command, Behavior<Command>> body) {
+  private Behavior<IncarnationInput> state(Function<IncarnationInput, Behavior<IncarnationInput>> body) {
     return Behaviors.receive((c, m) -> body.apply(m instanceof FromHandler h ? fromHandler(h.command()) : m), onSignal);
   }
 
-  private Command fromHandler(SessionCommand command) {
+  private IncarnationInput fromHandler(SessionCommand command) {
     if (command instanceof SessionCommand.Write w) return new Send(w.bytes(), w.replyTo());
     if (command instanceof SessionCommand.Close close) return new Close(close.mode());
     return new FromHandler(command); // Ack: the same in every state
   }
 
   /** The outcome is reported; the session handler has been told and is given close-timeout to stop. */
-  private Behavior<Command> awaitingHandler() {
+  private Behavior<IncarnationInput> awaitingHandler() {
     return Behaviors.receive((c, m) -> {
       if (m == HandlerStopped.INSTANCE || m == Timer.HANDLER_STOP) return Behaviors.stopped();
       if (m instanceof FromHandler h && h.command() instanceof SessionCommand.Write w) {
@@ -351,14 +352,14 @@ public final class Connection {
     reportTo.tell(new IncarnationReport.StateEntered(incarnation, state, Instant.now(), tls));
   }
 
-  private Behavior<Command> enterHandshaking() {
+  private Behavior<IncarnationInput> enterHandshaking() {
     timers.cancel(Timer.CONNECT);
     timers.startSingleTimer(Timer.HANDSHAKE, settings.handshakeTimeout());
     report(HANDSHAKING, Optional.empty());
     return handshaking();
   }
 
-  private Behavior<Command> enterOpen(SSLSession session) {
+  private Behavior<IncarnationInput> enterOpen(SSLSession session) {
     timers.cancel(Timer.HANDSHAKE);
     TlsInfo tls = TlsSessions.info(session);
     diagnosis.negotiated(tls.protocol());
@@ -380,7 +381,7 @@ public final class Connection {
     delivery.handlerStarted(handler);
   }
 
-  private Behavior<Command> enterClosing(CloseMode mode, boolean truncated) {
+  private Behavior<IncarnationInput> enterClosing(CloseMode mode, boolean truncated) {
     delivery.discardFromNowOn();
     keepalive.stop();
     timers.startSingleTimer(Timer.CLOSE, settings.closeTimeout());
@@ -389,7 +390,7 @@ public final class Connection {
     return closing(mode, truncated);
   }
 
-  private Behavior<Command> enterAwaitingPeerClose(CloseMode mode, boolean truncated) {
+  private Behavior<IncarnationInput> enterAwaitingPeerClose(CloseMode mode, boolean truncated) {
     report(AWAITING_PEER_CLOSE, Optional.empty());
     // Inbound, graceful: linger. Keep reading (and discarding) the client's bytes until its
     // close_notify, so that a client still writing gets our answer instead of a reset.
@@ -407,13 +408,13 @@ public final class Connection {
   }
 
   /** A second close while closing changes nothing, unless it asks to abort. */
-  private Behavior<Command> onlyAbortEscalates(Close m, ConnectionState state) {
+  private Behavior<IncarnationInput> onlyAbortEscalates(Close m, ConnectionState state) {
     if (m.mode() != CloseMode.ABORT) return Behaviors.same();
     return abort(OutcomeKind.ABORTED, "abort requested while " + state.wireName() + "; TCP was reset");
   }
 
   /** The guard's verdict on an accepted client's first bytes. */
-  private Behavior<Command> found(InboundFinding finding) {
+  private Behavior<IncarnationInput> found(InboundFinding finding) {
     if (finding instanceof InboundFinding.NotTls n) return notTls(new NotTls(n.firstBytes()));
     if (finding instanceof InboundFinding.ClientHello hello) {
       diagnosis.offered(hello.offeredVersions());
@@ -426,7 +427,7 @@ public final class Connection {
    * A plaintext HTTP client got a 400 and our FIN from the guard, which reads until the client
    * closes; the handshake timer bounds that. No reset, so that the client can read the answer.
    */
-  private Behavior<Command> answeredPlaintext(InboundFinding.PlaintextHttp http) {
+  private Behavior<IncarnationInput> answeredPlaintext(InboundFinding.PlaintextHttp http) {
     Ending ending = Ending.peer(OutcomeKind.HANDSHAKE_FAILED, http.describe());
     return state(m -> {
       if (m instanceof StreamEnded) return finish(ending);
@@ -438,16 +439,16 @@ public final class Connection {
   }
 
   /** Ends the handshake at once, saying what the peer sent: the JDK may wait long on a bogus record length. */
-  private Behavior<Command> notTls(NotTls m) {
+  private Behavior<IncarnationInput> notTls(NotTls m) {
     return abort(OutcomeKind.HANDSHAKE_FAILED, TlsRecordSniffer.describe(m.firstBytes()));
   }
 
   /** Resets TCP now and ends with {@code kind} once the stream has stopped. */
-  private Behavior<Command> abort(OutcomeKind kind, String detail) {
+  private Behavior<IncarnationInput> abort(OutcomeKind kind, String detail) {
     return abort(Ending.local(kind, detail));
   }
 
-  private Behavior<Command> abort(Ending ending) {
+  private Behavior<IncarnationInput> abort(Ending ending) {
     timers.cancelAll();
     transport.abort(ending.detail());
     // The stream stops within milliseconds of an abort; this bound only guards against a bug.
@@ -456,7 +457,7 @@ public final class Connection {
   }
 
   /** The stream ended on its own: classify what was observed. */
-  private Behavior<Command> ended(EndSignals signals, Optional<Throwable> streamFailure) {
+  private Behavior<IncarnationInput> ended(EndSignals signals, Optional<Throwable> streamFailure) {
     Ending ending = EndClassifier.classify(signals
         .withStreamFailure(streamFailure)
         .withTransportFailure(transport.transportFailure())
@@ -470,7 +471,7 @@ public final class Connection {
    * waiting for it (without this bound a reader that stopped acknowledging would hold a dead
    * connection forever, with keepalive off). The outcome is the one the end would have had.
    */
-  private Behavior<Command> undelivered(EndSignals signals) {
+  private Behavior<IncarnationInput> undelivered(EndSignals signals) {
     Ending ending = EndClassifier.classify(signals
         .withTransportFailure(transport.transportFailure())
         .withPeerCloseNotify(transport.peerCloseNotifyReceived()));
@@ -478,7 +479,7 @@ public final class Connection {
         + Durations.format(settings.closeTimeout()) + " was dropped"));
   }
 
-  private Behavior<Command> finish(Ending ending) {
+  private Behavior<IncarnationInput> finish(Ending ending) {
     timers.cancelAll();
     IncarnationStats stats = counters.snapshot();
     Outcome outcome = ending.toOutcome(incarnation, stats, startedAt, Instant.now());
@@ -492,7 +493,7 @@ public final class Connection {
   // ---------------------------------------------------------------- inbound bytes
 
   /** Acknowledges one element; delivers bytes, or moves to {@code onTruncated} on {@code SessionTruncated}. */
-  private Behavior<Command> receive(Inbound m, Supplier<Behavior<Command>> onTruncated) {
+  private Behavior<IncarnationInput> receive(Inbound m, Supplier<Behavior<IncarnationInput>> onTruncated) {
     if (!(m.element() instanceof TLSProtocol.SessionBytes sb) || sb.bytes().isEmpty()) {
       m.ackTo().tell(ConnectionTransport.Ack.INSTANCE);
       return m.element() instanceof TLSProtocol.SessionBytes ? Behaviors.same() : onTruncated.get();
@@ -506,12 +507,12 @@ public final class Connection {
 
   // ---------------------------------------------------------------- outbound bytes (WritePump)
 
-  private Behavior<Command> writeTaken() {
+  private Behavior<IncarnationInput> writeTaken() {
     writes.taken();
     return Behaviors.same();
   }
 
-  private Behavior<Command> rejectNotOpen(Send m, ConnectionState state) {
+  private Behavior<IncarnationInput> rejectNotOpen(Send m, ConnectionState state) {
     WritePump.reject(spec.id(), m.replyTo(), SendResult.Reason.NOT_OPEN,
         "connection '" + spec.id() + "' is " + state.wireName() + ", not open");
     return Behaviors.same();

@@ -8,6 +8,7 @@ import dev.tether.connection.Direction;
 import dev.tether.connection.session.SessionHandlerFactory;
 import dev.tether.connection.tls.TlsProfile;
 import dev.tether.connection.tls.TlsStage;
+import dev.tether.connection.internal.transport.TransportPlan;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
@@ -54,5 +55,11 @@ public record ConnectionPlan(
 
   Optional<String> listener() {
     return inbound.map(InboundOrigin::listener);
+  }
+
+  /** What this connection's stream needs, for each incarnation's {@code ConnectionTransport.start}. */
+  TransportPlan transportPlan() {
+    return new TransportPlan(spec.host(), spec.port(), settings.keepalive().tcp(),
+        inbound.map(in -> new TransportPlan.Accepted(in.incoming(), in.clientAuth())), profile, tlsStage, streamDispatcher);
   }
 }

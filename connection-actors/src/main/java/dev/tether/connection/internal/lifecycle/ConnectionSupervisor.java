@@ -1,7 +1,6 @@
 package dev.tether.connection.internal.lifecycle;
 
-import dev.tether.connection.internal.ConnectionRegistry;
-import dev.tether.connection.internal.cluster.ClusterNodes;
+import dev.tether.connection.internal.lifecycle.ClusterNodes;
 import dev.tether.connection.internal.listener.Listener;
 import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionEvent;
@@ -160,7 +159,7 @@ public final class ConnectionSupervisor {
   private Behavior<Command> accepted() {
     Instant now = Instant.now();
     ActorRef<Connection.Command> child =
-        ctx.spawn(Connection.create(plan, 1, ctx.getSelf().narrow()), "incarnation-1", plan.incarnationProps());
+        ctx.spawn(Connection.create(plan, 1, ctx.getSelf().narrow()), "incarnation-1", plan.incarnationProps()).narrow();
     ctx.watchWith(child, new IncarnationTerminated(1));
     Phase.Running r = Phase.Running.accepted(1, child, now);
     publish(new ConnectionEvent.StateChanged(spec.id(), r.incarnation(), r.state(), r.since()));
@@ -179,7 +178,7 @@ public final class ConnectionSupervisor {
       if (m instanceof Admitted a) return a.incarnation() == q.incarnation() ? spawn(q) : Behaviors.same();
       if (m instanceof Send send) return rejectNotOpen(send, q);
       if (m instanceof Close close) {
-        registry.tell(new ConnectionRegistry.AdmissionReleased(spec.id())); // leave the queue
+        registry.tell(new SupervisorReport.AdmissionReleased(spec.id())); // leave the queue
         return removeNow(q, close.replyTo());
       }
       if (m instanceof Reconnect reconnect) { // already waiting for its turn to connect
@@ -273,7 +272,7 @@ public final class ConnectionSupervisor {
     if (m instanceof ConnectionManager.GetJournal get) get.replyTo().tell(Optional.of(journal.snapshot(spec.id())));
     if (m instanceof ViewReady ready) ready.replyTo().tell(Optional.of(view(phase, ready.stats())));
     // A permit granted after we stopped waiting for it: give it back.
-    if (m instanceof Admitted) registry.tell(new ConnectionRegistry.AdmissionReleased(spec.id()));
+    if (m instanceof Admitted) registry.tell(new SupervisorReport.AdmissionReleased(spec.id()));
     // Otherwise a stale report, termination or timer of an incarnation or phase already left.
     return Behaviors.same();
   }
@@ -283,7 +282,7 @@ public final class ConnectionSupervisor {
   /** The next incarnation: shown as connecting at once, started when the registry grants a permit. */
   private Phase.Queued next(long previous) {
     Phase.Queued q = announce(previous + 1);
-    registry.tell(new ConnectionRegistry.AdmissionRequested(spec.id(), q.incarnation(), ctx.getSelf()));
+    registry.tell(new SupervisorReport.AdmissionRequested(spec.id(), q.incarnation(), ctx.getSelf()));
     return q;
   }
 
@@ -296,7 +295,7 @@ public final class ConnectionSupervisor {
 
   private Behavior<Command> spawn(Phase.Queued q) {
     ActorRef<Connection.Command> child = ctx.spawn(Connection.create(plan, q.incarnation(), ctx.getSelf().narrow()),
-        "incarnation-" + q.incarnation(), plan.incarnationProps());
+        "incarnation-" + q.incarnation(), plan.incarnationProps()).narrow();
     ctx.watchWith(child, new IncarnationTerminated(q.incarnation()));
     return running(Phase.Running.started(q.incarnation(), child, q.since()));
   }
@@ -316,7 +315,7 @@ public final class ConnectionSupervisor {
       return r;
     }
     Phase.Running next = r.entered((IncarnationReport.StateEntered) report);
-    if (r.holdsPermit() && !next.holdsPermit()) registry.tell(new ConnectionRegistry.AdmissionReleased(spec.id()));
+    if (r.holdsPermit() && !next.holdsPermit()) registry.tell(new SupervisorReport.AdmissionReleased(spec.id()));
     if (next.state() != r.state()) publish(new ConnectionEvent.StateChanged(spec.id(), next.incarnation(), next.state(), next.since()));
     return next;
   }
@@ -346,7 +345,7 @@ public final class ConnectionSupervisor {
 
   /** The outcome the incarnation reported, or one saying that its actor stopped without reporting. */
   private Outcome ended(Phase.Running r) {
-    if (r.holdsPermit()) registry.tell(new ConnectionRegistry.AdmissionReleased(spec.id()));
+    if (r.holdsPermit()) registry.tell(new SupervisorReport.AdmissionReleased(spec.id()));
     if (r.ended().isPresent()) return r.ended().get().outcome();
     Outcome o = new Outcome(OutcomeKind.ABORTED, Initiator.LOCAL, "the connection actor stopped unexpectedly",
         Instant.now(), r.incarnation(), lastStats.bytesIn(), lastStats.bytesOut(), Duration.ZERO);
@@ -378,7 +377,7 @@ public final class ConnectionSupervisor {
   private Behavior<Command> remove(Outcome o, List<ActorRef<ConnectionManager.CloseResult>> waiters) {
     // The registry hears of the removal before anyone is answered, so the id is free again for
     // whoever reacts to the answer; it keeps the journal for a while (journal-keep-removed).
-    registry.tell(new ConnectionRegistry.JournalOfRemoved(journal.snapshot(spec.id())));
+    registry.tell(new SupervisorReport.JournalOfRemoved(journal.snapshot(spec.id())));
     publish(new ConnectionEvent.Removed(spec.id(), Instant.now()));
     plan.inbound().ifPresent(in -> in.listenerRef().tell(new Listener.ConnectionEnded(spec.id(), o)));
     for (ActorRef<ConnectionManager.CloseResult> w : waiters) w.tell(new ConnectionManager.Closed(spec.id(), o));
@@ -445,6 +444,6 @@ public final class ConnectionSupervisor {
     if (event instanceof ConnectionEvent.StateChanged changed) {
       journal.stateChanged(changed.at(), changed.incarnation(), changed.state());
     }
-    registry.tell(new ConnectionRegistry.Published(event));
+    registry.tell(new SupervisorReport.Published(event));
   }
 }

@@ -1,5 +1,6 @@
 package dev.tether.connection.internal.lifecycle;
 
+import dev.tether.connection.internal.transport.IncarnationInput;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -26,13 +27,13 @@ final class IncarnationKeepalive {
   }
 
   private final KeepaliveMonitor monitor;
-  private final TimerScheduler<Connection.Command> timers;
+  private final TimerScheduler<IncarnationInput> timers;
   private final WritePump writes;
   private final IncarnationCounters counters;
   private final ActorRef<IncarnationReport> reportTo;
   private final long incarnation;
 
-  IncarnationKeepalive(KeepaliveMonitor monitor, TimerScheduler<Connection.Command> timers, WritePump writes,
+  IncarnationKeepalive(KeepaliveMonitor monitor, TimerScheduler<IncarnationInput> timers, WritePump writes,
       IncarnationCounters counters, ActorRef<IncarnationReport> reportTo, long incarnation) {
     this.monitor = monitor;
     this.timers = timers;

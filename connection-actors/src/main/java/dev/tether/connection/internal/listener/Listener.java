@@ -1,6 +1,5 @@
 package dev.tether.connection.internal.listener;
 
-import dev.tether.connection.internal.ConnectionRegistry;
 import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
@@ -236,7 +235,7 @@ public final class Listener {
     ConnectionId id = clusterNode.map(node -> ConnectionId.onNode(base, node)).orElseGet(() -> ConnectionId.of(base));
     open.add(id);
     acceptedTotal++;
-    registry.tell(new ConnectionRegistry.InboundAccepted(spec, id, m.connection(), ctx.getSelf()));
+    registry.tell(new ListenerReport.InboundAccepted(spec, id, m.connection(), ctx.getSelf()));
     publish(true, Optional.empty());
     m.ackTo().tell(AcceptAck.INSTANCE);
     return Behaviors.same();
@@ -292,7 +291,7 @@ public final class Listener {
     }
     ListenerInfo info = new ListenerInfo(spec.name(), spec.iface(), boundPort, spec.tlsProfile(), spec.clientAuth(),
         spec.handler(), lastBound, open.size(), spec.maxConnections(), acceptedTotal, rejectedTotal, lastProblem);
-    registry.tell(new ConnectionRegistry.ListenerUpdated(info));
+    registry.tell(new ListenerReport.ListenerUpdated(info));
     return info;
   }
 }

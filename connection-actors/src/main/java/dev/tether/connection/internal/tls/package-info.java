@@ -6,7 +6,7 @@
  *
  * <ul>
  *   <li>{@link dev.tether.connection.internal.tls.TetherTls}: the stage and its factories (public:
- *       {@code internal.ConnectionTransport} selects it);
+ *       {@code internal.transport.ConnectionTransport} selects it);
  *   <li>{@code TlsStageLogic}: the state machine: when to wrap, unwrap, pull, push, close;
  *   <li>{@code EngineDriver}: one batch of {@code SSLEngine} wrap or unwrap calls over pooled buffers;
  *   <li>{@code BufferPool}: the per-thread heap buffers those calls borrow and give back;

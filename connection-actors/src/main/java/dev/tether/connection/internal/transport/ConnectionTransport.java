@@ -1,9 +1,6 @@
 package dev.tether.connection.internal.transport;
 
-import dev.tether.connection.internal.lifecycle.Connection;
-import dev.tether.connection.internal.lifecycle.ConnectionPlan;
 import dev.tether.connection.internal.wire.RecordHeaders;
-import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.tls.TlsProfile;
 import dev.tether.connection.tls.TlsStage;
 import dev.tether.connection.internal.tls.TetherTls;
@@ -60,7 +57,7 @@ public final class ConnectionTransport {
   private ConnectionTransport() {}
 
   /** What the stream tells the connection actor. */
-  public sealed interface Signal extends Connection.Command {}
+  public sealed interface Signal extends IncarnationInput {}
 
   /** The actor sink is ready: acknowledge to get the first element. */
   public record StreamInit(ActorRef<Ack> ackTo) implements Signal {}
@@ -116,16 +113,15 @@ public final class ConnectionTransport {
   }
 
   /** Materializes the stream of one incarnation: connects for an outbound plan, serves the accepted connection for an inbound one. */
-  public static TransportHandles start(ActorSystem<?> system, ActorRef<Connection.Command> actor, ConnectionPlan plan) {
+  public static TransportHandles start(ActorSystem<?> system, ActorRef<Signal> actor, TransportPlan plan) {
     AtomicReference<SSLEngine> engine = new AtomicReference<>();
     AtomicReference<Throwable> transportFailure = new AtomicReference<>();
-    ConnectionSpec spec = plan.spec();
     TlsProfile profile = plan.profile();
 
     Supplier<SSLEngine> engineFactory = () -> {
-      SSLEngine e = plan.inbound().isPresent()
-          ? profile.createServerEngine(plan.inbound().get().clientAuth())
-          : profile.createClientEngine(spec.host(), spec.port());
+      SSLEngine e = plan.accepted().isPresent()
+          ? profile.createServerEngine(plan.accepted().get().clientAuth())
+          : profile.createClientEngine(plan.host(), plan.port());
       engine.set(e);
       return e;
     };
@@ -138,7 +134,7 @@ public final class ConnectionTransport {
     AtomicReference<RecordHeaders.RecordHeader> lastRecord = new AtomicReference<>();
     // Outbound: a sniffer names a peer that is not TLS. Inbound: the guard also answers plaintext
     // HTTP with a 400, names the versions a ClientHello offered, and keeps the last record header.
-    BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> watch = plan.inbound().isPresent()
+    BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> watch = plan.accepted().isPresent()
         ? BidiFlow.fromFlows(cipherOut, Flow.<ByteString>create())
             .atop(InboundGuard.create(finding -> actor.tell(new Found(finding)), lastRecord))
         : BidiFlow.fromFlows(cipherOut,
@@ -164,7 +160,7 @@ public final class ConnectionTransport {
         WriteTaken.INSTANCE,
         o -> o == FINISH ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
         o -> Optional.empty());
-    var sink = ActorSink.<TLSProtocol.SslTlsInbound, Connection.Command, Ack>actorRefWithBackpressure(
+    var sink = ActorSink.<TLSProtocol.SslTlsInbound, Signal, Ack>actorRefWithBackpressure(
         actor, Inbound::new, StreamInit::new, Ack.INSTANCE, StreamEnded.COMPLETED, StreamEnded::failed);
 
     RunnableGraph<Pair<ActorRef<TLSProtocol.SslTlsOutbound>, Pair<UniqueKillSwitch, CompletionStage<Tcp.OutgoingConnection>>>> graph =
@@ -184,17 +180,16 @@ public final class ConnectionTransport {
    * materialized value is a completed stage, so both directions look alike to the actor).
    */
   private static Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> transport(
-      ActorSystem<?> system, ConnectionPlan plan) {
-    if (plan.inbound().isPresent()) {
-      Tcp.IncomingConnection incoming = plan.inbound().get().incoming();
+      ActorSystem<?> system, TransportPlan plan) {
+    if (plan.accepted().isPresent()) {
+      Tcp.IncomingConnection incoming = plan.accepted().get().incoming();
       CompletionStage<Tcp.OutgoingConnection> connected = CompletableFuture.completedFuture(null);
       return incoming.flow().mapMaterializedValue(notUsed -> connected);
     }
-    ConnectionSpec spec = plan.spec();
     return Tcp.get(system).outgoingConnection(
-        InetSocketAddress.createUnresolved(spec.host(), spec.port()),
+        InetSocketAddress.createUnresolved(plan.host(), plan.port()),
         Optional.empty(),
-        TransportOptions.of(plan.settings().keepalive().tcp()),
+        TransportOptions.of(plan.tcpKeepalive()),
         true,
         Optional.empty(),
         Optional.empty());

@@ -1,4 +1,4 @@
-package dev.tether.connection.internal.cluster;
+package dev.tether.connection.internal.lifecycle;
 
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorSystem;

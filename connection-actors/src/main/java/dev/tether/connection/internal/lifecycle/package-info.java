@@ -1,0 +1,15 @@
+/**
+ * INTERNAL API: the lifecycle of one connection. {@code ConnectionSupervisor} owns a managed
+ * connection's whole life (its {@code Phase}, journal, views, {@code ReconnectPolicy}) and spawns
+ * one {@code Connection} per incarnation, the next only after the previous has terminated. A
+ * {@code Connection} runs the TLS lifecycle (one method per state, each listing what it accepts)
+ * with its parts: writes ({@code WriteQueue}, {@code WritePump}), reads ({@code InboundDelivery}),
+ * keepalive ({@code KeepaliveMonitor}, {@code IncarnationKeepalive}), counters ({@code
+ * IncarnationCounters}, {@code IncarnationStats}), and how it ended ({@code EndSignals} → {@code
+ * EndClassifier} → {@code Ending}; {@code AcceptDiagnosis} for an accepted client).
+ *
+ * <p>Reports go upward as {@code IncarnationReport} (incarnation → supervisor) and {@code
+ * SupervisorReport} (supervisor → registry). May use {@code transport} (the stream), {@code
+ * listener} (an accepted connection's origin) and {@code wire}; never the registry or the cluster.
+ */
+package dev.tether.connection.internal.lifecycle;
