@@ -43,7 +43,7 @@ class JournalRouteTest {
     assertEquals(201, opened.status(), opened.body().toString());
     admin.manager.awaitState("j-1", ConnectionState.OPEN);
     testKit.createTestProbe().awaitAssert(TetherFixture.MAX, Duration.ofMillis(100), () -> {
-      assertTrue(BulkRoutesTest.events(admin.get("/connections/j-1/journal").body(), "rtt").size() >= 1);
+      assertTrue(BulkRoutesIT.events(admin.get("/connections/j-1/journal").body(), "rtt").size() >= 1);
       return null;
     });
     assertEquals(202, admin.post("/connections/j-1/reconnect").status());
@@ -59,7 +59,7 @@ class JournalRouteTest {
     assertEquals(50, j.get("capacity").asInt());
 
     assertEquals("admin", j.get("events").get(0).get("type").asText(), "the open comes first: " + j);
-    JsonNode first = BulkRoutesTest.events(j, "state").get(0);
+    JsonNode first = BulkRoutesIT.events(j, "state").get(0);
     assertEquals(List.of("at", "incarnation", "type", "from", "to"), fieldNames(first));
     assertEquals("state", first.get("type").asText());
     assertTrue(first.get("from").isNull());
@@ -68,11 +68,11 @@ class JournalRouteTest {
     Instant.parse(first.get("at").asText()); // ISO-8601 UTC
     assertTrue(first.get("at").asText().endsWith("Z"), first.toString());
 
-    JsonNode rtt = BulkRoutesTest.events(j, "rtt").get(0);
+    JsonNode rtt = BulkRoutesIT.events(j, "rtt").get(0);
     assertEquals(List.of("at", "incarnation", "type", "millis"), fieldNames(rtt));
     assertTrue(rtt.get("millis").isNumber() && rtt.get("millis").asDouble() >= 0, rtt.toString());
 
-    List<JsonNode> admins = BulkRoutesTest.events(j, "admin");
+    List<JsonNode> admins = BulkRoutesIT.events(j, "admin");
     assertEquals(3, admins.size(), j.toString());
     assertEquals(List.of("at", "incarnation", "type", "action", "mode", "client"), fieldNames(admins.get(0)));
     assertEquals("open", admins.get(0).get("action").asText());
@@ -85,7 +85,7 @@ class JournalRouteTest {
     assertEquals("127.0.0.1", admins.get(2).get("client").asText());
     assertEquals(2, admins.get(2).get("incarnation").asInt());
 
-    List<JsonNode> outcomes = BulkRoutesTest.events(j, "outcome");
+    List<JsonNode> outcomes = BulkRoutesIT.events(j, "outcome");
     assertEquals(2, outcomes.size(), j.toString()); // the reconnect's close, then ours
     assertEquals(List.of("at", "incarnation", "type", "kind", "initiator", "detail"), fieldNames(outcomes.get(1)));
     assertEquals("clean", outcomes.get(1).get("kind").asText());
@@ -102,7 +102,7 @@ class JournalRouteTest {
         .header("X-Forwarded-For", "10.9.8.7").DELETE().build();
     assertEquals(200, java.net.http.HttpClient.newHttpClient().send(request,
         java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
-    JsonNode close = BulkRoutesTest.lastEvent(admin.get("/connections/j-2/journal").body(), "admin");
+    JsonNode close = BulkRoutesIT.lastEvent(admin.get("/connections/j-2/journal").body(), "admin");
     assertEquals("close", close.get("action").asText(), close.toString());
     assertEquals("127.0.0.1", close.get("client").asText(), close.toString());
   }

@@ -33,7 +33,7 @@ import org.apache.pekko.util.ByteString;
  *       fails (a reset), the TCP stage cancels this side while the TLS stage may still hold
  *       ciphertext or plaintext the connection has not taken (a slow listener); on that
  *       cancellation a TLS stage stops at once and drops it (Tether's, measured in
- *       FailureModesTest; Pekko's by its source). So the cancellation stops here:
+ *       FailureModesIT; Pekko's by its source). So the cancellation stops here:
  *       from then on this stage takes what the TLS stage writes and discards it, and completes
  *       when the TLS stage does, which it does once it has delivered the inbound side (completed,
  *       not failed: see {@link ConnectionTransport}). The outcome still names the reset.

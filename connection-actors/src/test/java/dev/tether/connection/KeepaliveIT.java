@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.settings.KeepaliveSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,18 +34,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Application keepalive and kernel TCP keepalive against a real peer on loopback: {@code openssl
  * s_server -rev}, which answers each line with the line reversed, so the ping {@code "PING\n"}
  * comes back as {@code "GNIP\n"}. Needs no root. Bounds are generous (a loaded 2-core machine);
- * the exact bounds under real network faults are proven in {@code NetworkFaultTest}.
+ * the exact bounds under real network faults are proven in {@code NetworkFaultIT}.
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class KeepaliveTest {
+@Tag("peer")
+class KeepaliveIT {
   private static final String PROTOCOL = "TLSv1.3";
   private static final String PING = "PING\n";
   private static final String REVERSED_PING = "GNIP\n";
   /** Slack on top of a timer's bound for a stalled, shared machine. */
   private static final Duration MARGIN = Duration.ofSeconds(3);
 
-  final TetherFixture fx = new TetherFixture("KeepaliveTest");
+  final TetherFixture fx = new TetherFixture("KeepaliveIT");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   @Test

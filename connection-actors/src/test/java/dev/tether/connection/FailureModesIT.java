@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import dev.tether.connection.settings.ConnectionSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,11 +38,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** How incarnations end when the peer or the network misbehaves, against real peers and sockets. */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class, ParameterizedLogCapturing.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FailureModesTest {
+@Tag("peer")
+class FailureModesIT {
   private static final Duration PEER_MAX = Duration.ofSeconds(15);
   /** Generous margin on top of a timer's bound: a shared 2-core machine may stall for a while. */
   private static final Duration MARGIN = Duration.ofSeconds(3);
-  final TetherFixture fx = new TetherFixture("FailureModesTest");
+  final TetherFixture fx = new TetherFixture("FailureModesIT");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   @Test

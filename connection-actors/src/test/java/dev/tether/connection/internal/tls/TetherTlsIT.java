@@ -1,5 +1,6 @@
 package dev.tether.connection.internal.tls;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -42,14 +43,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What only {@link TetherTls} does: Tether's close semantics (where Pekko's stage differs, see
- * {@code PekkoTlsFactsTest}), no buffers while idle, delegated tasks off the stream's thread, and
+ * {@code PekkoTlsFactsIT}), no buffers while idle, delegated tasks off the stream's thread, and
  * back-pressure onto the peer. Real peers on loopback: {@code openssl s_server} and Python's ssl
  * module ({@code peers/tls_peer.py}).
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class, ParameterizedLogCapturing.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TetherTlsTest {
-  @JUnit5TestKit final ActorTestKit kit = ActorTestKit.create("TetherTlsTest");
+@Tag("peer")
+class TetherTlsIT {
+  @JUnit5TestKit final ActorTestKit kit = ActorTestKit.create("TetherTlsIT");
   private TestCerts certs;
 
   private TestCerts certs() {
@@ -73,7 +75,7 @@ class TetherTlsTest {
       StageRun run = tether(protocol, peer.port());
       run.write("CLOSE\n");
       assertTrue(run.readToEnd().clean());
-      // Pekko's stage sends a bare FIN here on TLS 1.3 (PekkoTlsFactsTest).
+      // Pekko's stage sends a bare FIN here on TLS 1.3 (PekkoTlsFactsIT).
       peer.awaitOutput(OpenSslServer.closeNotifyReceived(protocol), StageRun.MAX);
       assertTrue(run.engine.get().isOutboundDone());
       assertEquals(1, run.verified.size()); // s_server sent TLS 1.3 session tickets: no second verification

@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,9 +28,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InboundDiagnosticsTest {
+@Tag("peer")
+class InboundDiagnosticsIT {
   private static final Duration PEER_MAX = Duration.ofSeconds(15);
-  final TetherFixture fx = new TetherFixture("InboundDiagnosticsTest");
+  final TetherFixture fx = new TetherFixture("InboundDiagnosticsIT");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   private TetherFixture.Manager manager;

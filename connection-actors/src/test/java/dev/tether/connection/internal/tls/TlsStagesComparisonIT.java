@@ -1,5 +1,6 @@
 package dev.tether.connection.internal.tls;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,12 +53,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * What Pekko's {@code TLS.create} and {@link TetherTls} must do alike, each test run against both,
  * against real peers ({@code openssl s_server} and {@code s_client}, Python's ssl module, plain
- * sockets) on loopback. What only Tether's stage does is in {@link TetherTlsTest}.
+ * sockets) on loopback. What only Tether's stage does is in {@link TetherTlsIT}.
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class, ParameterizedLogCapturing.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TlsStagesComparisonTest {
-  @JUnit5TestKit final ActorTestKit kit = ActorTestKit.create("TlsStagesComparisonTest");
+@Tag("peer")
+class TlsStagesComparisonIT {
+  @JUnit5TestKit final ActorTestKit kit = ActorTestKit.create("TlsStagesComparisonIT");
   private TestCerts certs;
 
   /** Made by the first test that needs them (with the openssl tool), never by the constructor. */

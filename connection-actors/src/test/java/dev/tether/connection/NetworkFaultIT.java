@@ -1,10 +1,11 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.settings.KeepaliveSettings;
-import static dev.tether.connection.KeepaliveTest.awaitView;
-import static dev.tether.connection.KeepaliveTest.receiveFrom;
+import static dev.tether.connection.KeepaliveIT.awaitView;
+import static dev.tether.connection.KeepaliveIT.receiveFrom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,7 +56,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class) // not TestKitJUnit5Extension: setUp() may skip the class before any test ran
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class NetworkFaultTest {
+@Tag("peer")
+@Tag("netns")
+class NetworkFaultIT {
   private static final String PROTOCOL = "TLSv1.3";
   private static final String REVERSED_PING = "GNIP\n";
   private static final Duration INTERVAL = Duration.ofSeconds(1);
@@ -98,7 +101,7 @@ class NetworkFaultTest {
   @BeforeAll
   void setUp() {
     net = NetNs.createOrSkip();
-    fx = new TetherFixture("NetworkFaultTest", FIXED_POOLS);
+    fx = new TetherFixture("NetworkFaultIT", FIXED_POOLS);
     String cert = fx.certs().addSelfSigned("netns-peer", net.peerAddress());
     ConnectionManagerSettings settings =
         fx.settings().withTlsProfile(fx.certs().profileTrusting("netns", cert, List.of(PROTOCOL), true));
@@ -280,7 +283,7 @@ class NetworkFaultTest {
       assertEquals(java.util.Set.of(), added, "live threads that were not there before the faults");
       return r;
     });
-    System.out.printf("[NetworkFaultTest] baseline: %d fds, %d threads; after all faults: %d fds, %d threads%n",
+    System.out.printf("[NetworkFaultIT] baseline: %d fds, %d threads; after all faults: %d fds, %d threads%n",
         baseline.fds(), baseline.threads().size(), now.fds(), now.threads().size());
   }
 
@@ -335,7 +338,7 @@ class NetworkFaultTest {
     ConnectionView v = awaitView(m, id, view -> view.incarnation() == reopened.incarnation() && view.lastPingRttMillis().isPresent());
     assertEquals(ConnectionState.OPEN, v.state(), v.toString());
     assertTrue(v.reconnects() >= 2, "reconnects: " + v.reconnects());
-    System.out.printf("[NetworkFaultTest] %s: network restored, incarnation %d open, ping RTT %d ms%n",
+    System.out.printf("[NetworkFaultIT] %s: network restored, incarnation %d open, ping RTT %d ms%n",
         id, reopened.incarnation(), v.lastPingRttMillis().get());
   }
 
@@ -362,7 +365,7 @@ class NetworkFaultTest {
     }
 
     void assertEndedWithin(String what, Instant endedAt, Duration bound) {
-      System.out.printf("[NetworkFaultTest] %s: injecting the fault took %d ms%n", what,
+      System.out.printf("[NetworkFaultIT] %s: injecting the fault took %d ms%n", what,
           Duration.between(issued, inForce).toMillis());
       assertWithin(what, issued, endedAt, bound);
     }
@@ -372,7 +375,7 @@ class NetworkFaultTest {
   private static void assertWithin(String what, Instant from, Instant to, Duration bound) {
     Duration elapsed = Duration.between(from, to);
     Duration limit = bound.plus(bound.dividedBy(5));
-    System.out.printf("[NetworkFaultTest] %s: %d ms (bound %d ms + 20%% = %d ms)%n",
+    System.out.printf("[NetworkFaultIT] %s: %d ms (bound %d ms + 20%% = %d ms)%n",
         what, elapsed.toMillis(), bound.toMillis(), limit.toMillis());
     assertTrue(!elapsed.isNegative() && elapsed.compareTo(limit) <= 0, what + " took " + elapsed + ", more than " + limit);
   }

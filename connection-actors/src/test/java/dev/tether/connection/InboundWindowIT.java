@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import dev.tether.connection.settings.ConnectionSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,14 +41,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InboundWindowTest {
+@Tag("peer")
+class InboundWindowIT {
   private static final long WINDOW = 64 * 1024;
   /** What one delivery may add beyond the window: a TLS record's plaintext, with room to spare. */
   private static final long ONE_CHUNK = 32 * 1024;
   private static final Pattern SENT = Pattern.compile("SENT (\\d+)");
   private static final Duration BULK = Duration.ofSeconds(180);
 
-  final TetherFixture fx = new TetherFixture("InboundWindowTest");
+  final TetherFixture fx = new TetherFixture("InboundWindowIT");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   @AfterAll

@@ -1,5 +1,6 @@
 package dev.tether.admin;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BulkRoutesTest {
-  final TetherFixture fx = new TetherFixture("BulkRoutesTest", "tether.admin.port = 0");
+@Tag("peer")
+class BulkRoutesIT {
+  final TetherFixture fx = new TetherFixture("BulkRoutesIT", "tether.admin.port = 0");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   private LiveAdmin admin() {

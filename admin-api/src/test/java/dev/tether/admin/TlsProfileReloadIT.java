@@ -1,5 +1,6 @@
 package dev.tether.admin;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,13 +51,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LogCapturingExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TlsProfileReloadTest {
+@Tag("peer")
+class TlsProfileReloadIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String PROTOCOL = "TLSv1.3";
 
   private final TestCerts peerCerts = TestCerts.generate(); // what the openssl peers serve
   private final Path dir = tempDir();
-  private final ActorTestKit testKit = ActorTestKit.create("TlsProfileReloadTest", config());
+  private final ActorTestKit testKit = ActorTestKit.create("TlsProfileReloadIT", config());
   private final List<AutoCloseable> peers = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private ActorRef<ConnectionManager.Command> manager;

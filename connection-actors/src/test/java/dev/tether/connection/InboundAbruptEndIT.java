@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import dev.tether.connection.session.Session;
 import dev.tether.connection.session.SessionEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,10 +35,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class, ParameterizedLogCapturing.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InboundAbruptEndTest {
+@Tag("peer")
+class InboundAbruptEndIT {
   private static final int BYTES = 400_000;
   private static final Duration PEER_MAX = Duration.ofSeconds(30);
-  final TetherFixture fx = new TetherFixture("InboundAbruptEndTest");
+  final TetherFixture fx = new TetherFixture("InboundAbruptEndIT");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   /** What the handler saw, with the session to acknowledge through. */

@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,8 +38,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CloseAllPacingTest {
-  final TetherFixture fx = new TetherFixture("CloseAllPacingTest");
+@Tag("peer")
+class CloseAllPacingIT {
+  final TetherFixture fx = new TetherFixture("CloseAllPacingIT");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
   private PeerProcess peer;
   private int port;

@@ -1,5 +1,6 @@
 package dev.tether.admin;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,9 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  * removes it (stable-after shortened for the test). Each member's connection counts come from its own
  * manager; an unreachable member's are reported missing. A connection opened through one node runs
  * where sharding places it, is reached by id from any node, and after {@code kill -9} of its node
- * is managed again by a survivor. ({@link ClusterFailoverEndToEndTest} does the same with real peers.)
+ * is managed again by a survivor. ({@link ClusterFailoverEndToEndIT} does the same with real peers.)
  */
-class ClusterEndToEndTest {
+@Tag("cluster")
+@Tag("service")
+class ClusterEndToEndIT {
   @TempDir Path dir;
   private ServiceCluster cluster;
 

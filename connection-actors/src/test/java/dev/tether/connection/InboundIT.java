@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import dev.tether.connection.session.Session;
 import dev.tether.connection.session.SessionEvent;
 import dev.tether.connection.settings.ConnectionSettings;
@@ -34,9 +35,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class, ParameterizedLogCapturing.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InboundTest {
+@Tag("peer")
+class InboundIT {
   private static final Duration PEER_MAX = Duration.ofSeconds(15);
-  final TetherFixture fx = new TetherFixture("InboundTest");
+  final TetherFixture fx = new TetherFixture("InboundIT");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   /** The throwaway "localhost" certificate as server identity, trusting "other" as a client certificate. */

@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import dev.tether.connection.journal.ConnectionJournal;
 import dev.tether.connection.journal.JournalEntry;
 import dev.tether.connection.journal.JournalEvent;
@@ -33,9 +34,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConnectionJournalTest {
+@Tag("peer")
+class ConnectionJournalIT {
   private static final Duration INTERVAL = Duration.ofMillis(200);
-  final TetherFixture fx = new TetherFixture("ConnectionJournalTest");
+  final TetherFixture fx = new TetherFixture("ConnectionJournalIT");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   private TetherFixture.Manager managerWithEchoListener(ConnectionManagerSettings base, String listener) {

@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import dev.tether.connection.session.Session;
 import dev.tether.connection.session.SessionEvent;
 import dev.tether.connection.tls.TlsStage;
@@ -34,9 +35,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class, ParameterizedLogCapturing.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LingerTest {
+@Tag("peer")
+class LingerIT {
   private static final String ANSWER = "ERR unauthorized\n";
-  final TetherFixture fx = new TetherFixture("LingerTest");
+  final TetherFixture fx = new TetherFixture("LingerIT");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   /** Answers the first bytes, then closes gracefully once the answer is taken; acknowledges everything. */
@@ -103,7 +105,7 @@ class LingerTest {
   private TetherFixture.Manager listen(String protocol) {
     var m = fx.manager(fx.settings()
         .withTlsProfile(fx.certs().identityProfile("server", "localhost", "localhost", List.of(protocol)))
-        .withHandler("answer-then-close", LingerTest::answerThenClose));
+        .withHandler("answer-then-close", LingerIT::answerThenClose));
     TestProbe<ConnectionManager.ListenerResult> reply = testKit.createTestProbe();
     m.ref.tell(new ConnectionManager.StartListener(
         ListenerSpec.of("linger", "127.0.0.1", 0, "server", "answer-then-close", fx.fastSettings())

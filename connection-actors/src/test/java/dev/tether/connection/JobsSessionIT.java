@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,10 +26,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JobsSessionTest {
+@Tag("peer")
+class JobsSessionIT {
   /** STATUS must come back well within this while a 60 s job runs (generous for a shared 2-core machine). */
   private static final Duration ANSWER_MAX = Duration.ofSeconds(5);
-  final TetherFixture fx = new TetherFixture("JobsSessionTest");
+  final TetherFixture fx = new TetherFixture("JobsSessionIT");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   private int start(String name, String authToken) {

@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import dev.tether.connection.tls.TlsProfile;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,8 +42,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PekkoTlsFactsTest {
-  @JUnit5TestKit final ActorTestKit kit = ActorTestKit.create("PekkoTlsFactsTest");
+@Tag("peer")
+class PekkoTlsFactsIT {
+  @JUnit5TestKit final ActorTestKit kit = ActorTestKit.create("PekkoTlsFactsIT");
   /** Made by the first test (every test here needs a peer), never by the constructor. */
   private TestCerts certs;
   private TlsProfile profile;
@@ -58,7 +60,7 @@ class PekkoTlsFactsTest {
   /**
    * Where a test runs the raw pipeline while it drives the peer: a pool of this class's own actor
    * system, so that no thread outlives the class (the common pool's would linger for a minute and
-   * change the thread baseline of a test class that runs next, see NetworkFaultTest).
+   * change the thread baseline of a test class that runs next, see NetworkFaultIT).
    */
   private Executor blockingPool() {
     return kit.system().dispatchers().lookup(DispatcherSelector.blocking());

@@ -1,5 +1,6 @@
 package dev.tether.admin;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +45,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * recorded through WebDriver BiDi. Each test leaves a screenshot in target/console-browser/.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConsoleBrowserTest {
+@Tag("browser")
+@Tag("service")
+class ConsoleBrowserIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Pattern LISTENING = Pattern.compile("admin API listening on (http://127\\.0\\.0\\.1:\\d+)");
   private static final Path ARTIFACTS = Path.of("target", "console-browser").toAbsolutePath();

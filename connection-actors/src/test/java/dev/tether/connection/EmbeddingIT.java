@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * shut down by the test itself.
  */
 @ExtendWith(LogCapturingExtension.class)
-class EmbeddingTest {
+@Tag("peer")
+class EmbeddingIT {
 
   @Test
   void hostApplicationUsesTheExtensionWithAConfiguredProfile() throws Exception {

@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -25,9 +26,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class, ParameterizedLogCapturing.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CloseModesTest {
+@Tag("peer")
+class CloseModesIT {
   private static final Duration PEER_MAX = Duration.ofSeconds(15);
-  final TetherFixture fx = new TetherFixture("CloseModesTest");
+  final TetherFixture fx = new TetherFixture("CloseModesIT");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   private String profile(String protocol) {

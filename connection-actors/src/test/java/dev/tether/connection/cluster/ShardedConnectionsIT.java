@@ -1,5 +1,6 @@
 package dev.tether.connection.cluster;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +48,9 @@ import org.junit.jupiter.api.Test;
  * closed through the other; one whose node is lost opens again on the survivor; one managed before a
  * restart is managed again after it (its spec was stored durably).
  */
-class ShardedConnectionsTest {
+@Tag("peer")
+@Tag("cluster")
+class ShardedConnectionsIT {
   private static final Duration MAX = Duration.ofSeconds(30);
   private final List<ActorTestKit> kits = new ArrayList<>();
   private TestCerts certs;
@@ -78,7 +81,7 @@ class ShardedConnectionsTest {
 
   private Node node(Path dir) {
     if (certs == null) certs = TestCerts.generate();
-    ActorTestKit kit = ActorTestKit.create("ShardedConnectionsTest", config());
+    ActorTestKit kit = ActorTestKit.create("ShardedConnectionsIT", config());
     kits.add(kit);
     ConnectionManagerSettings s = ConnectionManagerSettings.create(kit.system().settings().config())
         .withTlsProfile(certs.profileTrusting("test", "localhost", List.of("TLSv1.3"), true))
@@ -278,7 +281,7 @@ class ShardedConnectionsTest {
 
   /** The certificates, made once per test instance. */
   private static final class TestCertsHolder {
-    static TestCerts certs(ShardedConnectionsTest t) {
+    static TestCerts certs(ShardedConnectionsIT t) {
       if (t.certs == null) t.certs = TestCerts.generate();
       return t.certs;
     }

@@ -1,5 +1,6 @@
 package dev.tether.admin;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * is the oracle for close_notify, on DELETE and on SIGTERM. Then the repository's application.conf:
  * the demo's jobs listener, with {@code openssl s_client} as a client, and a port that is taken.
  */
-class ServiceEndToEndTest {
+@Tag("peer")
+@Tag("service")
+class ServiceEndToEndIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String CLOSE_NOTIFY_RECEIVED = "<<< TLS 1.3, Alert [length 0002], warning close_notify";
   private static final Pattern LISTENING = Pattern.compile("admin API listening on http://127\\.0\\.0\\.1:(\\d+)");

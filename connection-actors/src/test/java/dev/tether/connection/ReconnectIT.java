@@ -1,5 +1,6 @@
 package dev.tether.connection;
 
+import org.junit.jupiter.api.Tag;
 import dev.tether.connection.settings.ConnectionSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,10 +28,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Supervised reconnect: backoff growth and reset, the intensity limit, one incarnation at a time. */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReconnectTest {
+@Tag("peer")
+class ReconnectIT {
   /** Timers never fire early; on a loaded machine they may fire late, by up to this much. */
   private static final Duration LATE = Duration.ofMillis(1500);
-  final TetherFixture fx = new TetherFixture("ReconnectTest");
+  final TetherFixture fx = new TetherFixture("ReconnectIT");
   @JUnit5TestKit final ActorTestKit testKit = fx.testKit;
 
   /**

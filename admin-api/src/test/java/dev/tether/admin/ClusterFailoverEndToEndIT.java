@@ -1,5 +1,6 @@
 package dev.tether.admin;
 
+import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * that does not run a connection closes it with close_notify; then every node stops (every peer
  * sees close_notify) and starts again, and every connection comes back.
  */
-class ClusterFailoverEndToEndTest {
+@Tag("peer")
+@Tag("cluster")
+@Tag("service")
+class ClusterFailoverEndToEndIT {
   private static final int CONNECTIONS = 30;
   private static final String CLOSE_NOTIFY = OpenSslServer.closeNotifyReceived("TLSv1.3");
   /** The test's resolver setting; the bound below is what README states: detection + stable-after + reconnect. */
