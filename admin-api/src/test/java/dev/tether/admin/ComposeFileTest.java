@@ -14,7 +14,7 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValueFactory;
 import dev.tether.admin.cluster.ClusterBootstrap;
 import dev.tether.admin.demo.DemoTlsProfile;
-import dev.tether.admin.demo.ThrowawayCertificate;
+import dev.tether.throwaway.ThrowawayCertificate;
 import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSpec;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.tether.admin;
 
+import dev.tether.throwaway.ThrowawayCertificate;
 import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,9 +61,9 @@ class ServiceEndToEndIT {
   void closeNotifyReachesThePeerOnDeleteAndOnShutdown() throws Exception {
     dev.tether.testing.Processes.requireTools("openssl", "stdbuf");
     // A throwaway certificate for the peer, and the peer itself.
-    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString());
+    ThrowawayCertificate material = ThrowawayCertificate.generate();
+    Files.writeString(dir.resolve("key.pem"), material.privateKeyPem());
+    Files.writeString(dir.resolve("cert.pem"), material.certificatePem());
     int peerPort = freePort();
     Process peer = start("stdbuf", "-o0", "openssl", "s_server", "-accept", "127.0.0.1:" + peerPort,
         "-cert", dir.resolve("cert.pem").toString(), "-key", dir.resolve("key.pem").toString(),

@@ -1,5 +1,6 @@
 package dev.tether.bench;
 
+import dev.tether.throwaway.ThrowawayCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,8 +22,8 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A self-signed EC P-256 certificate for {@code localhost} / {@code 127.0.0.1}, made with {@code
- * openssl} at start, the client side that trusts it and, for the accept scenario, the server side
+ * A self-signed EC P-256 certificate for {@code localhost} / {@code 127.0.0.1}, made by {@code
+ * ThrowawayCertificate} (the one certificate maker of tests, demo and bench) at start, the client side that trusts it and, for the accept scenario, the server side
  * that presents it. Every system under test gets its own {@link SSLContext} (and so its own session
  * cache) built from the same certificate, and the same engine parameters: TLS 1.3 only, hostname
  * verification on (client side).
@@ -44,15 +45,10 @@ public final class ThrowawayTls {
     Files.createDirectories(dir);
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
-    Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-        "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "7", "-subj", "/CN=localhost",
-        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1")
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("openssl.log").toFile())
-        .start();
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IOException("openssl could not create the throwaway certificate; see " + dir.resolve("openssl.log"));
-    }
+    ThrowawayCertificate material = ThrowawayCertificate.generate("localhost", List.of("localhost"), List.of(HOST),
+        java.time.Duration.ofDays(7));
+    Files.writeString(key, material.privateKeyPem());
+    Files.writeString(cert, material.certificatePem());
     return new ThrowawayTls(cert, key);
   }
 

@@ -3,15 +3,19 @@ package dev.tether.testing;
 import dev.tether.connection.tls.TlsProfile;
 import dev.tether.connection.internal.tlsprofile.TlsProfiles;
 import com.typesafe.config.ConfigFactory;
+import dev.tether.throwaway.ThrowawayCertificate;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Throwaway test certificates, generated per test run with the real {@code openssl} tool into a
- * temporary directory. Never committed; never used outside tests.
+ * Throwaway test certificates, generated per test run into a temporary directory by the one
+ * certificate maker of tests, demo and bench ({@link ThrowawayCertificate}: in Java, no {@code
+ * openssl}, so the unit tier needs no external tool). Never committed; never used outside tests.
  */
 public final class TestCerts {
   private final Path dir;
@@ -22,13 +26,12 @@ public final class TestCerts {
 
   /** Generates: "localhost" (SAN localhost, 127.0.0.1), "other" (CN/SAN wrong.example). */
   public static TestCerts generate() {
-    Processes.requireTools("openssl");
     try {
       Path dir = Files.createTempDirectory("tether-throwaway-test-certs");
       dir.toFile().deleteOnExit();
       TestCerts c = new TestCerts(dir);
-      c.selfSigned("localhost", "/CN=localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1");
-      c.selfSigned("other", "/CN=wrong.example", "subjectAltName=DNS:wrong.example");
+      c.selfSigned("localhost", ThrowawayCertificate.generate("localhost", List.of("localhost"), List.of("127.0.0.1"), DAYS_2));
+      c.selfSigned("other", ThrowawayCertificate.generate("wrong.example", List.of("wrong.example"), List.of(), DAYS_2));
       return c;
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -41,13 +44,19 @@ public final class TestCerts {
    * Returns the name, for {@link #cert}, {@link #key} and {@link #profileTrusting}.
    */
   public String addSelfSigned(String name, String ipAddress) {
-    selfSigned(name, "/CN=" + ipAddress, "subjectAltName=IP:" + ipAddress);
+    selfSigned(name, ThrowawayCertificate.generate(ipAddress, List.of(), List.of(ipAddress), DAYS_2));
     return name;
   }
 
-  private void selfSigned(String name, String subject, String san) {
-    Processes.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        "-keyout", key(name).toString(), "-out", cert(name).toString(), "-subj", subject, "-addext", san));
+  private static final Duration DAYS_2 = Duration.ofDays(2);
+
+  private void selfSigned(String name, ThrowawayCertificate material) {
+    try {
+      Files.writeString(key(name), material.privateKeyPem(), StandardCharsets.US_ASCII);
+      Files.writeString(cert(name), material.certificatePem(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
     // Deleted at exit in reverse order of registration: these files before their directory.
     key(name).toFile().deleteOnExit();
     cert(name).toFile().deleteOnExit();

@@ -1,5 +1,6 @@
 package dev.tether.admin.demo;
 
+import dev.tether.throwaway.ThrowawayCertificate;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;

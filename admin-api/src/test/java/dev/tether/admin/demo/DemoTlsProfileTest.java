@@ -1,5 +1,6 @@
 package dev.tether.admin.demo;
 
+import dev.tether.throwaway.ThrowawayCertificate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
