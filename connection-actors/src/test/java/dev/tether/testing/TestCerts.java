@@ -30,8 +30,8 @@ public final class TestCerts {
       Path dir = Files.createTempDirectory("tether-throwaway-test-certs");
       dir.toFile().deleteOnExit();
       TestCerts c = new TestCerts(dir);
-      c.selfSigned("localhost", ThrowawayCertificate.generate("localhost", List.of("localhost"), List.of("127.0.0.1"), DAYS_2));
-      c.selfSigned("other", ThrowawayCertificate.generate("wrong.example", List.of("wrong.example"), List.of(), DAYS_2));
+      c.selfSigned("localhost", ThrowawayCertificate.generateRsa("localhost", List.of("localhost"), List.of("127.0.0.1"), DAYS_2));
+      c.selfSigned("other", ThrowawayCertificate.generateRsa("wrong.example", List.of("wrong.example"), List.of(), DAYS_2));
       return c;
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -44,7 +44,7 @@ public final class TestCerts {
    * Returns the name, for {@link #cert}, {@link #key} and {@link #profileTrusting}.
    */
   public String addSelfSigned(String name, String ipAddress) {
-    selfSigned(name, ThrowawayCertificate.generate(ipAddress, List.of(), List.of(ipAddress), DAYS_2));
+    selfSigned(name, ThrowawayCertificate.generateRsa(ipAddress, List.of(), List.of(ipAddress), DAYS_2));
     return name;
   }
 

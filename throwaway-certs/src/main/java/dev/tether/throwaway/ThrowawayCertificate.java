@@ -46,7 +46,8 @@ public final class ThrowawayCertificate {
 
   /** A certificate for {@code localhost} and {@code 127.0.0.1}, valid for one day (the demo's). */
   public static ThrowawayCertificate generate() {
-    return generate("localhost", List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
+    return generate(new X500Name("CN=localhost,O=Tether throwaway demo certificate"), List.of("localhost"),
+        List.of("127.0.0.1"), Duration.ofDays(1), false);
   }
 
   /**
@@ -58,11 +59,22 @@ public final class ThrowawayCertificate {
    */
   public static ThrowawayCertificate generate(String commonName, List<String> dnsNames, List<String> ipAddresses,
       Duration validity) {
+    return generate(new X500Name("CN=" + commonName), dnsNames, ipAddresses, validity, false);
+  }
+
+  /** The same with an RSA 2048 key (what the tests' certificates were when openssl made them). */
+  public static ThrowawayCertificate generateRsa(String commonName, List<String> dnsNames, List<String> ipAddresses,
+      Duration validity) {
+    return generate(new X500Name("CN=" + commonName), dnsNames, ipAddresses, validity, true);
+  }
+
+  private static ThrowawayCertificate generate(X500Name subject, List<String> dnsNames, List<String> ipAddresses,
+      Duration validity, boolean rsa) {
     try {
-      KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-      gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
+      KeyPairGenerator gen = KeyPairGenerator.getInstance(rsa ? "RSA" : "EC");
+      if (rsa) gen.initialize(2048, new SecureRandom());
+      else gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
       KeyPair kp = gen.generateKeyPair();
-      X500Name subject = new X500Name("CN=" + commonName + ",O=Tether throwaway certificate");
       Instant now = Instant.now();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, new BigInteger(64, new SecureRandom()),
           Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, kp.getPublic());
@@ -77,7 +89,7 @@ public final class ThrowawayCertificate {
       }
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       X509Certificate cert = new JcaX509CertificateConverter()
-          .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+          .getCertificate(builder.build(new JcaContentSignerBuilder(rsa ? "SHA256withRSA" : "SHA256withECDSA").build(kp.getPrivate())));
       return new ThrowawayCertificate(kp, cert);
     } catch (IllegalArgumentException e) {
       throw e;
