@@ -96,24 +96,12 @@ public final class AdminMetrics {
 
   /** Subscribes to the manager and turns its events and listener listings into meters. Its state is its own. */
   static final class Recorder extends AbstractBehavior<Recorder.Command> {
-    /** Bound on asking the manager for one connection's view, or for its listeners. */
-    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(5);
-    /** The reply type of {@code Get}, for {@code ask}. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static final Class<Optional<ConnectionView>> VIEW = (Class) Optional.class;
-
     interface Command {}
 
     /** Poll the listeners and TLS profiles now; answered once their meters are up to date (or the manager did not answer). */
     record PollManager(Duration timeout, ActorRef<Done> replyTo) implements Command {}
 
     private record Observed(ConnectionEvent event) implements Command {}
-
-    /** The answer to {@code Get}: the connection's direction, or empty if it is already gone (or no answer). */
-    private record DirectionFound(ConnectionId id, Optional<Direction> direction) implements Command {}
-
-    /** The listeners, to judge a gone connection's direction by its id. */
-    private record ListenersForGuess(ConnectionId id, Optional<List<ListenerInfo>> listeners) implements Command {}
 
     private record ListenersPolled(Optional<List<ListenerInfo>> listeners, PendingPoll poll) implements Command {}
 
@@ -127,13 +115,7 @@ public final class AdminMetrics {
     private final Map<Direction, Map<OutcomeKind, Counter>> outcomes = new EnumMap<>(Direction.class);
     private final Map<Direction, Counter> reconnects = new EnumMap<>(Direction.class);
     private final Map<Direction, Timer> handshakes = new EnumMap<>(Direction.class);
-    /** The direction of every connection seen, until it is removed. */
-    private final Map<ConnectionId, Direction> directions = new HashMap<>();
     private final Map<ConnectionId, Incarnation> current = new HashMap<>();
-    /** Events of connections whose direction is being looked up, in arrival order. */
-    private final Map<ConnectionId, List<ConnectionEvent>> awaitingDirection = new HashMap<>();
-    /** Every listener name ever listed (a stopped listener's connections keep their ids). */
-    private final Set<String> listenerNames = new HashSet<>();
     private final Map<String, ListenerMeters> listeners = new HashMap<>();
     private final Map<String, CertificateExpiry> certificates = new HashMap<>();
 
@@ -175,8 +157,6 @@ public final class AdminMetrics {
     public Receive<Command> createReceive() {
       return newReceiveBuilder()
           .onMessage(Observed.class, m -> onEvent(m.event()))
-          .onMessage(DirectionFound.class, this::onDirectionFound)
-          .onMessage(ListenersForGuess.class, this::onListenersForGuess)
           .onMessage(PollManager.class, this::onPollManager)
           .onMessage(ListenersPolled.class, this::onListenersPolled)
           .onMessage(TlsProfilesPolled.class, this::onTlsProfilesPolled)
@@ -185,56 +165,13 @@ public final class AdminMetrics {
 
     // ---------------------------------------------------------------- connections
 
-    /**
-     * Events carry only the connection's id, so its direction is learned once, when it first
-     * appears: by asking the manager for its view (authoritative), holding its events meanwhile.
-     * Judging by the id alone ({@code <listener>-<n>}) is only the fallback for a connection that is
-     * already gone by then, such as a client that failed its handshake at once: an outbound
-     * connection may be given such an id too.
-     */
+    /** Every event says its connection's direction: nothing to ask the manager. */
     private Behavior<Command> onEvent(ConnectionEvent e) {
-      ConnectionId id = e.connectionId();
-      Direction known = directions.get(id);
-      if (known != null) {
-        apply(known, e);
-        return this;
-      }
-      List<ConnectionEvent> waiting = awaitingDirection.get(id);
-      if (waiting != null) {
-        waiting.add(e);
-        return this;
-      }
-      awaitingDirection.put(id, new ArrayList<>(List.of(e)));
-      getContext().ask(VIEW, manager, LOOKUP_TIMEOUT, replyTo -> new ConnectionManager.Get(id, replyTo),
-          (view, failure) -> new DirectionFound(id, view == null ? Optional.empty() : view.map(ConnectionView::direction)));
-      return this;
-    }
-
-    private Behavior<Command> onDirectionFound(DirectionFound m) {
-      if (m.direction().isPresent()) return resolve(m.id(), m.direction().get());
-      getContext().ask(ConnectionManager.ListenerList.class, manager, LOOKUP_TIMEOUT, ConnectionManager.ListListeners::new,
-          (list, failure) -> new ListenersForGuess(m.id(),
-              Optional.ofNullable(list).map(ConnectionManager.ListenerList::listeners)));
-      return this;
-    }
-
-    private Behavior<Command> onListenersForGuess(ListenersForGuess m) {
-      m.listeners().ifPresent(this::rememberNames);
-      return resolve(m.id(), InboundIds.guess(m.id(), listenerNames));
-    }
-
-    private Behavior<Command> resolve(ConnectionId id, Direction direction) {
-      List<ConnectionEvent> events = awaitingDirection.remove(id);
-      if (events == null) return this;
-      directions.put(id, direction);
-      for (ConnectionEvent e : events) apply(direction, e);
-      return this;
-    }
-
-    private void apply(Direction d, ConnectionEvent e) {
+      Direction d = e.direction();
       if (e instanceof ConnectionEvent.StateChanged s) onStateChanged(d, s);
       else if (e instanceof ConnectionEvent.OutcomeReported o) outcomes.get(d).get(o.outcome().kind()).increment();
       else if (e instanceof ConnectionEvent.Removed r) onRemoved(d, r);
+      return this;
     }
 
     private void onStateChanged(Direction d, ConnectionEvent.StateChanged e) {
@@ -252,7 +189,6 @@ public final class AdminMetrics {
     }
 
     private void onRemoved(Direction d, ConnectionEvent.Removed e) {
-      directions.remove(e.connectionId());
       Incarnation before = current.remove(e.connectionId());
       if (before != null) byState.get(d).get(before.state()).decrementAndGet();
     }
@@ -294,7 +230,6 @@ public final class AdminMetrics {
     }
 
     private void updateListeners(List<ListenerInfo> listed) {
-      rememberNames(listed);
       Set<String> gone = new HashSet<>(listeners.keySet());
       for (ListenerInfo i : listed) {
         gone.remove(i.name());
@@ -303,9 +238,6 @@ public final class AdminMetrics {
       for (String name : gone) listeners.remove(name).remove(registry);
     }
 
-    private void rememberNames(List<ListenerInfo> listed) {
-      for (ListenerInfo i : listed) listenerNames.add(i.name());
-    }
   }
 
   /** Both answers of one scrape's poll; the scrape is answered when both are in. Used by the recorder only. */

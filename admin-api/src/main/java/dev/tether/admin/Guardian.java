@@ -3,12 +3,10 @@ package dev.tether.admin;
 import dev.tether.admin.demo.DemoSettings;
 import dev.tether.admin.demo.DemoTlsProfile;
 import dev.tether.admin.demo.DemoTraffic;
-import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
-import dev.tether.connection.ConnectionView;
 import dev.tether.connection.Direction;
 import dev.tether.connection.ListenerInfo;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +17,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.pekko.Done;
@@ -70,7 +67,7 @@ public final class Guardian {
     return Behaviors.setup(ctx -> {
       ActorSystem<?> system = ctx.getSystem();
       ActorRef<ConnectionManager.Command> manager = ctx.spawn(ConnectionManager.create(managerSettings), "connections");
-      registerShutdown(manager, system, settings.admin(), managerSettings.listeners().keySet());
+      registerShutdown(manager, system, settings.admin());
       AdminMetrics metrics = AdminMetrics.start(manager, system);
       AdminHttpServer.start(AdminRoutes.create(manager, system, settings.admin(), managerSettings.defaults(), metrics),
           system, settings.admin());
@@ -179,46 +176,27 @@ public final class Guardian {
    * ({@link ConnectionManager.Shutdown}), and log one summary line.
    */
   private static void registerShutdown(ActorRef<ConnectionManager.Command> manager, ActorSystem<?> system,
-      AdminSettings admin, Set<String> listenerNames) {
+      AdminSettings admin) {
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "tether-close-connections", () ->
-        directionsNow(manager, system, admin.askTimeout()).thenCompose(directions ->
-            AskPattern.<ConnectionManager.Command, ConnectionManager.AllClosed>ask(
-                    manager, ConnectionManager.Shutdown::new, admin.shutdownCloseTimeout(), system.scheduler())
-                .handle((all, failure) -> {
-                  // A connection accepted after the listing (before the listeners stopped) is judged by its id.
-                  if (all != null) {
-                    log.info(summary(all.closed(), id -> directions.getOrDefault(id, InboundIds.guess(id, listenerNames))));
-                  } else {
-                    log.warn("shutdown: connections not all closed within {}: {}", admin.shutdownCloseTimeout(),
-                        failure.toString());
-                  }
-                  return Done.getInstance();
-                })));
-  }
-
-  /**
-   * Each connection's direction, listed just before the shutdown: its results carry only ids and
-   * outcomes. Empty if the manager does not answer in time (the shutdown goes on regardless).
-   */
-  private static CompletionStage<Map<ConnectionId, Direction>> directionsNow(ActorRef<ConnectionManager.Command> manager,
-      ActorSystem<?> system, Duration timeout) {
-    return AskPattern.<ConnectionManager.Command, ConnectionManager.ConnectionList>ask(
-            manager, ConnectionManager.ListConnections::new, timeout, system.scheduler())
-        .thenApply(list -> list.connections().stream()
-            .collect(Collectors.toMap(ConnectionView::id, ConnectionView::direction, (a, b) -> a)))
-        .exceptionally(failure -> {
-          log.warn("shutdown: no list of connections within {} ({}); directions are judged by id", timeout,
-              failure.toString());
-          return Map.of();
-        });
+        AskPattern.<ConnectionManager.Command, ConnectionManager.AllClosed>ask(
+                manager, ConnectionManager.Shutdown::new, admin.shutdownCloseTimeout(), system.scheduler())
+            .handle((all, failure) -> {
+              if (all != null) {
+                log.info(summary(all.closed()));
+              } else {
+                log.warn("shutdown: connections not all closed within {}: {}", admin.shutdownCloseTimeout(),
+                    failure.toString());
+              }
+              return Done.getInstance();
+            }));
   }
 
   /** For example {@code shutdown: closed 3 connections (inbound 1, outbound 2): clean=2 close-timeout=1}. */
-  static String summary(List<ConnectionManager.Closed> closed, Function<ConnectionId, Direction> directionOf) {
+  static String summary(List<ConnectionManager.Closed> closed) {
     Map<String, Long> byKind = closed.stream()
         .collect(Collectors.groupingBy(c -> c.outcome().kind().wireName(), TreeMap::new, Collectors.counting()));
     String kinds = byKind.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
-    long inbound = closed.stream().filter(c -> directionOf.apply(c.id()) == Direction.INBOUND).count();
+    long inbound = closed.stream().filter(c -> c.direction() == Direction.INBOUND).count();
     return "shutdown: closed " + closed.size() + (closed.size() == 1 ? " connection" : " connections")
         + " (inbound " + inbound + ", outbound " + (closed.size() - inbound) + ")"
         + (kinds.isEmpty() ? "" : ": " + kinds);

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The metrics subscriber, with a probe as the manager: each connection's direction is asked for
- * once, when it first appears, and labels every per-connection metric; listener metrics are polled.
+ * The metrics subscriber, with a probe as the manager: each event's direction labels every
+ * per-connection metric, without asking the manager; listener metrics are polled.
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -62,18 +62,13 @@ class AdminMetricsTest {
   }
 
   @Test
-  void asksForADirectionOnceAndLabelsEveryPerConnectionMetricWithIt() {
-    events.tell(state("jobs-1", 1, ConnectionState.HANDSHAKING, T0));
-    events.tell(state("jobs-1", 1, ConnectionState.OPEN, T0.plusMillis(250))); // held until the direction is known
-    var get = manager.expectMessageClass(ConnectionManager.Get.class);
-    assertEquals("jobs-1", get.id().value());
-    get.replyTo().tell(Optional.of(view("jobs-1", Direction.INBOUND)));
-
-    events.tell(state("api", 1, ConnectionState.CONNECTING, T0));
-    manager.expectMessageClass(ConnectionManager.Get.class).replyTo().tell(Optional.of(view("api", Direction.OUTBOUND)));
-    events.tell(new ConnectionEvent.OutcomeReported(ConnectionId.of("api"), outcome(OutcomeKind.CONNECT_FAILED)));
-    events.tell(state("api", 2, ConnectionState.CONNECTING, T0.plusSeconds(1)));
-    manager.expectNoMessage(Duration.ofMillis(200)); // known now: not asked again
+  void labelsEveryPerConnectionMetricWithTheDirectionItsEventsCarryWithoutAskingTheManager() {
+    events.tell(state("jobs-1", 1, ConnectionState.HANDSHAKING, T0, Direction.INBOUND));
+    events.tell(state("jobs-1", 1, ConnectionState.OPEN, T0.plusMillis(250), Direction.INBOUND));
+    events.tell(state("api", 1, ConnectionState.CONNECTING, T0, Direction.OUTBOUND));
+    events.tell(new ConnectionEvent.OutcomeReported(ConnectionId.of("api"), outcome(OutcomeKind.CONNECT_FAILED),
+        Direction.OUTBOUND));
+    events.tell(state("api", 2, ConnectionState.CONNECTING, T0.plusSeconds(1), Direction.OUTBOUND));
 
     awaitMetrics(
         "tether_connections{direction=\"inbound\",state=\"open\"} 1.0",
@@ -88,35 +83,31 @@ class AdminMetricsTest {
         "tether_reconnects_total{direction=\"outbound\"} 1.0",
         "tether_reconnects_total{direction=\"inbound\"} 0.0");
 
-    // Removed: the gauge goes down, and the id is forgotten (a new connection of that id is asked for again).
-    events.tell(new ConnectionEvent.OutcomeReported(ConnectionId.of("jobs-1"), outcome(OutcomeKind.CLEAN)));
-    events.tell(new ConnectionEvent.Removed(ConnectionId.of("jobs-1"), T0.plusSeconds(2)));
+    // Removed: the gauge goes down.
+    events.tell(new ConnectionEvent.OutcomeReported(ConnectionId.of("jobs-1"), outcome(OutcomeKind.CLEAN), Direction.INBOUND));
+    events.tell(new ConnectionEvent.Removed(ConnectionId.of("jobs-1"), T0.plusSeconds(2), Direction.INBOUND));
     awaitMetrics(
         "tether_connections{direction=\"inbound\",state=\"open\"} 0.0",
         "tether_outcomes_total{direction=\"inbound\",kind=\"clean\"} 1.0");
-    events.tell(state("jobs-1", 1, ConnectionState.HANDSHAKING, T0.plusSeconds(3)));
-    manager.expectMessageClass(ConnectionManager.Get.class);
+    manager.expectNoMessage(Duration.ofMillis(200)); // events alone: no Get, no ListListeners
   }
 
   @Test
-  void aConnectionGoneBeforeItsDirectionIsKnownIsJudgedByItsIdAgainstTheListeners() {
+  void aConnectionGoneAtOnceIsCountedUnderItsOwnDirectionWhateverItsId() {
     // A client that failed its handshake at once: handshaking, outcome and removal come together.
-    events.tell(state("jobs-7", 1, ConnectionState.HANDSHAKING, T0));
-    events.tell(new ConnectionEvent.OutcomeReported(ConnectionId.of("jobs-7"), outcome(OutcomeKind.HANDSHAKE_FAILED)));
-    events.tell(new ConnectionEvent.Removed(ConnectionId.of("jobs-7"), T0));
-    manager.expectMessageClass(ConnectionManager.Get.class).replyTo().tell(Optional.empty());
-    manager.expectMessageClass(ConnectionManager.ListListeners.class).replyTo()
-        .tell(new ConnectionManager.ListenerList(List.of(listener("jobs", 0, 7, 0, true))));
-    // An outbound connection of a similar name, also gone.
-    events.tell(new ConnectionEvent.OutcomeReported(ConnectionId.of("backend-1"), outcome(OutcomeKind.HANDSHAKE_FAILED)));
-    manager.expectMessageClass(ConnectionManager.Get.class).replyTo().tell(Optional.empty());
-    manager.expectMessageClass(ConnectionManager.ListListeners.class).replyTo()
-        .tell(new ConnectionManager.ListenerList(List.of(listener("jobs", 0, 7, 0, true))));
+    events.tell(state("jobs-7", 1, ConnectionState.HANDSHAKING, T0, Direction.INBOUND));
+    events.tell(new ConnectionEvent.OutcomeReported(ConnectionId.of("jobs-7"), outcome(OutcomeKind.HANDSHAKE_FAILED),
+        Direction.INBOUND));
+    events.tell(new ConnectionEvent.Removed(ConnectionId.of("jobs-7"), T0, Direction.INBOUND));
+    // An outbound connection whose id looks like a listener's connection: its event says outbound.
+    events.tell(new ConnectionEvent.OutcomeReported(ConnectionId.of("jobs-8"), outcome(OutcomeKind.HANDSHAKE_FAILED),
+        Direction.OUTBOUND));
 
     awaitMetrics(
         "tether_outcomes_total{direction=\"inbound\",kind=\"handshake-failed\"} 1.0",
         "tether_outcomes_total{direction=\"outbound\",kind=\"handshake-failed\"} 1.0",
         "tether_connections{direction=\"inbound\",state=\"handshaking\"} 0.0");
+    manager.expectNoMessage(Duration.ofMillis(200));
   }
 
   @Test
@@ -220,8 +211,9 @@ class AdminMetricsTest {
     for (String line : lines) assertTrue(text.contains(line), "missing: " + line + "\n" + text);
   }
 
-  private static ConnectionEvent.StateChanged state(String id, long incarnation, ConnectionState s, Instant at) {
-    return new ConnectionEvent.StateChanged(ConnectionId.of(id), incarnation, s, at);
+  private static ConnectionEvent.StateChanged state(String id, long incarnation, ConnectionState s, Instant at,
+      Direction direction) {
+    return new ConnectionEvent.StateChanged(ConnectionId.of(id), incarnation, s, at, direction, Optional.empty());
   }
 
   private static Outcome outcome(OutcomeKind kind) {

@@ -335,7 +335,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
     manager.expectMessageClass(ConnectionManager.Get.class).replyTo().tell(Optional.of(openView("a")));
     var close = manager.expectMessageClass(ConnectionManager.Close.class);
     assertEquals(Optional.of(CloseMode.ABORT), close.mode());
-    close.replyTo().tell(new ConnectionManager.Closed(ConnectionId.of("a"), outcome(OutcomeKind.ABORTED, Initiator.LOCAL)));
+    close.replyTo().tell(new ConnectionManager.Closed(ConnectionId.of("a"), outcome(OutcomeKind.ABORTED, Initiator.LOCAL), Direction.OUTBOUND));
     JsonNode body = json(result.get(5, TimeUnit.SECONDS).assertStatusCode(200));
     assertEquals("a", body.get("id").asText());
     assertEquals("aborted", body.get("outcome").get("kind").asText());
@@ -348,7 +348,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
     manager.expectMessageClass(ConnectionManager.Get.class).replyTo().tell(Optional.of(openView("a")));
     var close = manager.expectMessageClass(ConnectionManager.Close.class);
     assertEquals(Optional.empty(), close.mode());
-    close.replyTo().tell(new ConnectionManager.Closed(ConnectionId.of("a"), outcome(OutcomeKind.CLEAN, Initiator.LOCAL)));
+    close.replyTo().tell(new ConnectionManager.Closed(ConnectionId.of("a"), outcome(OutcomeKind.CLEAN, Initiator.LOCAL), Direction.OUTBOUND));
     assertEquals("clean", json(result.get(5, TimeUnit.SECONDS).assertStatusCode(200)).get("outcome").get("kind").asText());
   }
 
@@ -436,9 +436,9 @@ class AdminRoutesTest extends JUnit5RouteTest {
     assertEquals("jobs", stop.name());
     assertEquals(Optional.of(CloseMode.GRACEFUL), stop.mode());
     stop.replyTo().tell(new ConnectionManager.ListenerStopped("jobs", List.of(
-        new ConnectionManager.Closed(ConnectionId.of("jobs-3"), outcome(OutcomeKind.CLEAN, Initiator.LOCAL)),
-        new ConnectionManager.Closed(ConnectionId.of("jobs-1"), outcome(OutcomeKind.TRUNCATED, Initiator.PEER)),
-        new ConnectionManager.Closed(ConnectionId.of("jobs-2"), outcome(OutcomeKind.CLEAN, Initiator.LOCAL)))));
+        new ConnectionManager.Closed(ConnectionId.of("jobs-3"), outcome(OutcomeKind.CLEAN, Initiator.LOCAL), Direction.INBOUND),
+        new ConnectionManager.Closed(ConnectionId.of("jobs-1"), outcome(OutcomeKind.TRUNCATED, Initiator.PEER), Direction.INBOUND),
+        new ConnectionManager.Closed(ConnectionId.of("jobs-2"), outcome(OutcomeKind.CLEAN, Initiator.LOCAL), Direction.INBOUND))));
     JsonNode body = json(result.get(5, TimeUnit.SECONDS).assertStatusCode(200));
     assertEquals(List.of("name", "closed", "outcomes", "connections"), fieldNames(body));
     assertEquals("jobs", body.get("name").asText());

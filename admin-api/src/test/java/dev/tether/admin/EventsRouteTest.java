@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.connection.ConnectionEvent;
 import dev.tether.connection.ConnectionId;
+import java.util.Optional;
+import dev.tether.connection.Direction;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.settings.ConnectionSettings;
@@ -55,10 +57,11 @@ class EventsRouteTest {
 
     var subscriber = manager.expectMessageClass(ConnectionManager.Subscribe.class).subscriber();
     Instant at = Instant.parse("2026-01-02T03:04:05Z");
-    subscriber.tell(new ConnectionEvent.StateChanged(ConnectionId.of("a"), 1, ConnectionState.OPEN, at));
-    subscriber.tell(new ConnectionEvent.Removed(ConnectionId.of("a"), at)); // neither a state change nor an outcome: not streamed
+    subscriber.tell(new ConnectionEvent.StateChanged(ConnectionId.of("a"), 1, ConnectionState.OPEN, at, Direction.OUTBOUND,
+        Optional.empty()));
+    subscriber.tell(new ConnectionEvent.Removed(ConnectionId.of("a"), at, Direction.OUTBOUND)); // neither a state change nor an outcome: not streamed
     subscriber.tell(new ConnectionEvent.OutcomeReported(ConnectionId.of("a"),
-        new Outcome(OutcomeKind.CLEAN, Initiator.PEER, "bye", at, 1, 3, 4, Duration.ofSeconds(1))));
+        new Outcome(OutcomeKind.CLEAN, Initiator.PEER, "bye", at, 1, 3, 4, Duration.ofSeconds(1)), Direction.OUTBOUND));
 
     Duration wait = Duration.ofSeconds(10);
     lines.await(l -> l.equals("data:{\"id\":\"a\",\"incarnation\":1,\"state\":\"open\",\"at\":\"2026-01-02T03:04:05Z\"}"), wait);

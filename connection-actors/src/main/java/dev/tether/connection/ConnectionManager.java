@@ -59,8 +59,9 @@ public final class ConnectionManager {
 
   /**
    * Close a connection and stop managing it. Answered with the observed outcome once the close has
-   * completed (bounded by the connection's close-timeout). An empty mode means the connection's
-   * configured close mode.
+   * completed. The connection's own timers bound that (close-timeout to close, then an abort), and
+   * its supervisor bounds it again, so a caller may ask without knowing the connection's settings.
+   * An empty mode means the connection's configured close mode.
    */
   public record Close(ConnectionId id, Optional<CloseMode> mode, Optional<String> requestedBy, ActorRef<CloseResult> replyTo)
       implements Command {
@@ -275,8 +276,11 @@ public final class ConnectionManager {
     ConnectionId id();
   }
 
-  /** The connection was closed; {@code outcome} is how its last incarnation ended. */
-  public record Closed(ConnectionId id, Outcome outcome) implements CloseResult {}
+  /**
+   * The connection was closed; {@code outcome} is how its last incarnation ended, {@code direction}
+   * which side had opened it (so that a summary of many closes needs no listing).
+   */
+  public record Closed(ConnectionId id, Outcome outcome, Direction direction) implements CloseResult {}
 
   public record UnknownConnection(ConnectionId id) implements CloseResult {}
 

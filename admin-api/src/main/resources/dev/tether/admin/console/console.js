@@ -538,14 +538,19 @@ function onEvent(type, data) {
   }
   const c = connections.get(e.id);
   if (type === 'state' && c && !c.removed) {
-    c.view = { ...c.view, state: e.state, stateSince: e.at, incarnation: e.incarnation };
+    // A new incarnation has no TLS until it is open; the event carries it from open on.
+    const tls = e.tls || (e.incarnation === c.view.incarnation ? c.view.tls : null);
+    c.view = { ...c.view, state: e.state, stateSince: e.at, incarnation: e.incarnation, tls };
     c.flash = true;
   } else if (type === 'outcome' && c) {
     c.view = { ...c.view, lastOutcome: e.outcome };
     c.flash = true;
   }
   render();
-  refreshSoon(e.id); // the rest of the view (TLS, counters), or a connection new to this page
+  // The event says what changed; counters come with the slow poll. Only a connection new to this
+  // page (or one shown as removed and now back) is fetched, once, for the rest of its row.
+  if (!c || c.removed) refreshSoon(e.id);
+  else if (e.id === selected) refreshJournal();
 }
 
 // ------------------------------------------------------------------ start

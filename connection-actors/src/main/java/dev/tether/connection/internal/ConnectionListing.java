@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -33,8 +32,6 @@ final class ConnectionListing {
   private final ActorContext<ConnectionManager.Command> ctx;
   /** The registry's supervisors by id (a read-only view: the registry alone changes it). */
   private final Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors;
-  /** Which of them were accepted by a listener (a read-only view). */
-  private final Set<ConnectionId> inbound;
   private final EventHub events;
   private final boolean clusterMode;
 
@@ -42,12 +39,11 @@ final class ConnectionListing {
   private final Duration membersTimeout;
 
   ConnectionListing(ActorContext<ConnectionManager.Command> ctx,
-      Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors, Set<ConnectionId> inbound, EventHub events,
+      Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors, EventHub events,
       boolean clusterMode, Duration membersTimeout) {
     this.membersTimeout = membersTimeout;
     this.ctx = ctx;
     this.supervisors = supervisors;
-    this.inbound = inbound;
     this.events = events;
     this.clusterMode = clusterMode;
   }
@@ -96,6 +92,6 @@ final class ConnectionListing {
   /** This node's connections, counted from the latest state of each. */
   private NodeSummary summary() {
     return NodeSummaryRequest.summarize(ClusterNodes.node(ctx.getSelf().path().address(), ctx.getSystem()),
-        events.latest(), inbound);
+        events.latest());
   }
 }

@@ -21,6 +21,7 @@ import dev.tether.connection.internal.listener.Listener;
 import com.typesafe.config.ConfigFactory;
 import dev.tether.connection.ConnectionEvent;
 import dev.tether.connection.ConnectionId;
+import dev.tether.connection.Direction;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionManager.Close;
 import dev.tether.connection.ConnectionManager.CloseAll;
@@ -125,7 +126,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
           org.apache.pekko.actor.typed.receptionist.Receptionist.register(ClusterAsk.MANAGERS, ctx.getSelf()));
     }
     this.router = new ConnectionRouter(supervisorsView, cluster);
-    this.listing = new ConnectionListing(ctx, supervisorsView, Collections.unmodifiableSet(inbound), events, clusterMode,
+    this.listing = new ConnectionListing(ctx, supervisorsView, events, clusterMode,
         settings.cluster().membersTimeout());
     this.listeners = new Listeners(ctx, settings);
     this.tlsProfiles = new TlsProfileRequests(ctx, settings);
@@ -318,7 +319,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     if (supervisors.remove(m.id(), m.supervisor())) {
       getContext().getLog().error("the supervisor of connection {} stopped unexpectedly; it is no longer managed", m.id());
       release(m.id());
-      onPublished(new Published(new ConnectionEvent.Removed(m.id(), Instant.now())));
+      Direction direction = inbound.contains(m.id()) ? Direction.INBOUND : Direction.OUTBOUND;
+      onPublished(new Published(new ConnectionEvent.Removed(m.id(), Instant.now(), direction)));
     }
     return this;
   }

@@ -1,13 +1,10 @@
 package dev.tether.connection.internal.cluster;
 
 import dev.tether.connection.ConnectionEvent;
-import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
-import dev.tether.connection.Direction;
 import dev.tether.connection.NodeSummary;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -15,13 +12,12 @@ import org.apache.pekko.actor.typed.ActorRef;
 public record NodeSummaryRequest(ActorRef<NodeSummary> replyTo) implements ConnectionManager.Command, ClusterMessage {
 
   /** Counts by state and by direction, from the latest state of each connection of {@code node}. */
-  public static NodeSummary summarize(String node, Collection<ConnectionEvent.StateChanged> latest, Set<ConnectionId> inbound) {
+  public static NodeSummary summarize(String node, Collection<ConnectionEvent.StateChanged> latest) {
     Map<String, Integer> byState = new TreeMap<>();
     Map<String, Integer> byDirection = new TreeMap<>();
     for (ConnectionEvent.StateChanged s : latest) {
       byState.merge(s.state().wireName(), 1, Integer::sum);
-      byDirection.merge((inbound.contains(s.connectionId()) ? Direction.INBOUND : Direction.OUTBOUND).wireName(), 1,
-          Integer::sum);
+      byDirection.merge(s.direction().wireName(), 1, Integer::sum);
     }
     return new NodeSummary(node, latest.size(), byState, byDirection);
   }

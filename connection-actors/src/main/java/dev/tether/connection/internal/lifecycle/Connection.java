@@ -69,9 +69,6 @@ public final class Connection {
   /** Close with the given mode; the outcome is reported to the supervisor. */
   record Close(CloseMode mode) implements Command {}
 
-  /** A snapshot of this incarnation's counters. */
-  record GetStats(ActorRef<IncarnationStats> replyTo) implements Command {}
-
   private enum Connected implements Command { INSTANCE }
 
   /** What the session handler asked, through its {@link Session}. */
@@ -87,13 +84,15 @@ public final class Connection {
   /** The lifecycle's timers; keepalive has its own ({@link IncarnationKeepalive.Timer}). */
   private enum Timer implements Command { CONNECT, HANDSHAKE, CLOSE, ABORT_GRACE, HANDLER_STOP, DRAIN }
 
-  static Behavior<IncarnationInput> create(ConnectionPlan plan, long incarnation, ActorRef<IncarnationReport> reportTo) {
+  /** @param counters this incarnation's counters, which the supervisor reads for views */
+  static Behavior<IncarnationInput> create(ConnectionPlan plan, long incarnation, ActorRef<IncarnationReport> reportTo,
+      IncarnationCounters counters) {
     // A failure inside this actor stops it (typed actors' default supervision; the supervisor sees
     // it terminate and reconnects): a restart would lose the stream it owns. No explicit
     // supervise(...).onFailure(stop()) wrapper: it would only add an interceptor per connection.
     return Behaviors.<IncarnationInput>setup(ctx -> Behaviors.withTimers(timers -> {
       TransportHandles transport = ConnectionTransport.start(ctx.getSystem(), ctx.getSelf().narrow(), plan.transportPlan());
-      return new Connection(ctx, timers, plan, incarnation, reportTo, transport).start();
+      return new Connection(ctx, timers, plan, incarnation, reportTo, counters, transport).start();
     }));
   }
 
@@ -107,7 +106,7 @@ public final class Connection {
   private final TransportHandles transport;
   private final Instant startedAt = Instant.now();
   // The incarnation's resources, used across several states; each has one job and is never shared.
-  private final IncarnationCounters counters = new IncarnationCounters();
+  private final IncarnationCounters counters;
   private final WritePump writes;
   private final IncarnationKeepalive keepalive;
   private final InboundDelivery delivery;
@@ -116,7 +115,7 @@ public final class Connection {
   private final Function2<ActorContext<IncarnationInput>, Signal, Behavior<IncarnationInput>> onSignal;
 
   private Connection(ActorContext<IncarnationInput> ctx, TimerScheduler<IncarnationInput> timers, ConnectionPlan plan,
-      long incarnation, ActorRef<IncarnationReport> reportTo, TransportHandles transport) {
+      long incarnation, ActorRef<IncarnationReport> reportTo, IncarnationCounters counters, TransportHandles transport) {
     this.ctx = ctx;
     this.timers = timers;
     this.plan = plan;
@@ -124,6 +123,7 @@ public final class Connection {
     this.settings = plan.settings();
     this.incarnation = incarnation;
     this.reportTo = reportTo;
+    this.counters = counters;
     this.transport = transport;
     this.writes = new WritePump(spec.id(), settings.maxPendingWrites(), transport, counters);
     this.keepalive = new IncarnationKeepalive(new KeepaliveMonitor(settings.keepalive()), timers, writes, counters,
@@ -307,7 +307,7 @@ public final class Connection {
   }
 
   /**
-   * What every state does alike: acknowledge the sink's start, answer stats; and ignore what a state
+   * What every state does alike: acknowledge the sink's start; and ignore what a state
    * does not expect: late signals of states already left (a connect result after the handshake, the
    * record sniffer after the handshake, a cancelled timer), handshake repeats, a close while aborting.
    */
@@ -316,7 +316,6 @@ public final class Connection {
     // The stream delivers what it had received before it ends; a reader that does not take it is
     // given close-timeout (see undelivered).
     if (m == TransportFailed.INSTANCE) timers.startSingleTimer(Timer.DRAIN, settings.closeTimeout());
-    if (m instanceof GetStats get) get.replyTo().tell(counters.snapshot());
     if (m instanceof FromHandler h && h.command() == SessionCommand.Ack.INSTANCE) delivery.handlerTook();
     if (m instanceof ListenerAcked a) delivery.listenerAcknowledged(a.ack());
     return Behaviors.same();
@@ -341,8 +340,7 @@ public final class Connection {
         WritePump.reject(spec.id(), w.replyTo(), SendResult.Reason.ENDED, "the connection has ended");
       }
       if (m instanceof Send send) WritePump.reject(spec.id(), send.replyTo(), SendResult.Reason.ENDED, "the connection has ended");
-      if (m instanceof GetStats get) get.replyTo().tell(counters.snapshot());
-      return Behaviors.same();
+        return Behaviors.same();
     }, onSignal);
   }
 

@@ -59,13 +59,12 @@ public final class ConnectionSupervisor {
 
   private record BackoffElapsed(long incarnation) implements Command {}
 
-  /** Counters of the live incarnation arrived (or did not): answer with a view. */
-  private record ViewReady(ActorRef<Optional<ConnectionView>> replyTo, IncarnationStats stats) implements Command {}
+  /** The incarnation asked to close has not stopped within {@link #closeBound}: a bug guard. */
+  private record CloseOverdue(long incarnation) implements Command {}
 
   private enum BackoffTimer { KEY }
 
-  /** How long a view waits for the live incarnation's counters; it answers on the actor thread, so this is a bug guard. */
-  private static final Duration STATS_TIMEOUT = Duration.ofSeconds(3);
+  private enum CloseTimer { KEY }
 
   /** An outbound connection: reconnected by its policy until closed. */
  public static Behavior<Command> create(
@@ -158,11 +157,12 @@ public final class ConnectionSupervisor {
 
   private Behavior<Command> accepted() {
     Instant now = Instant.now();
-    ActorRef<Connection.Command> child =
-        ctx.spawn(Connection.create(plan, 1, ctx.getSelf().narrow()), "incarnation-1", plan.incarnationProps()).narrow();
+    IncarnationCounters counters = new IncarnationCounters();
+    ActorRef<Connection.Command> child = ctx.spawn(Connection.create(plan, 1, ctx.getSelf().narrow(), counters),
+        "incarnation-1", plan.incarnationProps()).narrow();
     ctx.watchWith(child, new IncarnationTerminated(1));
-    Phase.Running r = Phase.Running.accepted(1, child, now);
-    publish(new ConnectionEvent.StateChanged(spec.id(), r.incarnation(), r.state(), r.since()));
+    Phase.Running r = Phase.Running.accepted(1, child, counters, now);
+    publish(stateChanged(r));
     return running(r);
   }
 
@@ -198,6 +198,7 @@ public final class ConnectionSupervisor {
       if (m instanceof Send send) return forward(r, send);
       if (m instanceof Close close) {
         r.child().tell(new Connection.Close(close.mode().orElse(settings.closeMode())));
+        timers.startSingleTimer(CloseTimer.KEY, new CloseOverdue(r.incarnation()), closeBound(settings));
         return removing(new Phase.Removing(r, List.of(close.replyTo())));
       }
       if (m instanceof Reconnect reconnect && plan.inbound().isPresent()) return replyWithView(r, reconnect.replyTo());
@@ -220,6 +221,7 @@ public final class ConnectionSupervisor {
         return removing(p.with(reported(p.running(), report)));
       }
       if (m instanceof IncarnationTerminated t && t.incarnation() == p.incarnation()) return removed(p);
+      if (m instanceof CloseOverdue o && o.incarnation() == p.incarnation()) return stopOverdue(p);
       if (m instanceof Send send) return forward(p.running(), send); // the incarnation answers: it is closing
       if (m instanceof Close close) { // a second close may escalate, e.g. to abort
         p.running().child().tell(new Connection.Close(close.mode().orElse(settings.closeMode())));
@@ -270,7 +272,6 @@ public final class ConnectionSupervisor {
   private Behavior<Command> inAnyPhase(Phase phase, Command m) {
     if (m instanceof Get get) return replyWithView(phase, get.replyTo());
     if (m instanceof ConnectionManager.GetJournal get) get.replyTo().tell(Optional.of(journal.snapshot(spec.id())));
-    if (m instanceof ViewReady ready) ready.replyTo().tell(Optional.of(view(phase, ready.stats())));
     // A permit granted after we stopped waiting for it: give it back.
     if (m instanceof Admitted) registry.tell(new SupervisorReport.AdmissionReleased(spec.id()));
     // Otherwise a stale report, termination or timer of an incarnation or phase already left.
@@ -289,15 +290,16 @@ public final class ConnectionSupervisor {
   private Phase.Queued announce(long incarnation) {
     lastStats = IncarnationStats.EMPTY;
     Phase.Queued q = new Phase.Queued(incarnation, Instant.now());
-    publish(new ConnectionEvent.StateChanged(spec.id(), q.incarnation(), q.state(), q.since()));
+    publish(stateChanged(q));
     return q;
   }
 
   private Behavior<Command> spawn(Phase.Queued q) {
-    ActorRef<Connection.Command> child = ctx.spawn(Connection.create(plan, q.incarnation(), ctx.getSelf().narrow()),
+    IncarnationCounters counters = new IncarnationCounters();
+    ActorRef<Connection.Command> child = ctx.spawn(Connection.create(plan, q.incarnation(), ctx.getSelf().narrow(), counters),
         "incarnation-" + q.incarnation(), plan.incarnationProps()).narrow();
     ctx.watchWith(child, new IncarnationTerminated(q.incarnation()));
-    return running(Phase.Running.started(q.incarnation(), child, q.since()));
+    return running(Phase.Running.started(q.incarnation(), child, counters, q.since()));
   }
 
   private Phase.Running reported(Phase.Running r, IncarnationReport report) {
@@ -316,7 +318,7 @@ public final class ConnectionSupervisor {
     }
     Phase.Running next = r.entered((IncarnationReport.StateEntered) report);
     if (r.holdsPermit() && !next.holdsPermit()) registry.tell(new SupervisorReport.AdmissionReleased(spec.id()));
-    if (next.state() != r.state()) publish(new ConnectionEvent.StateChanged(spec.id(), next.incarnation(), next.state(), next.since()));
+    if (next.state() != r.state()) publish(stateChanged(next));
     return next;
   }
 
@@ -330,7 +332,7 @@ public final class ConnectionSupervisor {
       ctx.getLog().warn("connection {} failed {} times within {}: giving up until a reconnect is requested",
           spec.id(), g.failures(), g.within());
       Phase.Failed f = new Phase.Failed(r.incarnation(), Instant.now());
-      publish(new ConnectionEvent.StateChanged(spec.id(), f.incarnation(), f.state(), f.since()));
+      publish(stateChanged(f));
       return failed(f);
     }
     Duration delay = ((ReconnectPolicy.RetryIn) decision).delay();
@@ -338,7 +340,7 @@ public final class ConnectionSupervisor {
     journal.add(now, r.incarnation(), new JournalEvent.ReconnectDelayChosen(delay,
         ((ReconnectPolicy.RetryIn) decision).attempt()));
     Phase.BackingOff b = new Phase.BackingOff(r.incarnation(), now, now.plus(delay));
-    publish(new ConnectionEvent.StateChanged(spec.id(), b.incarnation(), b.state(), b.since()));
+    publish(stateChanged(b));
     timers.startSingleTimer(BackoffTimer.KEY, new BackoffElapsed(b.incarnation()), delay);
     return backingOff(b);
   }
@@ -365,6 +367,23 @@ public final class ConnectionSupervisor {
     return queued(q);
   }
 
+  /**
+   * How long a close may take before the supervisor stops the incarnation itself, so that every
+   * {@code Close} is answered within a bound the supervisor knows: the incarnation's own timers end
+   * it sooner (a handshake under way finishes first, then close-timeout to close, close-timeout of
+   * abort grace, close-timeout for the session handler to stop), so this fires only on a bug.
+   */
+  static Duration closeBound(ConnectionSettings s) {
+    return s.connectTimeout().plus(s.handshakeTimeout()).plus(s.closeTimeout().multipliedBy(3)).plusSeconds(1);
+  }
+
+  private Behavior<Command> stopOverdue(Phase.Removing p) {
+    ctx.getLog().error("connection {} incarnation {} did not stop within {} of the close request: stopping it",
+        spec.id(), p.incarnation(), Durations.format(closeBound(settings)));
+    ctx.stop(p.running().child()); // its termination removes the connection and answers the waiters
+    return Behaviors.same();
+  }
+
   private Behavior<Command> removed(Phase.Removing p) {
     return remove(ended(p.running()), p.waiters());
   }
@@ -378,9 +397,9 @@ public final class ConnectionSupervisor {
     // The registry hears of the removal before anyone is answered, so the id is free again for
     // whoever reacts to the answer; it keeps the journal for a while (journal-keep-removed).
     registry.tell(new SupervisorReport.JournalOfRemoved(journal.snapshot(spec.id())));
-    publish(new ConnectionEvent.Removed(spec.id(), Instant.now()));
+    publish(new ConnectionEvent.Removed(spec.id(), Instant.now(), plan.direction()));
     plan.inbound().ifPresent(in -> in.listenerRef().tell(new Listener.ConnectionEnded(spec.id(), o)));
-    for (ActorRef<ConnectionManager.CloseResult> w : waiters) w.tell(new ConnectionManager.Closed(spec.id(), o));
+    for (ActorRef<ConnectionManager.CloseResult> w : waiters) w.tell(new ConnectionManager.Closed(spec.id(), o, plan.direction()));
     return Behaviors.stopped();
   }
 
@@ -397,16 +416,11 @@ public final class ConnectionSupervisor {
     return Behaviors.same();
   }
 
-  /** Answers with a view; a live incarnation is asked for its counters first. */
+  /** Answers with a view; a live incarnation's counters are read, not asked for (see IncarnationCounters). */
   private Behavior<Command> replyWithView(Phase p, ActorRef<Optional<ConnectionView>> replyTo) {
-    Optional<Phase.Running> live = p instanceof Phase.Running r ? Optional.of(r)
-        : p instanceof Phase.Removing rm ? Optional.of(rm.running()) : Optional.empty();
-    if (live.isEmpty() || live.get().ended().isPresent()) {
-      replyTo.tell(Optional.of(view(p, lastStats)));
-    } else {
-      ctx.ask(IncarnationStats.class, live.get().child(), STATS_TIMEOUT, Connection.GetStats::new,
-          (stats, failure) -> new ViewReady(replyTo, stats != null ? stats : lastStats));
-    }
+    IncarnationStats stats = p instanceof Phase.Running r ? r.stats()
+        : p instanceof Phase.Removing rm ? rm.running().stats() : lastStats;
+    replyTo.tell(Optional.of(view(p, stats)));
     return Behaviors.same();
   }
 
@@ -437,7 +451,11 @@ public final class ConnectionSupervisor {
     ctx.getLog().info("connection {} incarnation {} ended: {} ({}) {} [in={} out={} after {}]",
         spec.id(), o.incarnation(), o.kind().wireName(), o.initiator().wireName(), o.detail(), o.bytesIn(), o.bytesOut(),
         o.duration());
-    publish(new ConnectionEvent.OutcomeReported(spec.id(), o));
+    publish(new ConnectionEvent.OutcomeReported(spec.id(), o, plan.direction()));
+  }
+
+  private ConnectionEvent.StateChanged stateChanged(Phase p) {
+    return new ConnectionEvent.StateChanged(spec.id(), p.incarnation(), p.state(), p.since(), plan.direction(), p.tls());
   }
 
   private void publish(ConnectionEvent event) {

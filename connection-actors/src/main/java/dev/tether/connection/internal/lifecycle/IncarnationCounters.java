@@ -5,32 +5,44 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * INTERNAL API: the running counters of one incarnation. Owned by its connection actor and never
- * handed to another actor: others get an {@link IncarnationStats} snapshot.
+ * INTERNAL API: the running counters of one incarnation. One writer, the incarnation's connection
+ * actor; any number of readers through {@link #snapshot()}, in practice its supervisor, which made
+ * it and hands it to each incarnation it spawns.
+ *
+ * <p>Why shared rather than asked for: a view (and a listing of N connections) then costs no
+ * message to the incarnation and is never staler than the last write the JVM has made visible.
+ * Single-writer volatile fields keep that safe without locks: {@code +=} on a volatile is not
+ * atomic, but only one thread ever writes. The round-trip samples are the writer's alone; readers
+ * see the percentiles computed at the last answered ping (pings come seconds apart).
  */
 final class IncarnationCounters {
   private static final int RTT_SAMPLES = 64;
 
-  private long bytesIn;
-  private long bytesOut;
-  private long lastRttMillis = -1;
-  // Made at the first answered ping: most connections never ping, and 528 bytes each add up.
+  private volatile long bytesIn;
+  private volatile long bytesOut;
+  private volatile Optional<Long> lastRttMillis = Optional.empty();
+  private volatile Optional<ConnectionView.RttPercentiles> percentiles = Optional.empty();
+  // The writer's only. Made at the first answered ping: most connections never ping, and 528 bytes each add up.
   private long[] rtts;
   private int rttCount;
 
+  /** Writer only. */
   void addIn(long n) {
     bytesIn += n;
   }
 
+  /** Writer only. */
   void addOut(long n) {
     bytesOut += n;
   }
 
+  /** Writer only. */
   void recordRtt(long millis) {
     if (rtts == null) rtts = new long[RTT_SAMPLES];
     rtts[rttCount % RTT_SAMPLES] = millis;
     rttCount++;
-    lastRttMillis = millis;
+    percentiles = computePercentiles();
+    lastRttMillis = Optional.of(millis);
   }
 
   long bytesIn() {
@@ -41,15 +53,14 @@ final class IncarnationCounters {
     return bytesOut;
   }
 
+  /** Safe from any thread. */
   IncarnationStats snapshot() {
-    return new IncarnationStats(bytesIn, bytesOut,
-        lastRttMillis < 0 ? Optional.empty() : Optional.of(lastRttMillis), percentiles());
+    return new IncarnationStats(bytesIn, bytesOut, lastRttMillis, percentiles);
   }
 
   /** p50, p90, p99 of the most recent round-trip times (nearest rank). */
-  private Optional<ConnectionView.RttPercentiles> percentiles() {
+  private Optional<ConnectionView.RttPercentiles> computePercentiles() {
     int n = Math.min(rttCount, RTT_SAMPLES);
-    if (n == 0) return Optional.empty();
     long[] sorted = Arrays.copyOf(rtts, n);
     Arrays.sort(sorted);
     return Optional.of(new ConnectionView.RttPercentiles(at(sorted, 0.50), at(sorted, 0.90), at(sorted, 0.99), n));

@@ -44,6 +44,7 @@ sealed interface Phase {
   /**
    * An incarnation is alive.
    *
+   * @param counters its counters, written by the incarnation, read here for views (no message needed)
    * @param state the state it last reported
    * @param openedAt when it became open, if it did (for the reconnect policy's reset-after)
    * @param holdsPermit it still counts against the handshake limit
@@ -53,6 +54,7 @@ sealed interface Phase {
   record Running(
       long incarnation,
       ActorRef<Connection.Command> child,
+      IncarnationCounters counters,
       ConnectionState state,
       Instant since,
       Optional<TlsInfo> tls,
@@ -61,34 +63,39 @@ sealed interface Phase {
       Optional<IncarnationReport.Ended> ended,
       boolean reconnectRequested) implements Phase {
 
-    static Running started(long incarnation, ActorRef<Connection.Command> child, Instant since) {
-      return new Running(incarnation, child, ConnectionState.CONNECTING, since, Optional.empty(), Optional.empty(), true,
+    static Running started(long incarnation, ActorRef<Connection.Command> child, IncarnationCounters counters, Instant since) {
+      return new Running(incarnation, child, counters, ConnectionState.CONNECTING, since, Optional.empty(), Optional.empty(), true,
           Optional.empty(), false);
     }
 
     /** An accepted (inbound) connection: handshaking at once, holding no handshake permit. */
-    static Running accepted(long incarnation, ActorRef<Connection.Command> child, Instant since) {
-      return new Running(incarnation, child, ConnectionState.HANDSHAKING, since, Optional.empty(), Optional.empty(), false,
+    static Running accepted(long incarnation, ActorRef<Connection.Command> child, IncarnationCounters counters, Instant since) {
+      return new Running(incarnation, child, counters, ConnectionState.HANDSHAKING, since, Optional.empty(), Optional.empty(), false,
           Optional.empty(), false);
     }
 
     Running entered(IncarnationReport.StateEntered s) {
       boolean handshaking = s.state() == ConnectionState.CONNECTING || s.state() == ConnectionState.HANDSHAKING;
-      return new Running(incarnation, child, s.state(), s.state() == state ? since : s.at(), s.tls().or(() -> tls),
+      return new Running(incarnation, child, counters, s.state(), s.state() == state ? since : s.at(), s.tls().or(() -> tls),
           s.state() == ConnectionState.OPEN && openedAt.isEmpty() ? Optional.of(s.at()) : openedAt,
           holdsPermit && handshaking, ended, reconnectRequested);
     }
 
     Running withEnded(IncarnationReport.Ended e) {
-      return new Running(incarnation, child, state, since, tls, openedAt, holdsPermit, Optional.of(e), reconnectRequested);
+      return new Running(incarnation, child, counters, state, since, tls, openedAt, holdsPermit, Optional.of(e), reconnectRequested);
     }
 
     Running withoutPermit() {
-      return new Running(incarnation, child, state, since, tls, openedAt, false, ended, reconnectRequested);
+      return new Running(incarnation, child, counters, state, since, tls, openedAt, false, ended, reconnectRequested);
+    }
+
+    /** Its counters now: the final ones once it has ended, else read from the live incarnation. */
+    IncarnationStats stats() {
+      return ended.map(IncarnationReport.Ended::stats).orElseGet(counters::snapshot);
     }
 
     Running withReconnectRequested() {
-      return new Running(incarnation, child, state, since, tls, openedAt, holdsPermit, ended, true);
+      return new Running(incarnation, child, counters, state, since, tls, openedAt, holdsPermit, ended, true);
     }
   }
 

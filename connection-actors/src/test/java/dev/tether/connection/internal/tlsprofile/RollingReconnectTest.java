@@ -74,15 +74,15 @@ class RollingReconnectTest {
     registry.expectNoMessage(Duration.ofMillis(200));
 
     // An event of the old incarnation does not count; the new one being open does.
-    events.tell(new ConnectionEvent.StateChanged(ConnectionId.of("a"), 1, ConnectionState.CLOSING, T0));
-    events.tell(new ConnectionEvent.StateChanged(ConnectionId.of("a"), 2, ConnectionState.HANDSHAKING, T0));
+    events.tell(new ConnectionEvent.StateChanged(ConnectionId.of("a"), 1, ConnectionState.CLOSING, T0, Direction.OUTBOUND, Optional.empty()));
+    events.tell(new ConnectionEvent.StateChanged(ConnectionId.of("a"), 2, ConnectionState.HANDSHAKING, T0, Direction.OUTBOUND, Optional.empty()));
     registry.expectNoMessage(Duration.ofMillis(200));
-    events.tell(new ConnectionEvent.StateChanged(ConnectionId.of("a"), 2, ConnectionState.OPEN, T0));
+    events.tell(new ConnectionEvent.StateChanged(ConnectionId.of("a"), 2, ConnectionState.OPEN, T0, Direction.OUTBOUND, Optional.empty()));
     assertEquals("c", reconnected(registry));
 
     // Gone, and given up: both settle; then it is done.
-    events.tell(new ConnectionEvent.Removed(ConnectionId.of("b"), T0));
-    events.tell(new ConnectionEvent.StateChanged(ConnectionId.of("c"), 2, ConnectionState.FAILED, T0));
+    events.tell(new ConnectionEvent.Removed(ConnectionId.of("b"), T0, Direction.OUTBOUND));
+    events.tell(new ConnectionEvent.StateChanged(ConnectionId.of("c"), 2, ConnectionState.FAILED, T0, Direction.OUTBOUND, Optional.empty()));
     registry.expectTerminated(rolling, WAIT);
   }
 
