@@ -26,6 +26,14 @@ public final class ConnectionManager {
   public interface Command {}
 
   /**
+   * What is asked of one connection, by id: the manager routes each to that connection's
+   * supervisor (on this node, or in cluster mode wherever the connection runs).
+   */
+  public sealed interface ConnectionRequest extends Command permits Send, Close, Reconnect, Get, GetJournal {
+    ConnectionId id();
+  }
+
+  /**
    * Start managing a connection and open its first incarnation.
    *
    * @param requestedBy who asked, e.g. a REST client's IP address: recorded in the connection's journal
@@ -51,7 +59,7 @@ public final class ConnectionManager {
       @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = dev.tether.connection.internal.cluster.ByteStringJacksonModule.Writer.class)
       @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = dev.tether.connection.internal.cluster.ByteStringJacksonModule.Reader.class)
       ByteString bytes,
-      ActorRef<SendResult> replyTo) implements Command {
+      ActorRef<SendResult> replyTo) implements ConnectionRequest {
     public Send(String id, ByteString bytes, ActorRef<SendResult> replyTo) {
       this(ConnectionId.of(id), bytes, replyTo);
     }
@@ -64,7 +72,7 @@ public final class ConnectionManager {
    * An empty mode means the connection's configured close mode.
    */
   public record Close(ConnectionId id, Optional<CloseMode> mode, Optional<String> requestedBy, ActorRef<CloseResult> replyTo)
-      implements Command {
+      implements ConnectionRequest {
     public Close {
       if (requestedBy == null) requestedBy = Optional.empty();
     }
@@ -91,7 +99,7 @@ public final class ConnectionManager {
    * and is answered with its view, whose direction says so.
    */
   public record Reconnect(ConnectionId id, Optional<String> requestedBy, ActorRef<Optional<ConnectionView>> replyTo)
-      implements Command {
+      implements ConnectionRequest {
     public Reconnect {
       if (requestedBy == null) requestedBy = Optional.empty();
     }
@@ -112,7 +120,7 @@ public final class ConnectionManager {
   }
 
   /** One connection's view, or empty if the id is unknown. */
-  public record Get(ConnectionId id, ActorRef<Optional<ConnectionView>> replyTo) implements Command {
+  public record Get(ConnectionId id, ActorRef<Optional<ConnectionView>> replyTo) implements ConnectionRequest {
     public Get(String id, ActorRef<Optional<ConnectionView>> replyTo) {
       this(ConnectionId.of(id), replyTo);
     }
@@ -123,7 +131,7 @@ public final class ConnectionManager {
    * id is unknown. A connection closed on request keeps its journal for a while after it is gone
    * (the last {@code tether.journal-keep-removed} removed connections of each node).
    */
-  public record GetJournal(ConnectionId id, ActorRef<Optional<ConnectionJournal>> replyTo) implements Command {
+  public record GetJournal(ConnectionId id, ActorRef<Optional<ConnectionJournal>> replyTo) implements ConnectionRequest {
     public GetJournal(String id, ActorRef<Optional<ConnectionJournal>> replyTo) {
       this(ConnectionId.of(id), replyTo);
     }

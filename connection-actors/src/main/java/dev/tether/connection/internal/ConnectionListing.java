@@ -6,6 +6,7 @@ import dev.tether.connection.internal.cluster.ListLocal;
 import dev.tether.connection.internal.cluster.NodeSummaryRequest;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.internal.lifecycle.ConnectionSupervisor;
 import dev.tether.connection.ConnectionView;
 import dev.tether.connection.NodeSummary;
 import java.time.Duration;
@@ -31,7 +32,7 @@ final class ConnectionListing {
 
   private final ActorContext<ConnectionManager.Command> ctx;
   /** The registry's supervisors by id (a read-only view: the registry alone changes it). */
-  private final Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors;
+  private final Map<ConnectionId, ActorRef<ConnectionSupervisor.Command>> supervisors;
   private final EventHub events;
   private final boolean clusterMode;
 
@@ -39,7 +40,7 @@ final class ConnectionListing {
   private final Duration membersTimeout;
 
   ConnectionListing(ActorContext<ConnectionManager.Command> ctx,
-      Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors, EventHub events,
+      Map<ConnectionId, ActorRef<ConnectionSupervisor.Command>> supervisors, EventHub events,
       boolean clusterMode, Duration membersTimeout) {
     this.membersTimeout = membersTimeout;
     this.ctx = ctx;
@@ -68,7 +69,7 @@ final class ConnectionListing {
   /** The connections this node runs, ordered by id. */
   private void listHere(Consumer<List<ConnectionView>> answer) {
     ctx.spawnAnonymous(SupervisorFanOut.create(Map.copyOf(supervisors), VIEW_REPLY,
-        ConnectionManager.Get::new,
+        (id, replyTo) -> new ConnectionSupervisor.Request(new ConnectionManager.Get(id, replyTo)),
         view -> view.map(ConnectionView::id),
         views -> answer.accept(views.stream().flatMap(Optional::stream).sorted(Comparator.comparing(ConnectionView::id)).toList())));
   }

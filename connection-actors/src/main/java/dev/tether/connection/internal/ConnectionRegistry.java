@@ -78,7 +78,7 @@ import org.apache.pekko.stream.javadsl.Tcp;
  */
 public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager.Command> {
 
-  private record SupervisorStopped(ConnectionId id, ActorRef<ConnectionManager.Command> supervisor)
+  private record SupervisorStopped(ConnectionId id, ActorRef<ConnectionSupervisor.Command> supervisor)
       implements ConnectionManager.Command {}
 
   /**
@@ -95,7 +95,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   }
 
   private final ConnectionManagerSettings settings;
-  private final Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors = new HashMap<>();
+  private final Map<ConnectionId, ActorRef<ConnectionSupervisor.Command>> supervisors = new HashMap<>();
   /** Which managed connections were accepted by a listener (the rest are outbound). */
   private final Set<ConnectionId> inbound = new HashSet<>();
   private final EventHub events;
@@ -116,7 +116,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
     this.admission = new HandshakeAdmission<>(settings.maxConcurrentHandshakes());
     boolean clusterMode = settings.cluster().enabled();
     // The helpers read the registry's maps through read-only views; only the registry changes them.
-    Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisorsView = Collections.unmodifiableMap(supervisors);
+    Map<ConnectionId, ActorRef<ConnectionSupervisor.Command>> supervisorsView = Collections.unmodifiableMap(supervisors);
     this.journals = new JournalLookup(ctx, supervisorsView, clusterMode, settings.journalKeepRemoved(),
         settings.cluster().membersTimeout());
     // Cluster mode: other members' managers find this one (for cluster-wide counts).
@@ -210,8 +210,8 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   }
 
   /** Spawns and routes to a supervisor. A fresh name each time: a removed connection's supervisor may still be stopping when its id is reused. */
-  private void register(ConnectionId id, Behavior<ConnectionManager.Command> behavior) {
-    ActorRef<ConnectionManager.Command> supervisor = getContext().spawn(behavior, "connection-" + id + "-" + (++spawned));
+  private void register(ConnectionId id, Behavior<ConnectionSupervisor.Command> behavior) {
+    ActorRef<ConnectionSupervisor.Command> supervisor = getContext().spawn(behavior, "connection-" + id + "-" + (++spawned));
     getContext().watchWith(supervisor, new SupervisorStopped(id, supervisor));
     supervisors.put(id, supervisor);
     journals.reopened(id);
@@ -229,17 +229,18 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
   }
 
   private Behavior<ConnectionManager.Command> onCloseAll(CloseAll m) {
-    return closeEvery((id, replyTo) -> new Close(id, Optional.empty(), replyTo), m.replyTo());
+    return closeEvery((id, replyTo) -> new ConnectionSupervisor.Request(new Close(id, Optional.empty(), replyTo)), m.replyTo());
   }
 
   private Behavior<ConnectionManager.Command> onCloseForShutdown(CloseForShutdown m) {
-    return closeEvery((id, replyTo) -> inbound.contains(id) ? new Close(id, Optional.empty(), replyTo)
-        : new ConnectionEntity.StopForShutdown(replyTo), m.replyTo());
+    return closeEvery((id, replyTo) -> inbound.contains(id)
+        ? new ConnectionSupervisor.Request(new Close(id, Optional.empty(), replyTo))
+        : new ConnectionSupervisor.CloseForShutdown(replyTo), m.replyTo());
   }
 
   /** Sends every supervisor here its close {@code request}, {@code max-concurrent-closes} at a time; answers with those that closed. */
   private Behavior<ConnectionManager.Command> closeEvery(
-      BiFunction<ConnectionId, ActorRef<ConnectionManager.CloseResult>, ConnectionManager.Command> request,
+      BiFunction<ConnectionId, ActorRef<ConnectionManager.CloseResult>, ConnectionSupervisor.Command> request,
       ActorRef<ConnectionManager.AllClosed> replyTo) {
     getContext().spawnAnonymous(SupervisorFanOut.create(Map.copyOf(supervisors), ConnectionManager.CloseResult.class,
         request,
@@ -301,7 +302,7 @@ public final class ConnectionRegistry extends AbstractBehavior<ConnectionManager
 
   private Behavior<ConnectionManager.Command> release(ConnectionId id) {
     for (HandshakeAdmission.Grant<Long> g : admission.release(id)) {
-      ActorRef<ConnectionManager.Command> supervisor = supervisors.get(g.id());
+      ActorRef<ConnectionSupervisor.Command> supervisor = supervisors.get(g.id());
       if (supervisor != null) {
         supervisor.tell(new ConnectionSupervisor.Admitted(g.grantTo()));
       } else {

@@ -4,6 +4,7 @@ import dev.tether.connection.internal.cluster.ClusterConnections;
 import dev.tether.connection.internal.cluster.ConnectionEntity;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.internal.lifecycle.ConnectionSupervisor;
 import dev.tether.connection.ConnectionManager.Close;
 import dev.tether.connection.ConnectionManager.Get;
 import dev.tether.connection.ConnectionManager.Reconnect;
@@ -22,10 +23,10 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class ConnectionRouter {
   /** The registry's supervisors by id (a read-only view: the registry alone changes it). */
-  private final Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors;
+  private final Map<ConnectionId, ActorRef<ConnectionSupervisor.Command>> supervisors;
   private final Optional<ClusterConnections> cluster;
 
-  ConnectionRouter(Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors,
+  ConnectionRouter(Map<ConnectionId, ActorRef<ConnectionSupervisor.Command>> supervisors,
       Optional<ClusterConnections> cluster) {
     this.supervisors = supervisors;
     this.cluster = cluster;
@@ -48,10 +49,10 @@ final class ConnectionRouter {
     route(m.id(), m, () -> m.replyTo().tell(Optional.empty()));
   }
 
-  private void route(ConnectionId id, ConnectionManager.Command m, Runnable unknown) {
-    ActorRef<ConnectionManager.Command> supervisor = supervisors.get(id);
+  private void route(ConnectionId id, ConnectionManager.ConnectionRequest m, Runnable unknown) {
+    ActorRef<ConnectionSupervisor.Command> supervisor = supervisors.get(id);
     if (supervisor != null) {
-      supervisor.tell(m); // on this node: inbound, or an entity hosted here
+      supervisor.tell(new ConnectionSupervisor.Request(m)); // on this node: inbound, or an entity hosted here
     } else if (cluster.isEmpty()) {
       unknown.run();
     } else if (id.node().isPresent()) { // accepted by a listener: on the member its id names
@@ -67,11 +68,11 @@ final class ConnectionRouter {
 
   /** Cluster mode: another member asks about a connection accepted here. */
   void inboundView(ClusterConnections.InboundView m) {
-    ActorRef<ConnectionManager.Command> supervisor = supervisors.get(m.id());
+    ActorRef<ConnectionSupervisor.Command> supervisor = supervisors.get(m.id());
     if (supervisor == null) {
       m.replyTo().tell(new ConnectionEntity.ViewAnswer(Optional.empty()));
     } else {
-      supervisor.tell(cluster.get().localRequest(m));
+      supervisor.tell(new ConnectionSupervisor.Request(cluster.get().localRequest(m)));
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.tether.connection.internal.cluster.JournalOnMember;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.journal.ConnectionJournal;
 import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.internal.lifecycle.ConnectionSupervisor;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
@@ -23,14 +24,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 final class JournalLookup {
   private final ActorContext<ConnectionManager.Command> ctx;
   /** The registry's supervisors by id (a read-only view: the registry alone changes it). */
-  private final Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors;
+  private final Map<ConnectionId, ActorRef<ConnectionSupervisor.Command>> supervisors;
   private final boolean clusterMode;
   private final RemovedJournals removed;
 
   /** {@code tether.cluster.members-timeout}. */
   private final Duration membersTimeout;
 
-  JournalLookup(ActorContext<ConnectionManager.Command> ctx, Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors,
+  JournalLookup(ActorContext<ConnectionManager.Command> ctx, Map<ConnectionId, ActorRef<ConnectionSupervisor.Command>> supervisors,
       boolean clusterMode, int keepRemoved, Duration membersTimeout) {
     this.membersTimeout = membersTimeout;
     this.ctx = ctx;
@@ -54,10 +55,10 @@ final class JournalLookup {
    * in cluster mode every member is asked (the one that runs it, or removed it, answers).
    */
   void get(ConnectionManager.GetJournal m) {
-    ActorRef<ConnectionManager.Command> supervisor = supervisors.get(m.id());
+    ActorRef<ConnectionSupervisor.Command> supervisor = supervisors.get(m.id());
     Optional<ConnectionJournal> kept = removed.get(m.id());
     if (supervisor != null) {
-      supervisor.tell(m);
+      supervisor.tell(new ConnectionSupervisor.Request(m));
     } else if (!clusterMode || kept.isPresent()) {
       m.replyTo().tell(kept);
     } else {
@@ -73,7 +74,7 @@ final class JournalLookup {
   /** Cluster mode: another member looks for a journal. */
   void onMember(JournalOnMember m) {
     String node = ClusterNodes.node(ctx.getSelf().path().address(), ctx.getSystem());
-    ActorRef<ConnectionManager.Command> supervisor = supervisors.get(m.id());
+    ActorRef<ConnectionSupervisor.Command> supervisor = supervisors.get(m.id());
     if (supervisor == null) {
       m.replyTo().tell(new JournalOnMember.MemberJournal(node, removed.get(m.id()), false));
       return;
@@ -84,6 +85,6 @@ final class JournalLookup {
           m.replyTo().tell(new JournalOnMember.MemberJournal(node, journal, true));
           return Behaviors.stopped();
         }));
-    supervisor.tell(new ConnectionManager.GetJournal(m.id(), back));
+    supervisor.tell(new ConnectionSupervisor.Request(new ConnectionManager.GetJournal(m.id(), back)));
   }
 }

@@ -2,6 +2,7 @@ package dev.tether.connection.internal;
 
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.internal.lifecycle.ConnectionSupervisor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,9 +46,9 @@ final class SupervisorFanOut<R> {
    * @param done gets the replies once every supervisor has answered or stopped
    */
   static <R> Behavior<?> create(
-      Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors,
+      Map<ConnectionId, ActorRef<ConnectionSupervisor.Command>> supervisors,
       Class<R> replyClass,
-      BiFunction<ConnectionId, ActorRef<R>, ConnectionManager.Command> request,
+      BiFunction<ConnectionId, ActorRef<R>, ConnectionSupervisor.Command> request,
       Function<R, Optional<ConnectionId>> idOf,
       Consumer<List<R>> done) {
     return create(supervisors, replyClass, request, idOf, done, UNBOUNDED);
@@ -61,16 +62,16 @@ final class SupervisorFanOut<R> {
    * as each answers or stops, in id order.
    */
   static <R> Behavior<?> create(
-      Map<ConnectionId, ActorRef<ConnectionManager.Command>> supervisors,
+      Map<ConnectionId, ActorRef<ConnectionSupervisor.Command>> supervisors,
       Class<R> replyClass,
-      BiFunction<ConnectionId, ActorRef<R>, ConnectionManager.Command> request,
+      BiFunction<ConnectionId, ActorRef<R>, ConnectionSupervisor.Command> request,
       Function<R, Optional<ConnectionId>> idOf,
       Consumer<List<R>> done,
       int window) {
     if (window < 1) throw new IllegalArgumentException("window must be >= 1, was " + window);
     return Behaviors.<Message>setup(ctx -> {
       ActorRef<R> replies = ctx.messageAdapter(replyClass, Replied::new);
-      ArrayDeque<Map.Entry<ConnectionId, ActorRef<ConnectionManager.Command>>> toAsk =
+      ArrayDeque<Map.Entry<ConnectionId, ActorRef<ConnectionSupervisor.Command>>> toAsk =
           new ArrayDeque<>(new TreeMap<>(supervisors).entrySet());
       SupervisorFanOut<R> fanOut = new SupervisorFanOut<>(replyClass, idOf, done, toAsk, window,
           (id, supervisor) -> {
@@ -84,16 +85,16 @@ final class SupervisorFanOut<R> {
   private final Class<R> replyClass;
   private final Function<R, Optional<ConnectionId>> idOf;
   private final Consumer<List<R>> done;
-  private final ArrayDeque<Map.Entry<ConnectionId, ActorRef<ConnectionManager.Command>>> toAsk;
+  private final ArrayDeque<Map.Entry<ConnectionId, ActorRef<ConnectionSupervisor.Command>>> toAsk;
   private final int window;
-  private final BiConsumer<ConnectionId, ActorRef<ConnectionManager.Command>> ask;
+  private final BiConsumer<ConnectionId, ActorRef<ConnectionSupervisor.Command>> ask;
   /** Asked and not answered yet. */
   private final Set<ConnectionId> waiting = new HashSet<>();
   private final List<R> replies = new ArrayList<>();
 
   private SupervisorFanOut(Class<R> replyClass, Function<R, Optional<ConnectionId>> idOf, Consumer<List<R>> done,
-      ArrayDeque<Map.Entry<ConnectionId, ActorRef<ConnectionManager.Command>>> toAsk, int window,
-      BiConsumer<ConnectionId, ActorRef<ConnectionManager.Command>> ask) {
+      ArrayDeque<Map.Entry<ConnectionId, ActorRef<ConnectionSupervisor.Command>>> toAsk, int window,
+      BiConsumer<ConnectionId, ActorRef<ConnectionSupervisor.Command>> ask) {
     this.replyClass = replyClass;
     this.idOf = idOf;
     this.done = done;
@@ -104,7 +105,7 @@ final class SupervisorFanOut<R> {
 
   private Behavior<Message> collecting(ActorContext<Message> ctx) {
     while (waiting.size() < window && !toAsk.isEmpty()) {
-      Map.Entry<ConnectionId, ActorRef<ConnectionManager.Command>> next = toAsk.poll();
+      Map.Entry<ConnectionId, ActorRef<ConnectionSupervisor.Command>> next = toAsk.poll();
       waiting.add(next.getKey());
       ask.accept(next.getKey(), next.getValue());
     }

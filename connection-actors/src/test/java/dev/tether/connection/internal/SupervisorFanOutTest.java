@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.internal.lifecycle.ConnectionSupervisor;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,23 +29,24 @@ class SupervisorFanOutTest {
   @JUnit5TestKit final ActorTestKit testKit = ActorTestKit.create("SupervisorFanOutTest");
   private static final Duration QUIET = Duration.ofMillis(200);
 
-  private final Map<ConnectionId, TestProbe<ConnectionManager.Command>> supervisors = new LinkedHashMap<>();
+  private final Map<ConnectionId, TestProbe<ConnectionSupervisor.Command>> supervisors = new LinkedHashMap<>();
   private final TestProbe<List<ConnectionManager.CloseResult>> done = testKit.createTestProbe();
 
   private void start(int connections, int window) {
     // Inserted out of order: the fan-out asks in id order.
     for (int i = connections - 1; i >= 0; i--) supervisors.put(ConnectionId.of("c-" + i), testKit.createTestProbe());
-    Map<ConnectionId, ActorRef<ConnectionManager.Command>> refs =
+    Map<ConnectionId, ActorRef<ConnectionSupervisor.Command>> refs =
         supervisors.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getRef()));
     testKit.spawn(SupervisorFanOut.create(refs, ConnectionManager.CloseResult.class,
-        (id, replyTo) -> new ConnectionManager.Close(id, Optional.empty(), replyTo),
+        (id, replyTo) -> new ConnectionSupervisor.Request(new ConnectionManager.Close(id, Optional.empty(), replyTo)),
         r -> Optional.of(r.id()),
         done.getRef()::tell,
         window).narrow());
   }
 
   private ConnectionManager.Close asked(int i) {
-    return supervisors.get(ConnectionId.of("c-" + i)).expectMessageClass(ConnectionManager.Close.class);
+    var request = supervisors.get(ConnectionId.of("c-" + i)).expectMessageClass(ConnectionSupervisor.Request.class);
+    return (ConnectionManager.Close) request.request();
   }
 
   private void notAskedYet(int... indexes) {

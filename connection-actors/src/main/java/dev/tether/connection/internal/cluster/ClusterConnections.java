@@ -134,7 +134,7 @@ public final class ClusterConnections {
   }
 
   /** The other side of {@link #askInbound}: a local request whose answer goes back as a {@code ViewAnswer}. */
-  public ConnectionManager.Command localRequest(InboundView m) {
+  public ConnectionManager.ConnectionRequest localRequest(InboundView m) {
     ActorRef<Optional<ConnectionView>> back = ctx.spawnAnonymous(
         org.apache.pekko.actor.typed.javadsl.Behaviors.<Optional<ConnectionView>>receiveMessage(v -> {
           m.replyTo().tell(new ConnectionEntity.ViewAnswer(v));

@@ -7,7 +7,6 @@ import dev.tether.connection.internal.lifecycle.ConnectionSupervisor;
 import dev.tether.connection.internal.lifecycle.Continuation;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
-import dev.tether.connection.ConnectionManager.Command;
 import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionView;
@@ -43,7 +42,17 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 public final class ConnectionEntity {
   private ConnectionEntity() {}
 
-  static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "tether-connection");
+  /**
+   * What only cluster mode sends to a connection's entity. The entity's sharded type is the
+   * manager's {@link ConnectionManager.Command}, because it also receives, from any member, the
+   * requests of {@link ConnectionManager.ConnectionRequest}, and hosts a supervisor, whose own
+   * {@link ConnectionSupervisor.Command}s (timers, permits, reports) reach it too.
+   */
+  sealed interface Command extends ConnectionManager.Command
+      permits Start, Wake, HandOff, GetRemote, ReconnectRemote, Loaded, HomeLoaded {}
+
+  static final EntityTypeKey<ConnectionManager.Command> TYPE_KEY =
+      EntityTypeKey.create(ConnectionManager.Command.class, "tether-connection");
 
   /** Start a new connection (its spec is stored already); answered with the open result. */
   record Start(ConnectionSpec spec, Optional<String> requestedBy, ActorRef<ConnectionManager.OpenResult> replyTo)
@@ -54,13 +63,6 @@ public final class ConnectionEntity {
 
   /** Sharding's stop message: the shard moves; close with the close mode and keep the spec. */
   enum HandOff implements Command, ClusterMessage { INSTANCE }
-
-  /**
-   * This member shuts down: close with the close mode now, keep the spec, mark it handed over, and
-   * wake nobody (another member starts it once this one has left). Done before sharding's own
-   * hand-off, so that the close_notify goes out even when no member is left to hand off to.
-   */
-  public record StopForShutdown(ActorRef<ConnectionManager.CloseResult> replyTo) implements Command {}
 
   /** A view, asked from another node. */
   record GetRemote(ActorRef<ViewAnswer> replyTo) implements Command, ClusterMessage {}
@@ -81,14 +83,14 @@ public final class ConnectionEntity {
    */
   private static final Replicator.ReadConsistency READ_MAJORITY = new Replicator.ReadMajority(Duration.ofSeconds(3));
 
-  static Behavior<Command> create(String entityId, ActorRef<ClusterSharding.ShardCommand> shard, ActorRef<Command> registry,
+  static Behavior<ConnectionManager.Command> create(String entityId, ActorRef<ClusterSharding.ShardCommand> shard, ActorRef<ConnectionManager.Command> registry,
       ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings) {
     ConnectionId id = ConnectionId.of(entityId);
     return Behaviors.setup(ctx -> Behaviors.withStash(1000, stash -> {
-      StoreAsk<Command> store = new StoreAsk<>(ctx, replicator);
+      StoreAsk<ConnectionManager.Command> store = new StoreAsk<>(ctx, replicator);
       store.get(SpecStore.specs(entityId), SpecStore.READ_LOCAL,
           response -> new Loaded(entry(response, SpecStore.specs(entityId), entityId), false));
-      return Behaviors.receive(Command.class)
+      return Behaviors.receive(ConnectionManager.Command.class)
           .onMessage(Start.class, s -> stash.unstashAll(begin(ctx, id, s.spec(), Optional.of(s), registry, replicator,
               settings, Continuation.FRESH)))
           .onMessage(Loaded.class, l -> {
@@ -119,8 +121,8 @@ public final class ConnectionEntity {
         : Optional.empty();
   }
 
-  private static Behavior<Command> fromStore(ActorContext<Command> ctx, ConnectionId id, HomeLoaded loaded,
-      ActorRef<Command> registry, ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings) {
+  private static Behavior<ConnectionManager.Command> fromStore(ActorContext<ConnectionManager.Command> ctx, ConnectionId id, HomeLoaded loaded,
+      ActorRef<ConnectionManager.Command> registry, ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings) {
     ConnectionSpec spec;
     try {
       spec = ConnectionSpecCodec.decode(loaded.specText()).spec();
@@ -152,8 +154,8 @@ public final class ConnectionEntity {
    *     the registry's own {@link Start} may still arrive (it raced with a wake-up) and is answered as
    *     the open it is
    */
-  private static Behavior<Command> begin(ActorContext<Command> ctx, ConnectionId id, ConnectionSpec spec,
-      Optional<Start> opened, ActorRef<Command> registry,
+  private static Behavior<ConnectionManager.Command> begin(ActorContext<ConnectionManager.Command> ctx, ConnectionId id, ConnectionSpec spec,
+      Optional<Start> opened, ActorRef<ConnectionManager.Command> registry,
       ActorRef<Replicator.Command> replicator, ConnectionManagerSettings settings, Continuation from) {
     Optional<ActorRef<ConnectionManager.OpenResult>> openedReplyTo = opened.map(Start::replyTo);
     TlsProfile profile = settings.tlsProfiles().get(spec.tlsProfile());
@@ -167,8 +169,8 @@ public final class ConnectionEntity {
     }
     ConnectionPlan plan = new ConnectionPlan(spec, spec.settings().orElse(settings.defaults()), profile,
         settings.streamDispatcher(), Optional.empty(), handler, ConfigFactory.empty(), settings.tlsStage());
-    registry.tell(new EntityReport.Hosted(id, ctx.getSelf()));
-    registry.tell(new SupervisorReport.AdmissionRequested(id, from.firstIncarnation(), ctx.getSelf()));
+    registry.tell(new EntityReport.Hosted(id, ctx.getSelf().narrow()));
+    registry.tell(new SupervisorReport.AdmissionRequested(id, from.firstIncarnation(), ctx.getSelf().narrow()));
     SelfUniqueAddress self = DistributedData.get(ctx.getSystem()).selfUniqueAddress();
     String node = ClusterNodes.node(self.uniqueAddress().address(), ctx.getSystem());
     return Behaviors.intercept(() -> new ClusterOnly(id, replicator, self, node, openedReplyTo.isPresent(), registry,
@@ -183,8 +185,8 @@ public final class ConnectionEntity {
    * Start} raced with a wake-up is not lost. A {@code Start} that reaches this entity anyway goes
    * back through the shard for the same reason.
    */
-  private static Behavior<Command> unknown(ActorContext<Command> ctx, ConnectionId id,
-      ActorRef<ClusterSharding.ShardCommand> shard, StashBuffer<Command> stash) {
+  private static Behavior<ConnectionManager.Command> unknown(ActorContext<ConnectionManager.Command> ctx, ConnectionId id,
+      ActorRef<ClusterSharding.ShardCommand> shard, StashBuffer<ConnectionManager.Command> stash) {
     shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
     return stash.unstashAll(Behaviors.receive((c, m) -> {
       if (m == HandOff.INSTANCE) return Behaviors.stopped(); // the passivation's stop message
@@ -197,7 +199,8 @@ public final class ConnectionEntity {
     }));
   }
 
-  private static void answerUnknown(ConnectionId id, Command m) {
+  private static void answerUnknown(ConnectionId id, ConnectionManager.Command message) {
+    ConnectionManager.Command m = message instanceof ConnectionSupervisor.Request r ? r.request() : message;
     if (m instanceof ConnectionManager.Send s) {
       s.replyTo().tell(new SendResult.Rejected(id, SendResult.Reason.UNKNOWN_CONNECTION, "no connection with id '" + id + "'"));
     } else if (m instanceof ConnectionManager.Close c) {
@@ -214,11 +217,11 @@ public final class ConnectionEntity {
   }
 
   /** What only cluster mode sends to a running supervisor, translated; and the spec removed after a close on request. */
-  private static final class ClusterOnly extends BehaviorInterceptor<Command, Command> {
+  private static final class ClusterOnly extends BehaviorInterceptor<ConnectionManager.Command, ConnectionSupervisor.Command> {
     private final ConnectionId id;
     private final ActorRef<Replicator.Command> replicator;
     private final SelfUniqueAddress self;
-    private final ActorRef<Command> registry;
+    private final ActorRef<ConnectionManager.Command> registry;
     private final String node;
     private boolean handingOff;
     private boolean openAnswered;
@@ -226,8 +229,8 @@ public final class ConnectionEntity {
     private LastHome home;
 
     ClusterOnly(ConnectionId id, ActorRef<Replicator.Command> replicator, SelfUniqueAddress self, String node,
-        boolean openAnswered, ActorRef<Command> registry, long lastIncarnation) {
-      super(Command.class);
+        boolean openAnswered, ActorRef<ConnectionManager.Command> registry, long lastIncarnation) {
+      super(ConnectionManager.Command.class);
       this.registry = registry;
       this.id = id;
       this.replicator = replicator;
@@ -238,50 +241,12 @@ public final class ConnectionEntity {
     }
 
     @Override
-    public Behavior<Command> aroundReceive(TypedActorContext<Command> ctx, Command msg, ReceiveTarget<Command> target) {
-      ActorContext<Command> c = ctx.asJava();
-      Command m = msg;
-      if (msg instanceof Start s && !openAnswered) { // started from the store first: this is its open
-        openAnswered = true;
-        return target.apply(ctx, new ConnectionManager.Get(id, forward(c, v -> s.replyTo().tell(
-            v.<ConnectionManager.OpenResult>map(ConnectionManager.Opened::new).orElseGet(() ->
-                new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.ALREADY_EXISTS, "being closed"))))));
-      }
-      if (msg instanceof Start s) {
-        s.replyTo().tell(new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.ALREADY_EXISTS,
-            "a connection with id '" + id + "' already exists"));
-        return Behaviors.same();
-      }
-      if (msg == Wake.INSTANCE) return Behaviors.same();
-      if (msg instanceof ConnectionSupervisor.Admitted a && a.incarnation() > home.incarnation()) {
-        // Stored before it connects: if this member is lost from now on, the next home records its end.
-        home = new LastHome(node, self.uniqueAddress().longUid(), a.incarnation(), java.time.Instant.now(), false);
-        storeHome(c, SpecStore.WRITE);
-      }
-      if (msg instanceof GetRemote g) m = new ConnectionManager.Get(id, forward(c, v -> g.replyTo().tell(new ViewAnswer(v))));
-      if (msg instanceof ReconnectRemote r) {
-        m = new ConnectionManager.Reconnect(id, r.requestedBy(), forward(c, v -> r.replyTo().tell(new ViewAnswer(v))));
-      }
-      if (msg instanceof StopForShutdown stop) {
-        handingOff = true;
-        c.getLog().info("connection {}: this member shuts down: closing here, to be opened on another member", id);
-        m = new ConnectionManager.Close(id, Optional.empty(), stop.replyTo());
-        home = home.markedHandedOff();
-        storeHome(c, SpecStore.WRITE_ALL);
-      }
-      if (msg == HandOff.INSTANCE && handingOff) return Behaviors.same(); // closing for shutdown already
-      if (msg == HandOff.INSTANCE) {
-        handingOff = true;
-        c.getLog().info("connection {}: handed off (its shard moves): closing here, to be opened on another node", id);
-        m = new ConnectionManager.Close(id, Optional.empty(), c.getSystem().ignoreRef());
-        home = home.markedHandedOff(); // closed here on purpose: not a lost member's connection
-        storeHome(c, SpecStore.WRITE_ALL);
-        // Without remember-entities nothing would start it at its new home: a wake-up, buffered by
-        // sharding until the shard has moved, does (if this node is leaving, the others' wake-up
-        // after MemberRemoved does as well).
-        registry.tell(new EntityReport.WakeAfterHandOff(id));
-      }
-      Behavior<Command> next = target.apply(ctx, m);
+    public Behavior<ConnectionSupervisor.Command> aroundReceive(TypedActorContext<ConnectionManager.Command> ctx,
+        ConnectionManager.Command msg, ReceiveTarget<ConnectionSupervisor.Command> target) {
+      ActorContext<ConnectionManager.Command> c = ctx.asJava();
+      Optional<ConnectionSupervisor.Command> m = translate(c, msg);
+      if (m.isEmpty()) return Behaviors.same();
+      Behavior<ConnectionSupervisor.Command> next = target.apply(ctx, m.get());
       if (!Behavior.isAlive(next) && !handingOff) {
         // Closed on request: gone for good, on every node.
         replicator.tell(new Replicator.Update<>(SpecStore.specs(id.value()), SpecStore.empty(), SpecStore.WRITE,
@@ -292,14 +257,69 @@ public final class ConnectionEntity {
       return next;
     }
 
-    private void storeHome(ActorContext<Command> c, Replicator.WriteConsistency consistency) {
+    /** What the supervisor is given for {@code msg}; empty when the entity alone handles it. */
+    private Optional<ConnectionSupervisor.Command> translate(ActorContext<ConnectionManager.Command> c,
+        ConnectionManager.Command msg) {
+      if (msg instanceof Start s && !openAnswered) { // started from the store first: this is its open
+        openAnswered = true;
+        return request(new ConnectionManager.Get(id, forward(c, v -> s.replyTo().tell(
+            v.<ConnectionManager.OpenResult>map(ConnectionManager.Opened::new).orElseGet(() ->
+                new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.ALREADY_EXISTS, "being closed"))))));
+      }
+      if (msg instanceof Start s) {
+        s.replyTo().tell(new ConnectionManager.OpenRejected(ConnectionManager.OpenRejection.ALREADY_EXISTS,
+            "a connection with id '" + id + "' already exists"));
+        return Optional.empty();
+      }
+      if (msg == Wake.INSTANCE) return Optional.empty();
+      if (msg instanceof GetRemote g) return request(new ConnectionManager.Get(id, forward(c, v -> g.replyTo().tell(new ViewAnswer(v)))));
+      if (msg instanceof ReconnectRemote r) {
+        return request(new ConnectionManager.Reconnect(id, r.requestedBy(), forward(c, v -> r.replyTo().tell(new ViewAnswer(v)))));
+      }
+      if (msg == HandOff.INSTANCE && handingOff) return Optional.empty(); // closing for shutdown already
+      if (msg == HandOff.INSTANCE) {
+        handingOff = true;
+        c.getLog().info("connection {}: handed off (its shard moves): closing here, to be opened on another node", id);
+        home = home.markedHandedOff(); // closed here on purpose: not a lost member's connection
+        storeHome(c, SpecStore.WRITE_ALL);
+        // Without remember-entities nothing would start it at its new home: a wake-up, buffered by
+        // sharding until the shard has moved, does (if this node is leaving, the others' wake-up
+        // after MemberRemoved does as well).
+        registry.tell(new EntityReport.WakeAfterHandOff(id));
+        return request(new ConnectionManager.Close(id, Optional.empty(), c.getSystem().ignoreRef()));
+      }
+      if (msg instanceof ConnectionSupervisor.CloseForShutdown) {
+        // This member shuts down: close now, keep the spec, mark it handed over, and wake nobody
+        // (another member starts it once this one has left). Done before sharding's own hand-off,
+        // so that the close_notify goes out even when no member is left to hand off to.
+        handingOff = true;
+        c.getLog().info("connection {}: this member shuts down: closing here, to be opened on another member", id);
+        home = home.markedHandedOff();
+        storeHome(c, SpecStore.WRITE_ALL);
+      }
+      if (msg instanceof ConnectionSupervisor.Admitted a && a.incarnation() > home.incarnation()) {
+        // Stored before it connects: if this member is lost from now on, the next home records its end.
+        home = new LastHome(node, self.uniqueAddress().longUid(), a.incarnation(), java.time.Instant.now(), false);
+        storeHome(c, SpecStore.WRITE);
+      }
+      if (msg instanceof ConnectionManager.ConnectionRequest r) return request(r); // from any member, through sharding
+      if (msg instanceof ConnectionSupervisor.Command own) return Optional.of(own);
+      c.getLog().warn("connection {}: ignored a message its entity does not handle: {}", id, msg.getClass().getName());
+      return Optional.empty();
+    }
+
+    private static Optional<ConnectionSupervisor.Command> request(ConnectionManager.ConnectionRequest r) {
+      return Optional.of(new ConnectionSupervisor.Request(r));
+    }
+
+    private void storeHome(ActorContext<ConnectionManager.Command> c, Replicator.WriteConsistency consistency) {
       String text = home.encode();
       replicator.tell(new Replicator.Update<>(SpecStore.homes(id.value()), SpecStore.empty(), consistency, c.getSystem().ignoreRef(),
           map -> map.put(self, id.value(), text)));
     }
 
     /** A one-off local ref for the supervisor's view answer, handed on as {@code answer} says. */
-    private static ActorRef<Optional<ConnectionView>> forward(ActorContext<Command> c,
+    private static ActorRef<Optional<ConnectionView>> forward(ActorContext<ConnectionManager.Command> c,
         java.util.function.Consumer<Optional<ConnectionView>> answer) {
       return c.spawnAnonymous(Behaviors.<Optional<ConnectionView>>receiveMessage(v -> {
         answer.accept(v);

@@ -2,6 +2,7 @@ package dev.tether.connection.internal.cluster;
 
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
+import dev.tether.connection.internal.lifecycle.ConnectionSupervisor;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
@@ -11,7 +12,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 public sealed interface EntityReport extends ConnectionManager.Command {
 
   /** Cluster mode: a sharded entity runs this connection on this node. */
-  record Hosted(ConnectionId id, ActorRef<ConnectionManager.Command> entity) implements EntityReport {}
+  record Hosted(ConnectionId id, ActorRef<ConnectionSupervisor.Command> entity) implements EntityReport {}
 
   /** Cluster mode: an entity was handed off (its shard moves); wake it at its new home. */
   record WakeAfterHandOff(ConnectionId id) implements EntityReport {}

@@ -6,7 +6,6 @@ import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionEvent;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionManager.Close;
-import dev.tether.connection.ConnectionManager.Command;
 import dev.tether.connection.ConnectionManager.Get;
 import dev.tether.connection.ConnectionManager.Reconnect;
 import dev.tether.connection.ConnectionManager.Send;
@@ -52,8 +51,26 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class ConnectionSupervisor {
 
+  /**
+   * Everything a supervisor handles: what is asked of its connection, the registry's permit, its
+   * incarnation's reports, and its own timers and watch. A {@link ConnectionManager.Command} too, so
+   * that cluster mode's entity (whose sharded type that is) can host a supervisor.
+   */
+  public sealed interface Command extends ConnectionManager.Command
+      permits Request, Admitted, CloseForShutdown, IncarnationReport, IncarnationTerminated, BackoffElapsed, CloseOverdue {}
+
+  /** A request of the manager's protocol for this connection, routed here by the registry. */
+  public record Request(ConnectionManager.ConnectionRequest request) implements Command {}
+
   /** The registry let the queued incarnation in. */
   public record Admitted(long incarnation) implements Command {}
+
+  /**
+   * This node shuts down: close with the configured mode, as a {@code Close} nobody asked for by
+   * name. A host may give it more meaning: cluster mode's entity keeps the spec, to be opened on
+   * another member.
+   */
+  public record CloseForShutdown(ActorRef<ConnectionManager.CloseResult> replyTo) implements Command {}
 
   private record IncarnationTerminated(long incarnation) implements Command {}
 
@@ -70,7 +87,7 @@ public final class ConnectionSupervisor {
  public static Behavior<Command> create(
       ConnectionPlan plan,
       ConnectionManagerSettings managerSettings,
-      ActorRef<Command> registry,
+      ActorRef<ConnectionManager.Command> registry,
       ActorRef<ConnectionManager.OpenResult> openedReplyTo,
       boolean admitted,
       Optional<String> requestedBy) {
@@ -86,7 +103,7 @@ public final class ConnectionSupervisor {
  public static Behavior<Command> create(
       ConnectionPlan plan,
       ConnectionManagerSettings managerSettings,
-      ActorRef<Command> registry,
+      ActorRef<ConnectionManager.Command> registry,
       ActorRef<ConnectionManager.OpenResult> openedReplyTo,
       boolean admitted,
       Continuation from,
@@ -103,7 +120,7 @@ public final class ConnectionSupervisor {
 
   /** An inbound connection: its one incarnation starts now; removed when it has ended. */
   public static Behavior<Command> createInbound(ConnectionPlan plan, ConnectionManagerSettings managerSettings,
-      ActorRef<Command> registry) {
+      ActorRef<ConnectionManager.Command> registry) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
         new ConnectionSupervisor(ctx, timers, plan, managerSettings, registry).accepted()));
   }
@@ -114,7 +131,7 @@ public final class ConnectionSupervisor {
   private final ConnectionSpec spec;
   private final ConnectionSettings settings;
   private final ConnectionManagerSettings managerSettings;
-  private final ActorRef<Command> registry;
+  private final ActorRef<ConnectionManager.Command> registry;
   private final ReconnectPolicy policy;
   /** In cluster mode, this member ({@code host:port}), shown in views. */
   private final Optional<String> node;
@@ -126,7 +143,7 @@ public final class ConnectionSupervisor {
   private IncarnationStats lastStats = IncarnationStats.EMPTY;
 
   private ConnectionSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers,
-      ConnectionPlan plan, ConnectionManagerSettings managerSettings, ActorRef<Command> registry) {
+      ConnectionPlan plan, ConnectionManagerSettings managerSettings, ActorRef<ConnectionManager.Command> registry) {
     this.ctx = ctx;
     this.timers = timers;
     this.plan = plan;
@@ -173,7 +190,8 @@ public final class ConnectionSupervisor {
 
   /** Waiting for a handshake permit from the registry. */
   private Behavior<Command> queued(Phase.Queued q) {
-    return Behaviors.receiveMessage(m -> {
+    return Behaviors.receiveMessage(message -> {
+      Object m = unwrap(message);
       noteAdminRequest(q, m);
       if (m instanceof Admitted a) return a.incarnation() == q.incarnation() ? spawn(q) : Behaviors.same();
       if (m instanceof Send send) return rejectNotOpen(send, q);
@@ -191,7 +209,8 @@ public final class ConnectionSupervisor {
 
   /** An incarnation is alive. */
   private Behavior<Command> running(Phase.Running r) {
-    return Behaviors.receiveMessage(m -> {
+    return Behaviors.receiveMessage(message -> {
+      Object m = unwrap(message);
       noteAdminRequest(r, m);
       if (m instanceof IncarnationReport report && report.incarnation() == r.incarnation()) return running(reported(r, report));
       if (m instanceof IncarnationTerminated t && t.incarnation() == r.incarnation()) return afterIncarnation(r);
@@ -215,7 +234,8 @@ public final class ConnectionSupervisor {
 
   /** Closing on request: removed once the incarnation has ended. */
   private Behavior<Command> removing(Phase.Removing p) {
-    return Behaviors.receiveMessage(m -> {
+    return Behaviors.receiveMessage(message -> {
+      Object m = unwrap(message);
       noteAdminRequest(p, m);
       if (m instanceof IncarnationReport report && report.incarnation() == p.incarnation()) {
         return removing(p.with(reported(p.running(), report)));
@@ -237,7 +257,8 @@ public final class ConnectionSupervisor {
 
   /** The last incarnation ended; the next starts when the backoff timer fires. */
   private Behavior<Command> backingOff(Phase.BackingOff b) {
-    return Behaviors.receiveMessage(m -> {
+    return Behaviors.receiveMessage(message -> {
+      Object m = unwrap(message);
       noteAdminRequest(b, m);
       if (m instanceof BackoffElapsed e && e.incarnation() == b.incarnation()) return reconnect(b);
       if (m instanceof Send send) return rejectNotOpen(send, b);
@@ -256,7 +277,8 @@ public final class ConnectionSupervisor {
 
   /** Gave up after too many failures; only a reconnect request (or a close) moves it. */
   private Behavior<Command> failed(Phase.Failed f) {
-    return Behaviors.receiveMessage(m -> {
+    return Behaviors.receiveMessage(message -> {
+      Object m = unwrap(message);
       noteAdminRequest(f, m);
       if (m instanceof Send send) return rejectNotOpen(send, f);
       if (m instanceof Close close) return removeNow(f, close.replyTo());
@@ -268,8 +290,15 @@ public final class ConnectionSupervisor {
     });
   }
 
+  /** A request as the manager's protocol has it; the supervisor's own messages as they are. */
+  private Object unwrap(Command m) {
+    if (m instanceof Request r) return r.request();
+    if (m instanceof CloseForShutdown s) return new Close(spec.id(), Optional.empty(), s.replyTo());
+    return m;
+  }
+
   /** What every phase answers alike: views, journals, and messages of phases already left. */
-  private Behavior<Command> inAnyPhase(Phase phase, Command m) {
+  private Behavior<Command> inAnyPhase(Phase phase, Object m) {
     if (m instanceof Get get) return replyWithView(phase, get.replyTo());
     if (m instanceof ConnectionManager.GetJournal get) get.replyTo().tell(Optional.of(journal.snapshot(spec.id())));
     // A permit granted after we stopped waiting for it: give it back.
@@ -434,7 +463,7 @@ public final class ConnectionSupervisor {
   }
 
   /** Close and reconnect requests go into the journal (what, with which mode, asked by whom) before the phase acts. */
-  private void noteAdminRequest(Phase p, Command m) {
+  private void noteAdminRequest(Phase p, Object m) {
     if (m instanceof Close close) {
       journal.add(Instant.now(), p.incarnation(), new JournalEvent.AdminAction(JournalEvent.Action.CLOSE,
           Optional.of(close.mode().orElse(settings.closeMode())), close.requestedBy()));

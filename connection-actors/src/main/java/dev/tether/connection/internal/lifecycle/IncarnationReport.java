@@ -1,6 +1,5 @@
 package dev.tether.connection.internal.lifecycle;
 
-import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.TlsInfo;
@@ -13,7 +12,7 @@ import java.util.Optional;
  * past tense. They are supervisor messages themselves, so no message adapter (an extra object per
  * connection) is needed.
  */
-sealed interface IncarnationReport extends ConnectionManager.Command {
+sealed interface IncarnationReport extends ConnectionSupervisor.Command {
   long incarnation();
 
   /** The incarnation entered a state; {@code tls} is set from open on. */

@@ -16,7 +16,7 @@ public sealed interface SupervisorReport extends ConnectionManager.Command {
   record Published(ConnectionEvent event) implements SupervisorReport {}
 
   /** A supervisor wants a handshake permit for an incarnation; answered with {@link ConnectionSupervisor.Admitted}. */
-  record AdmissionRequested(ConnectionId id, long incarnation, ActorRef<ConnectionManager.Command> supervisor)
+  record AdmissionRequested(ConnectionId id, long incarnation, ActorRef<ConnectionSupervisor.Command> supervisor)
       implements SupervisorReport {}
 
   /** A supervisor's incarnation left connecting/handshaking (or it stopped waiting for a permit). */
