@@ -112,6 +112,7 @@ public final class Connection {
   private final InboundDelivery delivery;
   // What an accepted client revealed, for the outcome's detail if it then fails.
   private final AcceptDiagnosis diagnosis = new AcceptDiagnosis();
+  private final DecidedEndings endings;
   private final Function2<ActorContext<IncarnationInput>, Signal, Behavior<IncarnationInput>> onSignal;
 
   private Connection(ActorContext<IncarnationInput> ctx, TimerScheduler<IncarnationInput> timers, ConnectionPlan plan,
@@ -124,6 +125,7 @@ public final class Connection {
     this.incarnation = incarnation;
     this.reportTo = reportTo;
     this.counters = counters;
+    this.endings = new DecidedEndings(settings, plan.inbound().map(in -> in.lingerTimeout()));
     this.transport = transport;
     this.writes = new WritePump(spec.id(), settings.maxPendingWrites(), transport, counters);
     this.keepalive = new IncarnationKeepalive(new KeepaliveMonitor(settings.keepalive()), timers, writes, counters,
@@ -161,8 +163,8 @@ public final class Connection {
         return enterOpen(h.session());
       }
       if (m instanceof NotTls n) return notTls(n);
-      if (m == Timer.CONNECT) return abort(connectTimeout());
-      if (m instanceof Close) return abort(OutcomeKind.ABORTED, "close requested while connecting; TCP was reset at once");
+      if (m == Timer.CONNECT) return abort(endings.connectTimeout());
+      if (m instanceof Close) return abort(endings.closeRequestedWhile(CONNECTING));
       if (m instanceof Send send) return rejectNotOpen(send, CONNECTING);
       if (m instanceof Inbound in) return receive(in, Behaviors::same);
       if (m instanceof StreamEnded e) return awaitingConnectResult(e.failure());
@@ -175,9 +177,8 @@ public final class Connection {
       if (m instanceof HandshakeCompleted h) return enterOpen(h.session());
       if (m instanceof NotTls n) return notTls(n);
       if (m instanceof Found f) return found(f.finding());
-      if (m == Timer.HANDSHAKE) return abort(OutcomeKind.HANDSHAKE_TIMEOUT,
-          "TLS handshake did not finish within handshake-timeout " + Durations.format(settings.handshakeTimeout()));
-      if (m instanceof Close) return abort(OutcomeKind.ABORTED, "close requested while handshaking; TCP was reset at once");
+      if (m == Timer.HANDSHAKE) return abort(endings.handshakeTimeout());
+      if (m instanceof Close) return abort(endings.closeRequestedWhile(HANDSHAKING));
       if (m instanceof Send send) return rejectNotOpen(send, HANDSHAKING);
       if (m instanceof Inbound in) return receive(in, Behaviors::same);
       if (m instanceof StreamEnded e) return ended(EndSignals.endedIn(HANDSHAKING), e.failure());
@@ -193,14 +194,13 @@ public final class Connection {
         return Behaviors.same();
       }
       if (m == WriteTaken.INSTANCE) return writeTaken();
-      if (m instanceof Close close) return close.mode() == CloseMode.ABORT
-          ? abort(OutcomeKind.ABORTED, "closed on request with mode abort; TCP was reset")
-          : enterClosing(close.mode(), truncated);
+      if (m instanceof Close close) {
+        return close.mode() == CloseMode.ABORT ? abort(endings.closedWithModeAbort()) : enterClosing(close.mode(), truncated);
+      }
       if (m == HandlerStopped.INSTANCE) {
         ctx.getLog().info("connection {}: its session handler stopped; closing ({})", spec.id(), settings.closeMode());
         return settings.closeMode() == CloseMode.ABORT
-            ? abort(OutcomeKind.ABORTED, "the session handler stopped; close mode abort: TCP was reset")
-            : enterClosing(settings.closeMode(), truncated);
+            ? abort(endings.handlerStoppedWithModeAbort()) : enterClosing(settings.closeMode(), truncated);
       }
       if (m instanceof Inbound in) return receive(in, () -> open(true));
       if (m == IncarnationKeepalive.Timer.IDLE) {
@@ -208,7 +208,7 @@ public final class Connection {
         return Behaviors.same();
       }
       if (m == IncarnationKeepalive.Timer.PONG) {
-        return keepalive.onPongTimeout().map(giveUp -> abort(OutcomeKind.KEEPALIVE_TIMEOUT, giveUp)).orElseGet(Behaviors::same);
+        return keepalive.onPongTimeout().map(giveUp -> abort(endings.keepaliveTimeout(giveUp))).orElseGet(Behaviors::same);
       }
       if (m instanceof StreamEnded e) return ended(EndSignals.endedIn(OPEN).withTruncation(truncated), e.failure());
       if (m == Timer.DRAIN) return undelivered(EndSignals.endedIn(OPEN).withTruncation(truncated));
@@ -223,8 +223,7 @@ public final class Connection {
     return state(m -> {
       if (m == WriteTaken.INSTANCE) return writeTaken();
       if (m == CloseNotifyFlushed.INSTANCE) return enterAwaitingPeerClose(mode, truncated);
-      if (m == Timer.CLOSE) return abort(OutcomeKind.CLOSE_TIMEOUT,
-          "our close_notify could not be flushed within close-timeout " + Durations.format(settings.closeTimeout()));
+      if (m == Timer.CLOSE) return abort(endings.closeNotifyNotFlushed());
       if (m instanceof Close close) return onlyAbortEscalates(close, CLOSING);
       if (m instanceof Send send) return rejectNotOpen(send, CLOSING);
       if (m instanceof Inbound in) return receive(in, () -> closing(mode, true));
@@ -239,11 +238,7 @@ public final class Connection {
   /** Our close_notify is in TCP's hands; graceful: waiting for the peer's; send-only: for TCP to close. */
   private Behavior<IncarnationInput> awaitingPeerClose(CloseMode mode, boolean truncated) {
     return state(m -> {
-      if (m == Timer.CLOSE) return abort(OutcomeKind.CLOSE_TIMEOUT, plan.inbound().isPresent() && mode == CloseMode.GRACEFUL
-          ? "the client did not send its close_notify within linger-timeout "
-              + Durations.format(plan.inbound().get().lingerTimeout())
-              + " after ours (what it sent meanwhile was read and discarded); TCP was reset"
-          : "the peer did not answer our close_notify within close-timeout " + Durations.format(settings.closeTimeout()));
+      if (m == Timer.CLOSE) return abort(endings.peerCloseTimeout(mode));
       if (m instanceof Close close) return onlyAbortEscalates(close, AWAITING_PEER_CLOSE);
       if (m instanceof Send send) return rejectNotOpen(send, AWAITING_PEER_CLOSE);
       if (m instanceof Inbound in) return receive(in, () -> awaitingPeerClose(mode, true));
@@ -263,8 +258,8 @@ public final class Connection {
       if (m instanceof StreamEnded e) {
         return ended(EndSignals.endedIn(CONNECTING).withConnectFailure(Optional.of(cause)), e.failure());
       }
-      if (m == Timer.CONNECT) return abort(connectTimeout());
-      if (m instanceof Close) return abort(OutcomeKind.ABORTED, "close requested while connecting; TCP was reset at once");
+      if (m == Timer.CONNECT) return abort(endings.connectTimeout());
+      if (m instanceof Close) return abort(endings.closeRequestedWhile(CONNECTING));
       if (m instanceof Send send) return rejectNotOpen(send, CONNECTING);
       if (m instanceof Inbound in) return receive(in, Behaviors::same);
       return inAnyState(m);
@@ -281,8 +276,8 @@ public final class Connection {
       if (m instanceof ConnectFailed f) {
         return ended(EndSignals.endedIn(CONNECTING).withConnectFailure(Optional.of(f.cause())), streamFailure);
       }
-      if (m == Timer.CONNECT) return finish(connectTimeout());
-      if (m instanceof Close) return finish(Ending.local(OutcomeKind.ABORTED, "close requested while connecting"));
+      if (m == Timer.CONNECT) return finish(endings.connectTimeout());
+      if (m instanceof Close) return finish(endings.closeRequestedBeforeConnected());
       if (m instanceof Send send) return rejectNotOpen(send, CONNECTING);
       return inAnyState(m);
     });
@@ -400,15 +395,10 @@ public final class Connection {
     return awaitingPeerClose(mode, truncated);
   }
 
-  private Ending connectTimeout() {
-    return Ending.local(OutcomeKind.CONNECT_TIMEOUT,
-        "TCP connect (with DNS) did not finish within connect-timeout " + Durations.format(settings.connectTimeout()));
-  }
-
   /** A second close while closing changes nothing, unless it asks to abort. */
   private Behavior<IncarnationInput> onlyAbortEscalates(Close m, ConnectionState state) {
     if (m.mode() != CloseMode.ABORT) return Behaviors.same();
-    return abort(OutcomeKind.ABORTED, "abort requested while " + state.wireName() + "; TCP was reset");
+    return abort(endings.abortRequestedWhile(state));
   }
 
   /** The guard's verdict on an accepted client's first bytes. */
@@ -438,14 +428,10 @@ public final class Connection {
 
   /** Ends the handshake at once, saying what the peer sent: the JDK may wait long on a bogus record length. */
   private Behavior<IncarnationInput> notTls(NotTls m) {
-    return abort(OutcomeKind.HANDSHAKE_FAILED, TlsRecordSniffer.describe(m.firstBytes()));
+    return abort(Ending.local(OutcomeKind.HANDSHAKE_FAILED, TlsRecordSniffer.describe(m.firstBytes())));
   }
 
-  /** Resets TCP now and ends with {@code kind} once the stream has stopped. */
-  private Behavior<IncarnationInput> abort(OutcomeKind kind, String detail) {
-    return abort(Ending.local(kind, detail));
-  }
-
+  /** Resets TCP now and ends as {@code ending} says once the stream has stopped. */
   private Behavior<IncarnationInput> abort(Ending ending) {
     timers.cancelAll();
     transport.abort(ending.detail());
@@ -473,8 +459,7 @@ public final class Connection {
     Ending ending = EndClassifier.classify(signals
         .withTransportFailure(transport.transportFailure())
         .withPeerCloseNotify(transport.peerCloseNotifyReceived()));
-    return abort(ending.withMoreDetail("what was received before and not taken by the reader within close-timeout "
-        + Durations.format(settings.closeTimeout()) + " was dropped"));
+    return abort(endings.undelivered(ending));
   }
 
   private Behavior<IncarnationInput> finish(Ending ending) {
