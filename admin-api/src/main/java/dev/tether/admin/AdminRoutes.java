@@ -136,8 +136,8 @@ public final class AdminRoutes {
   private Route connectionRoutes() {
     return concat(
         pathEndOrSingleSlash(() -> concat(
-            get(() -> parameterOptional("state", state ->
-                parameterOptional("direction", direction -> list(state, direction)))),
+            get(() -> parameterOptional(QueryParameters.STATE, "state", state ->
+                parameterOptional(QueryParameters.DIRECTION, "direction", direction -> list(state, direction)))),
             post(() -> ClientAddress.extract(client -> entity(JsonSupport.treeUnmarshaller(), body -> open(body, client)))),
             delete(() -> ClientAddress.extract(bulkRoutes::closeMatching)))),
         // Before the id routes; only POST, so a connection named "reconnect" is still reached by GET and DELETE.
@@ -145,7 +145,7 @@ public final class AdminRoutes {
         pathPrefix(segment(), id -> concat(
             pathEndOrSingleSlash(() -> concat(
                 get(() -> withConnectionId(id, this::getOne)),
-                delete(() -> parameterOptional("mode", mode -> ClientAddress.extract(client -> close(id, mode, client)))))),
+                delete(() -> parameterOptional(QueryParameters.CLOSE_MODE, "mode", mode -> ClientAddress.extract(client -> close(id, mode, client)))))),
             path("reconnect", () -> post(() -> withConnectionId(id, cid -> ClientAddress.extract(client -> reconnect(cid, client))))),
             path("journal", () -> get(() -> withConnectionId(id, journalRoute::journal))),
             path("send", () -> post(() -> entity(Unmarshaller.entityToByteString(), bytes -> send(id, bytes)))))));
@@ -153,19 +153,7 @@ public final class AdminRoutes {
 
   // ---------------------------------------------------------------- handlers
 
-  private Route list(Optional<String> stateParam, Optional<String> directionParam) {
-    Optional<ConnectionState> state;
-    try {
-      state = stateParam.map(ConnectionState::fromWireName);
-    } catch (IllegalArgumentException e) {
-      return error(ErrorCode.INVALID_PARAMETER, "state: " + e.getMessage());
-    }
-    Optional<Direction> direction;
-    try {
-      direction = directionParam.map(Direction::fromWireName);
-    } catch (IllegalArgumentException e) {
-      return error(ErrorCode.INVALID_PARAMETER, "direction: " + e.getMessage());
-    }
+  private Route list(Optional<ConnectionState> state, Optional<Direction> direction) {
     return onSuccess(listAll(), list -> json(StatusCodes.OK, new ConnectionListJson(
         list.connections().stream()
             .filter(v -> state.map(s -> v.state() == s).orElse(true))
@@ -200,13 +188,7 @@ public final class AdminRoutes {
         .orElseGet(() -> unknown(id)));
   }
 
-  private Route close(String idSegment, Optional<String> modeParam, Optional<String> client) {
-    Optional<CloseMode> mode;
-    try {
-      mode = modeParam.map(CloseMode::fromWireName);
-    } catch (IllegalArgumentException e) {
-      return error(ErrorCode.INVALID_PARAMETER, "mode: " + e.getMessage());
-    }
+  private Route close(String idSegment, Optional<CloseMode> mode, Optional<String> client) {
     // The close is bounded by the connection's own close-timeout: ask for its settings first.
     return withConnectionId(idSegment, id -> onSuccess(view(id), view -> view
         .<Route>map(v -> onSuccess(closeConnection(id, mode, client, closeAskTimeout(v)), this::closed))
@@ -364,8 +346,12 @@ public final class AdminRoutes {
       .match(IllegalArgumentException.class, e -> error(ErrorCode.INVALID_REQUEST, String.valueOf(e.getMessage())))
       .build();
 
-  /** Pekko's default rejection handling, with its plain-text bodies turned into JSON errors. */
-  private static final RejectionHandler REJECTIONS = RejectionHandler.defaultHandler()
+  /**
+   * A query parameter's bad value as {@code invalid-parameter} ({@link QueryParameters}), then Pekko's
+   * default rejection handling, with its plain-text bodies turned into JSON errors.
+   */
+  private static final RejectionHandler REJECTIONS = QueryParameters.REJECTIONS
+      .withFallback(RejectionHandler.defaultHandler())
       .mapRejectionResponse(AdminRoutes::toJsonError);
 
   private static HttpResponse toJsonError(HttpResponse response) {

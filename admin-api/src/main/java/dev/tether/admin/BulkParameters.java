@@ -51,42 +51,22 @@ final class BulkParameters {
         return new Invalid(p.getKey(), p.getKey() + ": given " + p.getValue().size() + " times; give it at most once");
       }
     }
-    Optional<String> stateText = single(query, "state");
-    Optional<String> directionText = single(query, "direction");
-    Optional<String> modeText = single(query, "mode");
-    Optional<String> allText = single(query, "all");
     Optional<ConnectionState> state;
     Optional<Direction> direction;
     Optional<CloseMode> mode;
-    try {
-      state = stateText.map(ConnectionState::fromWireName);
-    } catch (IllegalArgumentException e) {
-      return new Invalid("state", "state: " + e.getMessage());
+    boolean all;
+    try { // read as the routes' parameter directives read them (QueryParameters), in this order
+      state = QueryParameters.read(query, "state", ConnectionState::fromWireName);
+      direction = QueryParameters.read(query, "direction", Direction::fromWireName);
+      mode = QueryParameters.read(query, "mode", CloseMode::fromWireName); // as DELETE /connections/{id} reads it
+      all = QueryParameters.read(query, "all", QueryParameters::all).isPresent();
+    } catch (QueryParameters.InvalidValue e) {
+      return new Invalid(e.parameter(), e.getMessage());
     }
-    try {
-      direction = directionText.map(Direction::fromWireName);
-    } catch (IllegalArgumentException e) {
-      return new Invalid("direction", "direction: " + e.getMessage());
-    }
-    try {
-      mode = modeText.map(CloseMode::fromWireName); // as DELETE /connections/{id} reads it
-    } catch (IllegalArgumentException e) {
-      return new Invalid("mode", "mode: " + e.getMessage());
-    }
-    if (allText.isPresent() && !allText.get().equals("true")) {
-      return new Invalid("all", "all: must be true (to act on every connection the other parameters match), was '"
-          + allText.get() + "'");
-    }
-    boolean all = allText.isPresent();
     if (state.isEmpty() && direction.isEmpty() && !all) {
       return new Invalid("state", action + " acts on every connection that matches state and/or direction: give at least"
           + " one of them, or all=true to mean every connection");
     }
     return new Valid(new Filter(state, direction, all, mode));
-  }
-
-  private static Optional<String> single(Map<String, List<String>> query, String name) {
-    List<String> values = query.get(name);
-    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 }

@@ -40,7 +40,7 @@ final class ListenerRoutes {
     return concat(
         pathEndOrSingleSlash(() -> get(this::list)),
         pathPrefix(segment(), name -> pathEndOrSingleSlash(() ->
-            delete(() -> parameterOptional("mode", mode -> stop(name, mode))))));
+            delete(() -> parameterOptional(QueryParameters.CLOSE_MODE, "mode", mode -> stop(name, mode))))));
   }
 
   private Route list() {
@@ -50,13 +50,8 @@ final class ListenerRoutes {
         list.listeners().stream().map(ListenerJson::of).toList())));
   }
 
-  private Route stop(String name, Optional<String> modeParam) {
-    Optional<CloseMode> mode;
-    try {
-      mode = modeParam.map(CloseMode::fromWireName);
-    } catch (IllegalArgumentException e) {
-      return AdminRoutes.error(ErrorCode.INVALID_PARAMETER, "mode: " + e.getMessage());
-    }
+  /** {@code mode} was read first: a bad one is refused whatever the name. */
+  private Route stop(String name, Optional<CloseMode> mode) {
     // No listener can have an invalid name: answered without asking the manager.
     if (!ListenerSpec.NAME.matcher(name).matches()) return unknown(name);
     // Bounded by listener-stop-timeout: its connections close first, each within its own close-timeout.

@@ -3,7 +3,7 @@ package dev.tether.admin;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
-import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
+import static org.apache.pekko.http.javadsl.server.Directives.parameterOrDefault;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
@@ -17,7 +17,6 @@ import dev.tether.admin.json.TlsProfileReloadFailedJson;
 import dev.tether.admin.json.TlsProfileReloadedJson;
 import dev.tether.connection.ConnectionManager;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -32,10 +31,6 @@ import org.apache.pekko.http.javadsl.server.Route;
  * names ({@code node}).
  */
 final class TlsProfileRoutes {
-  /** The values of {@code ?reconnect=}. */
-  private static final String ROLLING = "rolling";
-  private static final String NONE = "none";
-
   private final ActorRef<ConnectionManager.Command> manager;
   private final ActorSystem<?> system;
   private final AdminSettings settings;
@@ -51,7 +46,8 @@ final class TlsProfileRoutes {
         pathEndOrSingleSlash(() -> get(this::list)),
         pathPrefix(segment(), name -> concat(
             pathEndOrSingleSlash(() -> get(() -> one(name))),
-            path("reload", () -> post(() -> parameterOptional("reconnect", reconnect -> reload(name, reconnect)))))));
+            path("reload", () -> post(() ->
+                parameterOrDefault(QueryParameters.ROLLING_RECONNECT, false, "reconnect", rolling -> reload(name, rolling)))))));
   }
 
   private Route list() {
@@ -65,14 +61,10 @@ final class TlsProfileRoutes {
         .orElseGet(() -> unknown(name)));
   }
 
-  private Route reload(String name, Optional<String> reconnect) {
-    String mode = reconnect.orElse(NONE);
-    if (!mode.equals(ROLLING) && !mode.equals(NONE)) {
-      return AdminRoutes.error(ErrorCode.INVALID_PARAMETER, "reconnect: unknown value '" + mode + "', expected "
-          + ROLLING + " or " + NONE);
-    }
+  private Route reload(String name, boolean rolling) {
+    String mode = rolling ? QueryParameters.ROLLING : QueryParameters.NONE;
     CompletionStage<ConnectionManager.TlsProfileReloadResult> result = AskPattern.ask(manager,
-        replyTo -> new ConnectionManager.ReloadTlsProfile(name, mode.equals(ROLLING), replyTo), settings.askTimeout(),
+        replyTo -> new ConnectionManager.ReloadTlsProfile(name, rolling, replyTo), settings.askTimeout(),
         system.scheduler());
     return onSuccess(result, r -> {
       if (r instanceof ConnectionManager.TlsProfileReloaded ok) {

@@ -105,6 +105,28 @@ class AdminRoutesTest extends JUnit5RouteTest {
   }
 
   @Test
+  void aBadQueryValueIsAnsweredAsInvalidParameterNamingItTheSameEverywhere() {
+    // The exact texts the hand-written checks gave before the parameter directives read the values.
+    assertEquals("state: " + message(() -> ConnectionState.fromWireName("sleeping")),
+        assertError(route.run(HttpRequest.GET("/connections?state=sleeping")), 400, "invalid-parameter").get("message").asText());
+    assertEquals("mode: unknown close mode '', expected one of graceful, send-only, abort",
+        assertError(route.run(HttpRequest.DELETE("/connections/a?mode=")), 400, "invalid-parameter").get("message").asText());
+    assertEquals("mode: " + message(() -> CloseMode.fromWireName("later")),
+        assertError(route.run(HttpRequest.DELETE("/listeners/jobs?mode=later")), 400, "invalid-parameter").get("message").asText());
+    assertEquals("reconnect: unknown value 'sometimes', expected rolling or none",
+        assertError(route.run(HttpRequest.POST("/tls-profiles/x/reload?reconnect=sometimes")), 400, "invalid-parameter")
+            .get("message").asText());
+    assertEquals("reconnect: unknown value '', expected rolling or none",
+        assertError(route.run(HttpRequest.POST("/tls-profiles/x/reload?reconnect=")), 400, "invalid-parameter")
+            .get("message").asText());
+    manager.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  private static String message(Runnable refused) {
+    return org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, refused::run).getMessage();
+  }
+
+  @Test
   void showsAnInboundConnectionsDirectionListenerAndClientCertificate() throws Exception {
     var result = async(HttpRequest.GET("/connections/jobs-1"));
     manager.expectMessageClass(ConnectionManager.Get.class).replyTo().tell(Optional.of(inboundView("jobs-1")));
