@@ -188,11 +188,13 @@ public final class AdminRoutes {
         .orElseGet(() -> unknown(id)));
   }
 
+  /**
+   * One ask: the connection's supervisor bounds the close itself (its close-timeout, then an abort),
+   * so the route need not learn the connection's settings first. The ask's own timeout is only a
+   * guard: no HTTP request outlives the server's request-timeout anyway.
+   */
   private Route close(String idSegment, Optional<CloseMode> mode, Optional<String> client) {
-    // The close is bounded by the connection's own close-timeout: ask for its settings first.
-    return withConnectionId(idSegment, id -> onSuccess(view(id), view -> view
-        .<Route>map(v -> onSuccess(closeConnection(id, mode, client, closeAskTimeout(v)), this::closed))
-        .orElseGet(() -> unknown(id))));
+    return withConnectionId(idSegment, id -> onSuccess(closeConnection(id, mode, client, closeAskGuard()), this::closed));
   }
 
   private Route closed(ConnectionManager.CloseResult result) {
@@ -298,8 +300,12 @@ public final class AdminRoutes {
     return AskPattern.ask(manager, replyTo -> new ConnectionManager.Send(id, bytes, replyTo), settings.askTimeout(), system.scheduler());
   }
 
-  private Duration closeAskTimeout(ConnectionView v) {
-    return v.settings().closeTimeout().plus(settings.closeAskMargin());
+  /** Pekko HTTP's {@code request-timeout} (it may be {@code infinite}: then a minute) plus {@code close-ask-margin}. */
+  private Duration closeAskGuard() {
+    com.typesafe.config.Config http = system.settings().config();
+    String key = "pekko.http.server.request-timeout";
+    Duration request = http.hasPath(key) && !"infinite".equals(http.getString(key)) ? http.getDuration(key) : Duration.ofMinutes(1);
+    return request.plus(settings.closeAskMargin());
   }
 
   private static Uri location(Uri requestUri, String id) {
