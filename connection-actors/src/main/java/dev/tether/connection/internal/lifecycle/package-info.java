@@ -6,9 +6,11 @@
  * with its parts: writes ({@code WriteQueue}, {@code WritePump}), reads ({@code InboundDelivery}),
  * keepalive ({@code KeepaliveMonitor}, {@code IncarnationKeepalive}), counters ({@code
  * IncarnationCounters}, {@code IncarnationStats}), and how it ended ({@code EndSignals} → {@code
- * EndClassifier} → {@code Ending}; {@code AcceptDiagnosis} for an accepted client).
+ * EndClassifier} → {@code Ending}, or {@code DecidedEndings} when a timer or a close decides it;
+ * {@code AcceptDiagnosis} for an accepted client).
  *
- * <p>Reports go upward as {@code IncarnationReport} (incarnation → supervisor) and {@code
+ * <p>A supervisor's protocol is its sealed {@code ConnectionSupervisor.Command}; the requests of
+ * the manager's protocol reach it wrapped in {@code Request}. Reports go upward as {@code IncarnationReport} (incarnation → supervisor) and {@code
  * SupervisorReport} (supervisor → registry). May use {@code transport} (the stream), {@code
  * listener} (an accepted connection's origin) and {@code wire}; never the registry or the cluster.
  */
