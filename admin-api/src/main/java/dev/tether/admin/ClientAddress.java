@@ -12,7 +12,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * Who sent an admin request, for the connection's journal: the IP address of the TCP peer, from
  * the request's remote-address attribute, which Pekko HTTP adds only with {@code
- * pekko.http.server.remote-address-attribute = on} ({@link AdminHttpServer} turns it on for its own
+ * pekko.http.server.remote-address-attribute = on} (the service's {@code AdminHttpServer} turns it on for its own
  * binding; a host server that mounts the routes turns it on itself). Deliberately not Pekko's {@code extractClientIP}: that
  * prefers the {@code X-Forwarded-For} and {@code X-Real-IP} headers, which any client can set, and
  * Pekko's own documentation says to use the attribute for sensitive uses. Behind a proxy the journal

@@ -1,5 +1,6 @@
 package dev.tether.admin;
 
+import dev.tether.admin.service.ServiceSettings;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

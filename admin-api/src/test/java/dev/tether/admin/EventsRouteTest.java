@@ -1,5 +1,7 @@
 package dev.tether.admin;
 
+import dev.tether.admin.service.AdminHttpServer;
+import dev.tether.admin.testing.LineCollector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,6 @@
 package dev.tether.admin;
 
+import dev.tether.admin.service.AdminHttpServer;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.tether.admin.cluster;
+package dev.tether.admin.service;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -13,7 +13,7 @@ import java.util.Map;
  * pekko.cluster.seed-nodes} of the actor system named {@code tether}. Everything else (canonical host
  * and port, seed nodes given directly, the Split Brain Resolver) stays in Pekko's own keys.
  */
-public final class ClusterBootstrap {
+final class ClusterBootstrap {
   private ClusterBootstrap() {}
 
   /** The name of the service's actor system: every node of one cluster must use it. */

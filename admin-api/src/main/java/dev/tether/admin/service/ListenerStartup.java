@@ -1,4 +1,4 @@
-package dev.tether.admin;
+package dev.tether.admin.service;
 
 import dev.tether.admin.json.Durations;
 import dev.tether.connection.ConnectionManager;

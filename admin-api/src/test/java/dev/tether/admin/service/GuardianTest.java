@@ -1,4 +1,4 @@
-package dev.tether.admin;
+package dev.tether.admin.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -48,7 +48,7 @@ class GuardianTest {
     // The lookup CoordinatedShutdown makes for its reason (reason-overrides."<class name>").
     Config shutdown = AdminApp.loadConfig().getConfig("pekko.coordinated-shutdown");
     String reason = new Guardian.StartFailed("x").getClass().getName();
-    assertEquals("dev.tether.admin.Guardian$StartFailed", reason);
+    assertEquals("dev.tether.admin.service.Guardian$StartFailed", reason);
     assertEquals(3, shutdown.getConfig("reason-overrides.\"" + reason + "\"").getInt("exit-code"));
     assertEquals(0, shutdown.getInt("exit-code"), "a requested stop (SIGTERM) still exits 0");
     assertEquals(true, shutdown.getBoolean("exit-jvm"));

@@ -1,5 +1,6 @@
-package dev.tether.admin;
+package dev.tether.admin.service;
 
+import dev.tether.admin.testing.LineCollector;
 import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,7 +1,7 @@
-package dev.tether.admin;
+package dev.tether.admin.service;
 
 import com.typesafe.config.Config;
-import dev.tether.admin.demo.DemoSettings;
+import dev.tether.admin.AdminSettings;
 import dev.tether.connection.ConnectionSpec;
 import java.util.List;
 

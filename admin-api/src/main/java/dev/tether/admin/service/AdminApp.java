@@ -1,10 +1,8 @@
-package dev.tether.admin;
+package dev.tether.admin.service;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import dev.tether.admin.cluster.ClusterBootstrap;
-import dev.tether.admin.demo.DemoTlsProfile;
 import dev.tether.connection.settings.ConnectionManagerSettings;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;

@@ -1,14 +1,14 @@
-package dev.tether.admin;
+package dev.tether.admin.service;
 
-import dev.tether.admin.demo.DemoSettings;
-import dev.tether.admin.demo.DemoTlsProfile;
-import dev.tether.admin.demo.DemoTraffic;
+import dev.tether.admin.AdminMetrics;
+import dev.tether.admin.AdminRoutes;
+import dev.tether.admin.AdminSettings;
 import dev.tether.connection.ConnectionManager;
-import dev.tether.connection.settings.ConnectionManagerSettings;
-import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.Direction;
 import dev.tether.connection.ListenerInfo;
+import dev.tether.connection.settings.ConnectionManagerSettings;
+import dev.tether.connection.settings.ConnectionSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * task that stops the listeners, closes every connection with its close mode and logs one summary
  * line.
  */
-public final class Guardian {
+final class Guardian {
   private static final Logger log = LoggerFactory.getLogger(Guardian.class);
   /** How often the start-up check asks the manager for its listeners. */
   private static final Duration LISTENER_POLL_INTERVAL = Duration.ofMillis(100);

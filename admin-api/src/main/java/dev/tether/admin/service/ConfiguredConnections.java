@@ -1,10 +1,10 @@
-package dev.tether.admin;
+package dev.tether.admin.service;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.tether.connection.ConnectionId;
-import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
+import dev.tether.connection.settings.ConnectionSettings;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,7 +16,7 @@ import java.util.Set;
  * {@code tls-profile}, and any keys of {@code tether.connection-defaults} as per-connection
  * overrides, merged over the defaults.
  */
-public final class ConfiguredConnections {
+final class ConfiguredConnections {
   private static final Set<String> SPEC_KEYS = Set.of("id", "host", "port", "tls-profile");
 
   private ConfiguredConnections() {}

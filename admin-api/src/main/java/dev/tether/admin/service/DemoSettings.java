@@ -1,4 +1,4 @@
-package dev.tether.admin.demo;
+package dev.tether.admin.service;
 
 import com.typesafe.config.Config;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.tether.admin;
+package dev.tether.admin.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * Collects the lines of a process's output (or any line stream) on its own thread, and lets a test
  * wait until a line matches: it waits on the arrival of lines, it never sleeps.
  */
-final class LineCollector {
+public final class LineCollector {
   private final String name;
   private final List<String> lines = new ArrayList<>();
   private boolean ended;
@@ -24,7 +24,7 @@ final class LineCollector {
     this.name = name;
   }
 
-  static LineCollector of(String name, InputStream in) {
+  public static LineCollector of(String name, InputStream in) {
     LineCollector c = new LineCollector(name);
     Thread t = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -40,7 +40,7 @@ final class LineCollector {
     return c;
   }
 
-  static LineCollector of(String name, Stream<String> stream) {
+  public static LineCollector of(String name, Stream<String> stream) {
     LineCollector c = new LineCollector(name);
     Thread t = new Thread(() -> {
       try (stream) {
@@ -66,16 +66,16 @@ final class LineCollector {
     notifyAll();
   }
 
-  synchronized List<String> lines() {
+  public synchronized List<String> lines() {
     return List.copyOf(lines);
   }
 
-  synchronized long count(Predicate<String> p) {
+  public synchronized long count(Predicate<String> p) {
     return lines.stream().filter(p).count();
   }
 
   /** Waits until at least {@code n} lines match, and returns the last of them. */
-  synchronized String await(Predicate<String> p, int n, Duration timeout) throws InterruptedException {
+  public synchronized String await(Predicate<String> p, int n, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       List<String> matching = lines.stream().filter(p).toList();
@@ -90,11 +90,11 @@ final class LineCollector {
   }
 
   /** Waits up to {@code max} for a new line (or the end); for loops that poll something else. */
-  synchronized void awaitNewLine(Duration max) throws InterruptedException {
+  public synchronized void awaitNewLine(Duration max) throws InterruptedException {
     if (!ended) wait(Math.max(1, max.toMillis()));
   }
 
-  String await(Predicate<String> p, Duration timeout) throws InterruptedException {
+  public String await(Predicate<String> p, Duration timeout) throws InterruptedException {
     return await(p, 1, timeout);
   }
 

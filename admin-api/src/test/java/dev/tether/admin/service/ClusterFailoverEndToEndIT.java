@@ -1,4 +1,4 @@
-package dev.tether.admin;
+package dev.tether.admin.service;
 
 import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;

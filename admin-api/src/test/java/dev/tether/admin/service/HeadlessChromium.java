@@ -1,4 +1,4 @@
-package dev.tether.admin;
+package dev.tether.admin.service;
 
 import java.io.File;
 import java.io.FileOutputStream;

@@ -1,4 +1,4 @@
-package dev.tether.admin.demo;
+package dev.tether.admin.service;
 
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.SendResult;
@@ -17,7 +17,7 @@ import org.apache.pekko.util.ByteString;
  * Keeps the demo connections busy: every interval, one {@code STATUS} line of the jobs protocol on
  * each of them, through the manager. The listener answers each with a line.
  */
-public final class DemoTraffic extends AbstractBehavior<DemoTraffic.Command> {
+final class DemoTraffic extends AbstractBehavior<DemoTraffic.Command> {
 
   public interface Command {}
 

@@ -1,5 +1,6 @@
-package dev.tether.admin;
+package dev.tether.admin.service;
 
+import dev.tether.admin.AdminSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,8 +13,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValueFactory;
-import dev.tether.admin.cluster.ClusterBootstrap;
-import dev.tether.admin.demo.DemoTlsProfile;
 import dev.tether.throwaway.ThrowawayCertificate;
 import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSpec;

@@ -1,14 +1,14 @@
-package dev.tether.admin;
+package dev.tether.admin.service;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Files of the repository itself, found from wherever Maven runs the tests (the module or the root). */
-public final class RepositoryFiles {
+final class RepositoryFiles {
   private RepositoryFiles() {}
 
   /** The root {@code application.conf}: the service's configuration as users run it. */
-  public static Path applicationConf() {
+  static Path applicationConf() {
     Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     while (!Files.exists(root.resolve("application.conf")) || !Files.exists(root.resolve("admin-api"))) {
       root = root.getParent();

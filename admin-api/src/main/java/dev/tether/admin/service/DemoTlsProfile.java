@@ -1,10 +1,10 @@
-package dev.tether.admin.demo;
+package dev.tether.admin.service;
 
-import dev.tether.throwaway.ThrowawayCertificate;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueType;
+import dev.tether.throwaway.ThrowawayCertificate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -24,7 +24,7 @@ import java.util.TreeSet;
  * exists and holds a key and certificate. Configuration stays declarative: a listener simply names
  * {@code tls-profile = "demo"}.
  */
-public final class DemoTlsProfile {
+final class DemoTlsProfile {
   /** The profile's name, in {@code tether.tls-profiles}. */
   public static final String NAME = "demo";
   /** File names in the temporary directory; {@code throwaway-*} says what they are. */

@@ -1,5 +1,7 @@
-package dev.tether.admin;
+package dev.tether.admin.service;
 
+import dev.tether.admin.AdminRoutes;
+import dev.tether.admin.AdminSettings;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.CoordinatedShutdown;

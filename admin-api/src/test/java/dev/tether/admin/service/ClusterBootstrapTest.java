@@ -1,4 +1,4 @@
-package dev.tether.admin.cluster;
+package dev.tether.admin.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
