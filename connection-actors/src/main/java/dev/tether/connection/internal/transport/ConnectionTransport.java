@@ -1,12 +1,9 @@
 package dev.tether.connection.internal.transport;
 
 import dev.tether.connection.internal.wire.RecordHeaders;
-import dev.tether.connection.tls.TlsProfile;
 import dev.tether.connection.tls.TlsStage;
 import dev.tether.connection.internal.tls.TetherTls;
-import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -116,12 +113,10 @@ public final class ConnectionTransport {
   public static TransportHandles start(ActorSystem<?> system, ActorRef<Signal> actor, TransportPlan plan) {
     AtomicReference<SSLEngine> engine = new AtomicReference<>();
     AtomicReference<Throwable> transportFailure = new AtomicReference<>();
-    TlsProfile profile = plan.profile();
+    PipelineSide side = PipelineSide.of(plan);
 
     Supplier<SSLEngine> engineFactory = () -> {
-      SSLEngine e = plan.accepted().isPresent()
-          ? profile.createServerEngine(plan.accepted().get().clientAuth())
-          : profile.createClientEngine(plan.host(), plan.port());
+      SSLEngine e = side.createEngine(plan.profile());
       engine.set(e);
       return e;
     };
@@ -132,20 +127,14 @@ public final class ConnectionTransport {
         : TLS.create(engineFactory, verifier, TLSClosing.eagerClose());
     var cipherOut = Flow.fromGraph(new CipherOutWatch(engine, () -> actor.tell(CloseNotifyFlushed.INSTANCE)));
     AtomicReference<RecordHeaders.RecordHeader> lastRecord = new AtomicReference<>();
-    // Outbound: a sniffer names a peer that is not TLS. Inbound: the guard also answers plaintext
-    // HTTP with a 400, names the versions a ClientHello offered, and keeps the last record header.
-    BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> watch = plan.accepted().isPresent()
-        ? BidiFlow.fromFlows(cipherOut, Flow.<ByteString>create())
-            .atop(InboundGuard.create(finding -> actor.tell(new Found(finding)), lastRecord))
-        : BidiFlow.fromFlows(cipherOut,
-            Flow.<ByteString>create().map(new TlsRecordSniffer(first -> actor.tell(new NotTls(first)))));
+    BidiFlow<ByteString, ByteString, ByteString, ByteString, NotUsed> watch = side.watch(cipherOut, actor, lastRecord);
     BidiFlow<ByteString, ByteString, ByteString, ByteString, UniqueKillSwitch> kill =
         BidiFlow.fromGraph(KillSwitches.<ByteString, ByteString>singleBidi());
     // A transport failure (RST, I/O error) would overtake bytes still inside the pipeline. Turn it
     // into a completion, and remember it for the outcome: the TLS stage then delivers what it has,
     // reports the missing close_notify, and completes.
     // One stage does both (each stage costs heap per connection): remember, then complete.
-    Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> tcp = transport(system, plan)
+    Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> tcp = side.tcp(system)
         .recoverWithRetries(1, new PFBuilder<Throwable, Graph<SourceShape<ByteString>, NotUsed>>()
             .match(Throwable.class, ex -> {
               transportFailure.compareAndSet(null, ex);
@@ -173,25 +162,5 @@ public final class ConnectionTransport {
     var mat = graph.run(Materializer.matFromSystem(system));
     return new TransportHandles(mat.first(), mat.second().first(), mat.second().second(), engine, transportFailure,
         lastRecord);
-  }
-
-  /**
-   * The TCP side: a new outgoing connection, or the accepted one (already connected: its
-   * materialized value is a completed stage, so both directions look alike to the actor).
-   */
-  private static Flow<ByteString, ByteString, CompletionStage<Tcp.OutgoingConnection>> transport(
-      ActorSystem<?> system, TransportPlan plan) {
-    if (plan.accepted().isPresent()) {
-      Tcp.IncomingConnection incoming = plan.accepted().get().incoming();
-      CompletionStage<Tcp.OutgoingConnection> connected = CompletableFuture.completedFuture(null);
-      return incoming.flow().mapMaterializedValue(notUsed -> connected);
-    }
-    return Tcp.get(system).outgoingConnection(
-        InetSocketAddress.createUnresolved(plan.host(), plan.port()),
-        Optional.empty(),
-        TransportOptions.of(plan.tcpKeepalive()),
-        true,
-        Optional.empty(),
-        Optional.empty());
   }
 }
