@@ -10,7 +10,7 @@ import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
-import dev.tether.connection.InboundEvent;
+import dev.tether.connection.ReaderEvent;
 import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.SendResult;
 import dev.tether.connection.session.Session;
@@ -45,7 +45,7 @@ public final class TetherDriver extends Driver {
   private final TlsStage stage;
   private final ActorSystem<Void> system;
   private final ActorRef<ConnectionManager.Command> manager;
-  private final ActorRef<InboundEvent> inbound;
+  private final ActorRef<ReaderEvent> reader;
   private final ActorRef<ConnectionManager.OpenResult> openReplies;
   private final Set<Integer> flooding = ConcurrentHashMap.newKeySet();
   private final Map<Integer, Integer> floodChunk = new ConcurrentHashMap<>();
@@ -78,7 +78,7 @@ public final class TetherDriver extends Driver {
     String dispatcher = System.getProperty("bench.tether.manager-dispatcher", "");
     Props props = dispatcher.isEmpty() ? Props.empty() : DispatcherSelector.fromConfig(dispatcher);
     this.manager = system.systemActorOf(ConnectionManager.create(settings), "bench-manager", props);
-    this.inbound = system.systemActorOf(inboundListener(), "bench-inbound", Props.empty());
+    this.reader = system.systemActorOf(readerBehavior(), "bench-reader", Props.empty());
     this.openReplies = system.systemActorOf(openReplies(), "bench-open-replies", Props.empty());
     ActorRef<ConnectionEvent> subscriber = system.systemActorOf(subscriber(), "bench-subscriber", Props.empty());
     manager.tell(new ConnectionManager.Subscribe(subscriber));
@@ -110,7 +110,7 @@ public final class TetherDriver extends Driver {
   @Override
   public void open(int idx, boolean flood, int chunk) {
     if (flood) floodChunk.put(idx, chunk);
-    ConnectionSpec spec = ConnectionSpec.of(id(idx).value(), ThrowawayTls.HOST, target.port(idx)).withListener(inbound);
+    ConnectionSpec spec = ConnectionSpec.of(id(idx).value(), ThrowawayTls.HOST, target.port(idx)).withReader(reader);
     manager.tell(new ConnectionManager.Open(spec, openReplies));
   }
 
@@ -208,9 +208,9 @@ public final class TetherDriver extends Driver {
     return Behaviors.same();
   }
 
-  private Behavior<InboundEvent> inboundListener() {
-    return Behaviors.receive(InboundEvent.class)
-        .onMessage(InboundEvent.Received.class, m -> {
+  private Behavior<ReaderEvent> readerBehavior() {
+    return Behaviors.receive(ReaderEvent.class)
+        .onMessage(ReaderEvent.Received.class, m -> {
           onInbound(m.bytes().size());
           m.ack(); // taken at once: the bench measures the connection, not a slow reader
           return Behaviors.same();

@@ -22,7 +22,7 @@ public enum OutcomeKind {
   CONNECT_TIMEOUT("connect-timeout"),
   /** Ended locally by an abort: the abort close mode, or a close requested before the handshake. */
   ABORTED("aborted"),
-  /** No inbound bytes answered the keepalive pings in time; TCP was reset. */
+  /** No received bytes answered the keepalive pings in time; TCP was reset. */
   KEEPALIVE_TIMEOUT("keepalive-timeout"),
   /**
    * Cluster mode: the member running this incarnation was lost (it crashed, or was downed while

@@ -5,7 +5,7 @@
  * dev.tether.connection.ConnectionSpec}, {@link dev.tether.connection.ListenerSpec}, {@link
  * dev.tether.connection.ConnectionView}, {@link dev.tether.connection.Outcome} and the events (to
  * subscribers: {@link dev.tether.connection.ConnectionEvent}; to a connection's reader: {@link
- * dev.tether.connection.InboundEvent}). Beside it: {@code settings} (what {@code tether { }}
+ * dev.tether.connection.ReaderEvent}). Beside it: {@code settings} (what {@code tether { }}
  * configures), {@code tls} (TLS profiles and stages), {@code session} (session handlers), {@code
  * journal} (a connection's recent events), {@code handlers} (the built-in handlers).
  *

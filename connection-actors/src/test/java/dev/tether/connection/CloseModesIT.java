@@ -38,22 +38,22 @@ class CloseModesIT {
 
   private Outcome openEchoAndClose(OpenSslServer peer, String id, CloseMode mode) {
     var m = fx.manager();
-    var listener = m.open(id, peer.port(), profile(peer.protocol()), fx.fastSettings());
+    var reader = m.open(id, peer.port(), profile(peer.protocol()), fx.fastSettings());
     var opened = m.awaitState(id, ConnectionState.OPEN);
     assertEquals(1, opened.incarnation());
     assertEquals(peer.protocol(), m.get(id).tls().orElseThrow().protocol());
     assertInstanceOf(SendResult.Accepted.class, m.send(id, "hello tether\n"));
-    TetherFixture.receiveText(listener, "rehtet olleh");
+    TetherFixture.receiveText(reader, "rehtet olleh");
     var result = m.close(id, Optional.of(mode));
     Outcome outcome = assertInstanceOf(ConnectionManager.Closed.class, result).outcome();
     assertEquals(Initiator.LOCAL, outcome.initiator());
     assertEquals(13, outcome.bytesOut());
     assertTrue(outcome.bytesIn() >= 13, "bytesIn " + outcome.bytesIn());
-    // The listener sees the end after all the bytes, and the connection is no longer managed.
-    var ended = listener.fishForMessage(TetherFixture.MAX, "Ended", e -> e instanceof InboundEvent.Ended
+    // The reader sees the end after all the bytes, and the connection is no longer managed.
+    var ended = reader.fishForMessage(TetherFixture.MAX, "Ended", e -> e instanceof ReaderEvent.Ended
         ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
         : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
-    assertEquals(outcome, ((InboundEvent.Ended) ended.get(ended.size() - 1)).outcome());
+    assertEquals(outcome, ((ReaderEvent.Ended) ended.get(ended.size() - 1)).outcome());
     return outcome;
   }
 
@@ -97,7 +97,7 @@ class CloseModesIT {
   void peerInitiatedCloseIsAnsweredWithOurCloseNotify(String protocol) {
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", protocol)) {
       var m = fx.manager();
-      var listener = m.open("peer-close", peer.port(), profile(protocol), fx.fastSettings());
+      var reader = m.open("peer-close", peer.port(), profile(protocol), fx.fastSettings());
       m.awaitState("peer-close", ConnectionState.OPEN);
       m.send("peer-close", "CLOSE\n"); // s_server -rev: close the session with close_notify
       Outcome o = m.awaitOutcome("peer-close");
@@ -106,7 +106,7 @@ class CloseModesIT {
       // The peer sent its close_notify, then received ours: the JDK does not answer on TLS 1.3.
       peer.awaitOutput(OpenSslServer.closeNotifySent(protocol), PEER_MAX);
       peer.awaitOutput(OpenSslServer.closeNotifyReceived(protocol), PEER_MAX);
-      listener.fishForMessage(TetherFixture.MAX, "Ended", e -> e instanceof InboundEvent.Ended
+      reader.fishForMessage(TetherFixture.MAX, "Ended", e -> e instanceof ReaderEvent.Ended
           ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
           : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore());
       // Not closed on request: the supervisor reconnects with a fresh incarnation.
@@ -120,7 +120,7 @@ class CloseModesIT {
       // arrives behind a ticket still in flight was seen (rarely) to be dropped by the TLS stage,
       // and the close then reported as truncated. See README, Known limits.
       assertInstanceOf(SendResult.Accepted.class, m.send("peer-close", "settled\n"));
-      TetherFixture.receiveText(listener, "delttes");
+      TetherFixture.receiveText(reader, "delttes");
       Outcome second = assertInstanceOf(ConnectionManager.Closed.class,
           m.close("peer-close", Optional.of(CloseMode.GRACEFUL))).outcome();
       assertEquals(OutcomeKind.CLEAN, second.kind(), second + "\n" + peer.output());

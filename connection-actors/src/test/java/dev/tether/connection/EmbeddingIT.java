@@ -40,15 +40,15 @@ class EmbeddingIT {
           .withFallback(ConfigFactory.load()));
       try {
         ActorRef<ConnectionManager.Command> manager = Tether.get(kit.system()).manager();
-        TestProbe<InboundEvent> listener = kit.createTestProbe();
+        TestProbe<ReaderEvent> reader = kit.createTestProbe();
         ConnectionSpec spec = ConnectionSpec.of("backend-1", "localhost", peer.port())
             .withTlsProfile("backend")
-            .withListener(listener.getRef());
+            .withReader(reader.getRef());
         CompletionStage<ConnectionManager.OpenResult> opened = AskPattern.ask(manager,
             replyTo -> new ConnectionManager.Open(spec, replyTo), Duration.ofSeconds(5), kit.system().scheduler());
         assertInstanceOf(ConnectionManager.Opened.class, opened.toCompletableFuture().get());
 
-        InboundEvent.Opened o = listener.expectMessageClass(InboundEvent.Opened.class, Duration.ofSeconds(20));
+        ReaderEvent.Opened o = reader.expectMessageClass(ReaderEvent.Opened.class, Duration.ofSeconds(20));
         assertEquals("TLSv1.3", o.tls().protocol());
         assertEquals("CN=localhost", o.tls().peerSubject());
 
@@ -56,7 +56,7 @@ class EmbeddingIT {
             replyTo -> new ConnectionManager.Send("backend-1", ByteString.fromString("ping\n", StandardCharsets.UTF_8), replyTo),
             Duration.ofSeconds(5), kit.system().scheduler());
         assertInstanceOf(SendResult.Accepted.class, sent.toCompletableFuture().get());
-        InboundEvent.Received r = listener.expectMessageClass(InboundEvent.Received.class, Duration.ofSeconds(20));
+        ReaderEvent.Received r = reader.expectMessageClass(ReaderEvent.Received.class, Duration.ofSeconds(20));
         assertEquals("gnip", r.bytes().utf8String().trim());
 
         CompletionStage<ConnectionManager.CloseResult> closed = AskPattern.ask(manager,

@@ -50,10 +50,10 @@ class FailureModesIT {
   void peerKilledMidConnectionIsTruncatedThenReconnects() {
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3")) {
       var m = fx.manager();
-      var listener = m.open("killed", peer.port(), "test", fx.fastSettings());
+      var reader = m.open("killed", peer.port(), "test", fx.fastSettings());
       m.awaitState("killed", ConnectionState.OPEN);
       m.send("killed", "abc\n");
-      TetherFixture.receiveText(listener, "cba");
+      TetherFixture.receiveText(reader, "cba");
       peer.kill9();
       Outcome o = m.awaitOutcome("killed");
       assertEquals(OutcomeKind.TRUNCATED, o.kind(), o.toString());
@@ -71,10 +71,10 @@ class FailureModesIT {
   void pausedPeerNeverAnswersCloseNotifyAndCloseTimesOut() {
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3")) {
       var m = fx.manager();
-      var listener = m.open("paused", peer.port(), "test", fx.fastSettings());
+      var reader = m.open("paused", peer.port(), "test", fx.fastSettings());
       m.awaitState("paused", ConnectionState.OPEN);
       m.send("paused", "xyz\n");
-      TetherFixture.receiveText(listener, "zyx");
+      TetherFixture.receiveText(reader, "zyx");
       peer.pause();
       long start = System.nanoTime();
       var result = m.close("paused", Optional.of(CloseMode.GRACEFUL));
@@ -183,14 +183,14 @@ class FailureModesIT {
   void untrustedCertificateIsRejectedBeforeAnyApplicationByte() {
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3")) {
       var m = fx.manager();
-      var listener = m.open("untrusted", peer.port(), "trusts-other", fx.fastSettings());
+      var reader = m.open("untrusted", peer.port(), "trusts-other", fx.fastSettings());
       Outcome o = m.awaitOutcome("untrusted");
       assertEquals(OutcomeKind.HANDSHAKE_FAILED, o.kind(), o.toString());
       assertTrue(o.detail().contains("not trusted"), o.detail());
       assertEquals(0, o.bytesOut());
       peer.awaitOutput("certificate unknown", PEER_MAX);
       assertFalse(peer.output().contains("CONNECTION ESTABLISHED"), peer.output());
-      assertFalse(listener.receiveSeveralMessages(1).get(0) instanceof InboundEvent.Opened);
+      assertFalse(reader.receiveSeveralMessages(1).get(0) instanceof ReaderEvent.Opened);
       m.close("untrusted", Optional.empty());
     }
   }
@@ -240,7 +240,7 @@ class FailureModesIT {
         "skipped: resetting a peer's socket with 'ss -K' needs root");
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", "TLSv1.3")) {
       var m = fx.manager();
-      var listener = m.open("rst", peer.port(), "test", fx.fastSettings());
+      var reader = m.open("rst", peer.port(), "test", fx.fastSettings());
       m.awaitState("rst", ConnectionState.OPEN);
       peer.awaitOutput("CONNECTION ESTABLISHED", PEER_MAX);
       // s_server -msg shows each record it writes; on TLS 1.3 application data is an "InnerContent" record.
@@ -254,14 +254,14 @@ class FailureModesIT {
       peer.awaitBytesAcked(ackedBefore + 17 + 22, PEER_MAX);
       peer.resetConnections();
       StringBuilder received = new StringBuilder();
-      InboundEvent.Ended ended = null;
+      ReaderEvent.Ended ended = null;
       while (ended == null) {
-        InboundEvent e = listener.receiveMessage(TetherFixture.MAX);
-        if (e instanceof InboundEvent.Received r) {
+        ReaderEvent e = reader.receiveMessage(TetherFixture.MAX);
+        if (e instanceof ReaderEvent.Received r) {
           received.append(r.bytes().utf8String());
           r.ack();
         }
-        if (e instanceof InboundEvent.Ended end) ended = end;
+        if (e instanceof ReaderEvent.Ended end) ended = end;
       }
       assertTrue(received.toString().contains("dezirohtuanu 104"), "response lost: '" + received + "'");
       assertEquals(OutcomeKind.RESET, ended.outcome().kind(), ended.outcome().toString());
@@ -270,14 +270,14 @@ class FailureModesIT {
   }
 
   /**
-   * The peer answers with more than the listener has taken, then resets (or closes TCP without
+   * The peer answers with more than the reader has taken, then resets (or closes TCP without
    * close_notify). Every byte that reached our kernel before is delivered, in order, once the
-   * listener takes it; only then comes the outcome. The listener takes nothing until the peer has
+   * reader takes it; only then comes the outcome. The reader takes nothing until the peer has
    * ended, so the bytes wait in the pipeline and in the kernel while the end arrives.
    */
   @ParameterizedTest
   @CsvSource({"answer-then-reset, RESET_SENT, RESET", "answer-then-fin, FIN_SENT, TRUNCATED"})
-  void anEndLosesNothingTheListenerHasNotTakenYet(String mode, String peerEnded, OutcomeKind expected) throws Exception {
+  void anEndLosesNothingTheReaderHasNotTakenYet(String mode, String peerEnded, OutcomeKind expected) throws Exception {
     int answer = 400_000;
     int port = OpenSslServer.freePort();
     Path script = Path.of(Objects.requireNonNull(getClass().getResource("/peers/tls_peer.py")).toURI());
@@ -286,20 +286,20 @@ class FailureModesIT {
         String.valueOf(answer))) {
       peer.awaitOutput("READY", PEER_MAX);
       var m = fx.manager();
-      var listener = m.open("unread", port, "test-tls13", fx.fastSettings().withInboundWindow(4096));
+      var reader = m.open("unread", port, "test-tls13", fx.fastSettings().withReceiveWindow(4096));
       m.awaitState("unread", ConnectionState.OPEN);
       m.send("unread", "go\n");
       peer.awaitOutput("ACKED " + answer, PEER_MAX); // all of it is in our kernel or beyond
       peer.awaitOutput(peerEnded, PEER_MAX);
       PatternStream stream = new PatternStream();
-      InboundEvent.Ended ended = null;
+      ReaderEvent.Ended ended = null;
       while (ended == null) {
-        InboundEvent e = listener.receiveMessage(TetherFixture.MAX);
-        if (e instanceof InboundEvent.Received r) {
+        ReaderEvent e = reader.receiveMessage(TetherFixture.MAX);
+        if (e instanceof ReaderEvent.Received r) {
           stream.take(r.bytes());
           r.ack();
         }
-        if (e instanceof InboundEvent.Ended end) ended = end;
+        if (e instanceof ReaderEvent.Ended end) ended = end;
       }
       assertEquals(answer, stream.received(), "bytes delivered before the outcome " + ended.outcome());
       assertEquals(expected, ended.outcome().kind(), ended.outcome().toString());
@@ -308,26 +308,26 @@ class FailureModesIT {
   }
 
   /**
-   * After a reset, what was received is delivered as the listener takes it; a listener that takes
+   * After a reset, what was received is delivered as the reader takes it; a reader that takes
    * nothing is given close-timeout, then the rest is dropped and the connection ends (it would
-   * otherwise hold a dead connection for as long as its listener stalls).
+   * otherwise hold a dead connection for as long as its reader stalls).
    */
   @Test
-  void aListenerThatTakesNothingAfterAResetIsGivenCloseTimeout() throws Exception {
+  void aReaderThatTakesNothingAfterAResetIsGivenCloseTimeout() throws Exception {
     int port = OpenSslServer.freePort();
     Path script = Path.of(Objects.requireNonNull(getClass().getResource("/peers/tls_peer.py")).toURI());
     try (PeerProcess peer = PeerProcess.start("python3", script.toString(), "answer-then-reset", String.valueOf(port),
         fx.certs().cert("localhost").toString(), fx.certs().key("localhost").toString(), "TLSv1.3", "400000")) {
       peer.awaitOutput("READY", PEER_MAX);
       var m = fx.manager();
-      ConnectionSettings settings = fx.fastSettings().withInboundWindow(4096);
-      var listener = m.open("stalled", port, "test-tls13", settings);
+      ConnectionSettings settings = fx.fastSettings().withReceiveWindow(4096);
+      var reader = m.open("stalled", port, "test-tls13", settings);
       m.awaitState("stalled", ConnectionState.OPEN);
       m.send("stalled", "go\n");
       peer.awaitOutput("RESET_SENT", PEER_MAX);
       // Nothing is acknowledged: the connection still ends, bounded by close-timeout.
-      InboundEvent.Ended ended = (InboundEvent.Ended) listener.fishForMessage(TetherFixture.MAX, "Ended",
-          e -> e instanceof InboundEvent.Ended
+      ReaderEvent.Ended ended = (ReaderEvent.Ended) reader.fishForMessage(TetherFixture.MAX, "Ended",
+          e -> e instanceof ReaderEvent.Ended
               ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
               : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
       Outcome o = ended.outcome();

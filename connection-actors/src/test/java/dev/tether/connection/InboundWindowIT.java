@@ -33,10 +33,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Flow control to a connection's listener ({@code inbound-window}): a peer (Python's ssl module)
- * writes 200 MB to a listener that takes its time. While the listener acknowledges nothing, it is
+ * Flow control to a connection's reader ({@code inbound-window}): a peer (Python's ssl module)
+ * writes 200 MB to a reader that takes its time. While the reader acknowledges nothing, it is
  * given one window and no more, however much the peer has written into the kernel's buffers; once
- * it acknowledges, every byte arrives, once and in order. A listener that does not acknowledge
+ * it acknowledges, every byte arrives, once and in order. A reader that does not acknowledge
  * ({@code unbounded}) gets everything as it is read.
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
@@ -57,7 +57,7 @@ class InboundWindowIT {
     fx.close();
   }
 
-  /** A listener that checks every byte ({@link PatternStream}) and acknowledges only when let. */
+  /** A reader that checks every byte ({@link PatternStream}) and acknowledges only when let. */
   static final class Reader {
     enum Resume { INSTANCE }
 
@@ -69,11 +69,11 @@ class InboundWindowIT {
     Behavior<Object> behavior(boolean paused) {
       return Behaviors.setup(ctx -> {
         PatternStream stream = new PatternStream();
-        List<InboundEvent.Received> held = new ArrayList<>();
+        List<ReaderEvent.Received> held = new ArrayList<>();
         long[] unacknowledged = {0};
         boolean[] pausedNow = {paused};
         return Behaviors.receiveMessage(m -> {
-          if (m instanceof InboundEvent.Received r) {
+          if (m instanceof ReaderEvent.Received r) {
             misplaced.addAndGet(stream.takeCountingMisplaced(r.bytes()));
             received.set(stream.received());
             unacknowledged[0] += r.bytes().size();
@@ -86,10 +86,10 @@ class InboundWindowIT {
             }
           } else if (m == Resume.INSTANCE) {
             pausedNow[0] = false;
-            held.forEach(InboundEvent.Received::ack);
+            held.forEach(ReaderEvent.Received::ack);
             held.clear();
             unacknowledged[0] = 0;
-          } else if (m instanceof InboundEvent.Ended) {
+          } else if (m instanceof ReaderEvent.Ended) {
             ended = true;
           }
           return Behaviors.same();
@@ -99,15 +99,15 @@ class InboundWindowIT {
   }
 
   @Test
-  void aListenerThatTakesItsTimeSlowsThePeerAndGetsEveryByteOnceInOrder() throws Exception {
+  void aReaderThatTakesItsTimeSlowsThePeerAndGetsEveryByteOnceInOrder() throws Exception {
     long total = 200L * 1024 * 1024;
     try (PeerProcess peer = writer(total)) {
       Reader reader = new Reader();
-      ActorRef<Object> listener = testKit.spawn(reader.behavior(true));
+      ActorRef<Object> readerRef = testKit.spawn(reader.behavior(true));
       TetherFixture.Manager m = fx.manager();
-      open(m, "window-1", port(peer), fx.fastSettings().withInboundWindow(WINDOW), listener);
+      open(m, "window-1", port(peer), fx.fastSettings().withReceiveWindow(WINDOW), readerRef);
 
-      // Paused: the peer writes on into the kernel's buffers, the listener is given one window.
+      // Paused: the peer writes on into the kernel's buffers, the reader is given one window.
       awaitSent(peer, 8 * WINDOW);
       TestProbe<Object> probe = testKit.createTestProbe();
       probe.awaitAssert(TetherFixture.MAX, () -> {
@@ -118,7 +118,7 @@ class InboundWindowIT {
       assertFalse(peer.output().contains("DONE"), "the peer could write everything: nothing slowed it");
 
       // Acknowledging from now on: all of it arrives, once, in order; the backlog never passed the window.
-      listener.tell(Reader.Resume.INSTANCE);
+      readerRef.tell(Reader.Resume.INSTANCE);
       peer.awaitOutput("DONE " + total, BULK);
       probe.awaitAssert(BULK, Duration.ofMillis(200), () -> {
         assertEquals(total, reader.received.get());
@@ -135,10 +135,10 @@ class InboundWindowIT {
     long total = 4L * 1024 * 1024;
     try (PeerProcess peer = writer(total)) {
       Reader reader = new Reader();
-      ActorRef<Object> listener = testKit.spawn(reader.behavior(true)); // never acknowledges
+      ActorRef<Object> readerRef = testKit.spawn(reader.behavior(true)); // never acknowledges
       TetherFixture.Manager m = fx.manager();
       open(m, "unbounded-1", port(peer),
-          fx.fastSettings().withInboundWindow(ConnectionSettings.UNBOUNDED_WINDOW), listener);
+          fx.fastSettings().withReceiveWindow(ConnectionSettings.UNBOUNDED_WINDOW), readerRef);
       testKit.createTestProbe().awaitAssert(BULK, Duration.ofMillis(200), () -> {
         assertEquals(total, reader.received.get());
         return null;
@@ -148,10 +148,10 @@ class InboundWindowIT {
     }
   }
 
-  private void open(TetherFixture.Manager m, String id, int port, ConnectionSettings s, ActorRef<Object> listener) {
+  private void open(TetherFixture.Manager m, String id, int port, ConnectionSettings s, ActorRef<Object> readerRef) {
     TestProbe<ConnectionManager.OpenResult> reply = testKit.createTestProbe();
     m.ref.tell(new ConnectionManager.Open(new ConnectionSpec(id, "localhost", port, "test",
-        Optional.of(listener.unsafeUpcast()), Optional.of(s)), reply.getRef()));
+        Optional.of(readerRef.unsafeUpcast()), Optional.of(s)), reply.getRef()));
     assertTrue(reply.receiveMessage() instanceof ConnectionManager.Opened);
   }
 

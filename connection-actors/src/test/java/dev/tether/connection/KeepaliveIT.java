@@ -54,17 +54,17 @@ class KeepaliveIT {
     Duration interval = Duration.ofMillis(300);
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
-      var listener = m.open("ka-any", peer.port(), "test", keepalive(interval, Duration.ofSeconds(5), 0, Optional.empty()));
+      var reader = m.open("ka-any", peer.port(), "test", keepalive(interval, Duration.ofSeconds(5), 0, Optional.empty()));
       Instant openedAt = awaitState(m, "ka-any", 1, ConnectionState.OPEN).at();
 
-      // The first ping goes out only after `interval` without inbound bytes; the peer reverses it.
-      receiveFrom(listener, 1, REVERSED_PING);
+      // The first ping goes out only after `interval` without received bytes; the peer reverses it.
+      receiveFrom(reader, 1, REVERSED_PING);
       Duration firstAnswer = Duration.between(openedAt, Instant.now());
       assertTrue(firstAnswer.compareTo(interval) >= 0, "the first ping was answered " + firstAnswer + " after open, before "
           + interval + " of silence had passed");
       peer.awaitOutput(OpenSslServer.applicationDataReceived(PROTOCOL), TetherFixture.MAX);
 
-      // "GNIP\n" is not the ping, but with no pong configured any inbound bytes are one: each
+      // "GNIP\n" is not the ping, but with no pong configured any received bytes are one: each
       // answer is recorded as a round trip and the connection stays open ping after ping.
       ConnectionView v = awaitView(m, "ka-any", view -> view.pingRttPercentiles().map(p -> p.samples() >= 3).orElse(false));
       assertTrue(v.lastPingRttMillis().isPresent(), v.toString());
@@ -85,9 +85,9 @@ class KeepaliveIT {
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       // The reversed ping matches the configured pong: answered, measured, kept open.
-      var listener = m.open("ka-match", peer.port(), "test", keepalive(interval, timeout, 0, Optional.of("GNIP")));
+      var reader = m.open("ka-match", peer.port(), "test", keepalive(interval, timeout, 0, Optional.of("GNIP")));
       awaitState(m, "ka-match", 1, ConnectionState.OPEN);
-      receiveFrom(listener, 1, REVERSED_PING);
+      receiveFrom(reader, 1, REVERSED_PING);
       ConnectionView v = awaitView(m, "ka-match", view -> view.pingRttPercentiles().map(p -> p.samples() >= 3).orElse(false));
       assertEquals(ConnectionState.OPEN, v.state(), v.toString());
       assertEquals(1, v.incarnation(), v.toString());
@@ -96,9 +96,9 @@ class KeepaliveIT {
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       // Bytes arrive after every ping, but not the configured pong: they do not count.
-      var listener = m.open("ka-mismatch", peer.port(), "test", keepalive(interval, timeout, 0, Optional.of("PONG")));
+      var reader = m.open("ka-mismatch", peer.port(), "test", keepalive(interval, timeout, 0, Optional.of("PONG")));
       awaitState(m, "ka-mismatch", 1, ConnectionState.OPEN);
-      receiveFrom(listener, 1, REVERSED_PING);
+      receiveFrom(reader, 1, REVERSED_PING);
       Outcome o = m.awaitOutcome("ka-mismatch");
       assertEquals(OutcomeKind.KEEPALIVE_TIMEOUT, o.kind(), o.toString());
       assertEquals(Initiator.LOCAL, o.initiator());
@@ -115,12 +115,12 @@ class KeepaliveIT {
     s = s.withKeepalive(s.keepalive().withEnabled(false));
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
-      var listener = m.open("ka-off", peer.port(), "test", s);
+      var reader = m.open("ka-off", peer.port(), "test", s);
       awaitState(m, "ka-off", 1, ConnectionState.OPEN);
-      assertInstanceOf(InboundEvent.Opened.class, listener.receiveMessage());
+      assertInstanceOf(ReaderEvent.Opened.class, reader.receiveMessage());
       // Eight intervals of silence: with keepalive on there would have been pings, answered by the
       // peer, and a keepalive-timeout long before (timeout 200 ms).
-      listener.expectNoMessage(interval.multipliedBy(8));
+      reader.expectNoMessage(interval.multipliedBy(8));
       assertEquals(0, peer.count(OpenSslServer.applicationDataReceived(PROTOCOL)), "the peer received a record:\n" + peer.output());
       ConnectionView v = m.get("ka-off");
       assertEquals(ConnectionState.OPEN, v.state());
@@ -128,7 +128,7 @@ class KeepaliveIT {
       assertTrue(v.lastPingRttMillis().isEmpty(), v.toString());
       // Control: the same observation does see a write.
       assertInstanceOf(SendResult.Accepted.class, m.send("ka-off", "abc\n"));
-      receiveFrom(listener, 1, "cba\n");
+      receiveFrom(reader, 1, "cba\n");
       peer.awaitCount(OpenSslServer.applicationDataReceived(PROTOCOL), 1, TetherFixture.MAX);
       assertEquals(OutcomeKind.CLEAN, closeGracefully(m, "ka-off").kind());
     }
@@ -141,9 +141,9 @@ class KeepaliveIT {
     int allowedMisses = 2;
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
-      var listener = m.open("ka-misses", peer.port(), "test", keepalive(interval, timeout, allowedMisses, Optional.empty()));
+      var reader = m.open("ka-misses", peer.port(), "test", keepalive(interval, timeout, allowedMisses, Optional.empty()));
       awaitState(m, "ka-misses", 1, ConnectionState.OPEN);
-      String answers = receiveFrom(listener, 1, REVERSED_PING);
+      String answers = receiveFrom(reader, 1, REVERSED_PING);
       peer.pause(); // SIGSTOP: its kernel still takes our bytes, nothing answers
       Instant pausedAt = Instant.now();
       try {
@@ -175,9 +175,9 @@ class KeepaliveIT {
     Duration timeout = Duration.ofMillis(500);
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
-      var listener = m.open("ka-paused", peer.port(), "test", keepalive(interval, timeout, 0, Optional.empty()));
+      var reader = m.open("ka-paused", peer.port(), "test", keepalive(interval, timeout, 0, Optional.empty()));
       awaitState(m, "ka-paused", 1, ConnectionState.OPEN);
-      receiveFrom(listener, 1, REVERSED_PING);
+      receiveFrom(reader, 1, REVERSED_PING);
       Instant pausedAt = Instant.now();
       peer.pause();
       Outcome o;
@@ -191,13 +191,13 @@ class KeepaliveIT {
       assertEquals(1, o.incarnation());
       Duration elapsed = Duration.between(pausedAt, o.at());
       assertTrue(elapsed.compareTo(interval.plus(timeout).plus(MARGIN)) < 0, "keepalive-timeout came " + elapsed + " after the pause");
-      var ended = listener.fishForMessage(TetherFixture.MAX, "end of incarnation 1", e ->
-          e instanceof InboundEvent.Ended end && end.incarnation() == 1 ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
-      assertEquals(OutcomeKind.KEEPALIVE_TIMEOUT, ((InboundEvent.Ended) ended.get(0)).outcome().kind());
+      var ended = reader.fishForMessage(TetherFixture.MAX, "end of incarnation 1", e ->
+          e instanceof ReaderEvent.Ended end && end.incarnation() == 1 ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+      assertEquals(OutcomeKind.KEEPALIVE_TIMEOUT, ((ReaderEvent.Ended) ended.get(0)).outcome().kind());
 
       // The supervisor reconnects as usual: a fresh incarnation opens and its pings are answered.
       awaitState(m, "ka-paused", 2, ConnectionState.OPEN);
-      receiveFrom(listener, 2, REVERSED_PING);
+      receiveFrom(reader, 2, REVERSED_PING);
       ConnectionView v = awaitView(m, "ka-paused", view -> view.incarnation() == 2 && view.lastPingRttMillis().isPresent());
       assertEquals(1, v.reconnects(), v.toString());
       assertEquals(OutcomeKind.KEEPALIVE_TIMEOUT, v.lastOutcome().orElseThrow().kind());
@@ -214,10 +214,10 @@ class KeepaliveIT {
       ConnectionSettings s = fx.fastSettings();
       s = s.withKeepalive(s.keepalive().withEnabled(false)
           .withTcp(new KeepaliveSettings.TcpKeepalive(true, idle, Duration.ofSeconds(3), 4)));
-      var listener = m.open("tcp-ka", peer.port(), "test", s);
+      var reader = m.open("tcp-ka", peer.port(), "test", s);
       awaitState(m, "tcp-ka", 1, ConnectionState.OPEN);
       m.send("tcp-ka", "x\n");
-      receiveFrom(listener, 1, "x\n"); // the idle clock restarts here
+      receiveFrom(reader, 1, "x\n"); // the idle clock restarts here
       String socket = clientSocket(peer.port());
       Matcher t = Pattern.compile("timer:\\(keepalive,([0-9.]+)(ms|sec|min),0\\)").matcher(socket);
       assertTrue(t.find(), "no keepalive timer on our socket: SO_KEEPALIVE is not set\n" + socket);
@@ -234,10 +234,10 @@ class KeepaliveIT {
       var m = fx.manager();
       ConnectionSettings s = fx.fastSettings(); // tcp keepalive is off by default
       assertFalse(s.keepalive().tcp().enabled());
-      var listener = m.open("tcp-ka-off", peer.port(), "test", s.withKeepalive(s.keepalive().withEnabled(false)));
+      var reader = m.open("tcp-ka-off", peer.port(), "test", s.withKeepalive(s.keepalive().withEnabled(false)));
       awaitState(m, "tcp-ka-off", 1, ConnectionState.OPEN);
       m.send("tcp-ka-off", "x\n");
-      receiveFrom(listener, 1, "x\n");
+      receiveFrom(reader, 1, "x\n");
       String socket = clientSocket(peer.port());
       assertFalse(socket.contains("keepalive"), "SO_KEEPALIVE set although tcp keepalive is off:\n" + socket);
       m.close("tcp-ka-off", Optional.of(CloseMode.ABORT));
@@ -270,13 +270,13 @@ class KeepaliveIT {
             && s.state() == state ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
   }
 
-  /** Reads the listener until the incarnation has received the text; fails if it ends first. */
-  static String receiveFrom(TestProbe<InboundEvent> listener, long incarnation, String expected) {
+  /** Reads the reader probe until the incarnation has received the text; fails if it ends first. */
+  static String receiveFrom(TestProbe<ReaderEvent> reader, long incarnation, String expected) {
     StringBuilder sb = new StringBuilder();
-    listener.fishForMessage(TetherFixture.MAX, "'" + expected.trim() + "' on incarnation " + incarnation, e -> {
+    reader.fishForMessage(TetherFixture.MAX, "'" + expected.trim() + "' on incarnation " + incarnation, e -> {
       if (e.incarnation() != incarnation) return FishingOutcomes.continueAndIgnore();
-      if (e instanceof InboundEvent.Ended end) return FishingOutcomes.fail("ended before '" + expected + "': " + end + ", got: " + sb);
-      if (e instanceof InboundEvent.Received r) {
+      if (e instanceof ReaderEvent.Ended end) return FishingOutcomes.fail("ended before '" + expected + "': " + end + ", got: " + sb);
+      if (e instanceof ReaderEvent.Received r) {
         sb.append(r.bytes().utf8String());
         r.ack();
       }

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>Bounds are the issue's: a timer's bound plus 20%, measured from the moment of the fault (or of
  * the close request) to the outcome the connection reports. With keepalive interval 1 s and timeout
- * 1 s: the last inbound bytes came before the fault, so the ping goes out at most one interval after
+ * 1 s: the last received bytes came before the fault, so the ping goes out at most one interval after
  * the fault and times out one timeout later.
  *
  * <p>Needs root, iproute2 and nftables. Elsewhere the tests are skipped with a message saying so;
@@ -109,8 +109,8 @@ class NetworkFaultIT {
     m = fx.manager(settings);
     // One whole clean cycle first, so that everything created once per JVM (selector thread, pools,
     // classes, jar files) exists before the baseline is taken.
-    var listener = open("warm-up");
-    receiveFrom(listener, 1, REVERSED_PING);
+    var reader = open("warm-up");
+    receiveFrom(reader, 1, REVERSED_PING);
     awaitView(m, "warm-up", v -> v.lastPingRttMillis().isPresent());
     assertEquals(OutcomeKind.CLEAN, closeGracefully("warm-up").kind());
     baseline = awaitSettled();
@@ -142,8 +142,8 @@ class NetworkFaultIT {
   @Test
   @Order(1)
   void blackholedConnectionEndsWithKeepaliveTimeoutWithinIntervalPlusTimeout() {
-    var listener = open("blackholed");
-    receiveFrom(listener, 1, REVERSED_PING); // pings flow: the last inbound bytes are recent
+    var reader = open("blackholed");
+    receiveFrom(reader, 1, REVERSED_PING); // pings flow: the last received bytes are recent
     try {
       Fault fault = Fault.inject(net::blackhole);
       Outcome o = m.awaitOutcome("blackholed");
@@ -156,7 +156,7 @@ class NetworkFaultIT {
       assertEquals(OutcomeKind.CONNECT_TIMEOUT, retry.kind(), retry.toString());
 
       // Issue point 3: restore the network; a fresh incarnation opens and pings flow again.
-      restoreAndAwaitPings("blackholed", listener, net::restore);
+      restoreAndAwaitPings("blackholed", reader, net::restore);
     } finally {
       net.restore();
     }
@@ -167,8 +167,8 @@ class NetworkFaultIT {
   @Test
   @Order(2)
   void gracefulCloseWhileBlackholedEndsWithCloseTimeoutWithinBound() {
-    var listener = open("close-blackholed");
-    receiveFrom(listener, 1, REVERSED_PING);
+    var reader = open("close-blackholed");
+    receiveFrom(reader, 1, REVERSED_PING);
     try {
       net.blackhole();
       Instant closeAt = Instant.now();
@@ -192,16 +192,16 @@ class NetworkFaultIT {
     } finally {
       restorePeer(net::restore);
     }
-    listener.fishForMessage(TetherFixture.MAX, "end of the listener's incarnation", e ->
-        e instanceof InboundEvent.Ended ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
+    reader.fishForMessage(TetherFixture.MAX, "end of the reader's incarnation", e ->
+        e instanceof ReaderEvent.Ended ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore());
   }
 
   /** Issue points 1 and 3 with the other fault: "wifi off", then on again. */
   @Test
   @Order(3)
   void wifiOffEndsWithKeepaliveTimeoutAndWifiOnOpensAFreshIncarnation() {
-    var listener = open("wifi");
-    receiveFrom(listener, 1, REVERSED_PING);
+    var reader = open("wifi");
+    receiveFrom(reader, 1, REVERSED_PING);
     try {
       Fault fault = Fault.inject(net::linkDown);
       Outcome o = m.awaitOutcome("wifi");
@@ -210,7 +210,7 @@ class NetworkFaultIT {
       // No route while the link is down: each reconnect attempt fails at once (and goes nowhere else).
       Outcome retry = m.awaitOutcome("wifi");
       assertEquals(OutcomeKind.CONNECT_FAILED, retry.kind(), retry.toString());
-      restoreAndAwaitPings("wifi", listener, net::linkUp);
+      restoreAndAwaitPings("wifi", reader, net::linkUp);
     } finally {
       net.linkUp();
     }
@@ -221,8 +221,8 @@ class NetworkFaultIT {
   @Test
   @Order(4)
   void halfOpenPeerIsFoundByKeepalive() {
-    var listener = open("half-open");
-    receiveFrom(listener, 1, REVERSED_PING);
+    var reader = open("half-open");
+    receiveFrom(reader, 1, REVERSED_PING);
     try {
       net.dropFinAndRst();
       // SIGKILL: its kernel's FIN, and the RST answering our next ping, never leave the namespace.
@@ -236,7 +236,7 @@ class NetworkFaultIT {
       peer.restart();
     }
     var reopened = awaitState("half-open", inc -> inc >= 2, ConnectionState.OPEN);
-    receiveFrom(listener, reopened.incarnation(), REVERSED_PING);
+    receiveFrom(reader, reopened.incarnation(), REVERSED_PING);
     assertEquals(OutcomeKind.CLEAN, closeGracefully("half-open").kind());
   }
 
@@ -249,9 +249,9 @@ class NetworkFaultIT {
     int count = 2;
     ConnectionSettings s = faultSettings();
     s = s.withKeepalive(s.keepalive().withEnabled(false).withTcp(new KeepaliveSettings.TcpKeepalive(true, idle, interval, count)));
-    var listener = open("tcp-keepalive", s);
+    var reader = open("tcp-keepalive", s);
     assertEquals(SendResult.Accepted.class, m.send("tcp-keepalive", "abc\n").getClass());
-    receiveFrom(listener, 1, "cba\n");
+    receiveFrom(reader, 1, "cba\n");
     try {
       Fault fault = Fault.inject(net::blackhole);
       Outcome o = m.awaitOutcome("tcp-keepalive");
@@ -305,14 +305,14 @@ class NetworkFaultIT {
             .withAllowedMisses(0));
   }
 
-  private TestProbe<InboundEvent> open(String id) {
+  private TestProbe<ReaderEvent> open(String id) {
     return open(id, faultSettings());
   }
 
-  private TestProbe<InboundEvent> open(String id, ConnectionSettings s) {
-    var listener = m.open(id, net.peerAddress(), PEER_PORT, "netns", s);
+  private TestProbe<ReaderEvent> open(String id, ConnectionSettings s) {
+    var reader = m.open(id, net.peerAddress(), PEER_PORT, "netns", s);
     awaitState(id, inc -> inc == 1, ConnectionState.OPEN);
-    return listener;
+    return reader;
   }
 
   private Outcome closeGracefully(String id) {
@@ -330,11 +330,11 @@ class NetworkFaultIT {
    * stale connection is reset (see {@link NetNs#resetPeerConnections()}), while the fault still
    * keeps new connections out, so that s_server is free to accept the next one.
    */
-  private void restoreAndAwaitPings(String id, TestProbe<InboundEvent> listener, Runnable restore) {
+  private void restoreAndAwaitPings(String id, TestProbe<ReaderEvent> reader, Runnable restore) {
     long before = m.get(id).incarnation();
     restorePeer(restore);
     var reopened = awaitState(id, inc -> inc > before, ConnectionState.OPEN);
-    receiveFrom(listener, reopened.incarnation(), REVERSED_PING);
+    receiveFrom(reader, reopened.incarnation(), REVERSED_PING);
     ConnectionView v = awaitView(m, id, view -> view.incarnation() == reopened.incarnation() && view.lastPingRttMillis().isPresent());
     assertEquals(ConnectionState.OPEN, v.state(), v.toString());
     assertTrue(v.reconnects() >= 2, "reconnects: " + v.reconnects());

@@ -9,7 +9,7 @@ import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
-import dev.tether.connection.InboundEvent;
+import dev.tether.connection.ReaderEvent;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.SendResult;
 import dev.tether.connection.tls.TlsProfile;
@@ -138,20 +138,20 @@ public final class TetherFixture implements AutoCloseable {
       this.events = events;
     }
 
-    /** Opens a connection to 127.0.0.1:port; returns the listener probe. */
-    public TestProbe<InboundEvent> open(String id, int port, String profile, ConnectionSettings s) {
+    /** Opens a connection to 127.0.0.1:port; returns the reader probe. */
+    public TestProbe<ReaderEvent> open(String id, int port, String profile, ConnectionSettings s) {
       return open(id, "localhost", port, profile, s);
     }
 
-    /** Opens a connection to host:port; returns the listener probe. */
-    public TestProbe<InboundEvent> open(String id, String host, int port, String profile, ConnectionSettings s) {
-      TestProbe<InboundEvent> listener = testKit.createTestProbe();
+    /** Opens a connection to host:port; returns the reader probe. */
+    public TestProbe<ReaderEvent> open(String id, String host, int port, String profile, ConnectionSettings s) {
+      TestProbe<ReaderEvent> reader = testKit.createTestProbe();
       TestProbe<ConnectionManager.OpenResult> reply = testKit.createTestProbe();
-      ConnectionSpec spec = new ConnectionSpec(id, host, port, profile, Optional.of(listener.getRef()), Optional.of(s));
+      ConnectionSpec spec = new ConnectionSpec(id, host, port, profile, Optional.of(reader.getRef()), Optional.of(s));
       ref.tell(new ConnectionManager.Open(spec, reply.getRef()));
       ConnectionManager.OpenResult r = reply.receiveMessage();
       if (!(r instanceof ConnectionManager.Opened)) throw new AssertionError("open rejected: " + r);
-      return listener;
+      return reader;
     }
 
     public SendResult send(String id, String text) {
@@ -190,18 +190,18 @@ public final class TetherFixture implements AutoCloseable {
     }
   }
 
-  /** Reads inbound bytes from the listener until the text has arrived; returns everything read. */
-  public static String receiveText(TestProbe<InboundEvent> listener, String expected) {
+  /** Reads received bytes from the reader until the text has arrived; returns everything read. */
+  public static String receiveText(TestProbe<ReaderEvent> reader, String expected) {
     StringBuilder sb = new StringBuilder();
     long deadline = System.nanoTime() + MAX.toNanos();
     while (!sb.toString().contains(expected)) {
       Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-      InboundEvent e = listener.receiveMessage(left);
-      if (e instanceof InboundEvent.Received r) {
+      ReaderEvent e = reader.receiveMessage(left);
+      if (e instanceof ReaderEvent.Received r) {
         sb.append(r.bytes().utf8String());
         r.ack();
       }
-      if (e instanceof InboundEvent.Ended end) throw new AssertionError("ended before '" + expected + "': " + end + ", got: " + sb);
+      if (e instanceof ReaderEvent.Ended end) throw new AssertionError("ended before '" + expected + "': " + end + ", got: " + sb);
     }
     return sb.toString();
   }

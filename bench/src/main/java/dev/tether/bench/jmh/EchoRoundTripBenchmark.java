@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The per-operation cost: one 64-byte write echoed back over one open TLS 1.3 connection. For
  * Tether (either TLS stage) that is {@code ConnectionManager.Send} → connection actor → TLS stage,
- * and the listener actor on the way back; for the baselines a queue offer (Pekko) or {@code writeAndFlush} (Netty).
+ * and the reader actor on the way back; for the baselines a queue offer (Pekko) or {@code writeAndFlush} (Netty).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * caller writes through the connection's {@code Session} and its session handler takes the echo.
  * That handler runs beside its connection (on the stream's dispatcher), as a Netty handler runs on
  * its channel's event loop; {@code ConnectionManager.Send} addresses a connection by id instead,
- * through the manager and the connection's supervisor, and its reads go to a listener actor of the
+ * through the manager and the connection's supervisor, and its reads go to a reader actor of the
  * caller's.
  */
 @State(Scope.Benchmark)

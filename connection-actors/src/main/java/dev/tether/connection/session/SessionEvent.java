@@ -4,7 +4,7 @@ import dev.tether.connection.Outcome;
 import org.apache.pekko.util.ByteString;
 
 /**
- * What a session handler receives: the inbound bytes in order, then exactly one {@link Ended}.
+ * What a session handler receives: the received bytes in order, then exactly one {@link Ended}.
  *
  * <p>Flow control: after each {@link Received} the connection delivers nothing more, and reads
  * nothing more from the socket, until the handler calls {@link Session#ack()}. A slow handler

@@ -1,5 +1,6 @@
 package dev.tether.connection.settings;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tether.connection.CloseMode;
 import com.typesafe.config.Config;
 import java.time.Duration;
@@ -16,9 +17,9 @@ import java.util.Objects;
  * @param reconnect the reconnect policy
  * @param keepalive application keepalive and kernel TCP keepalive
  * @param maxPendingWrites writes accepted but not yet taken by the TLS stage; more are rejected
- * @param inboundWindow bytes delivered to the spec's listener and not yet acknowledged, beyond
+ * @param receiveWindow bytes delivered to the spec's reader and not yet acknowledged, beyond
  *     which reading stops (so the peer is slowed through TCP); {@link #UNBOUNDED_WINDOW} for a
- *     listener that does not acknowledge
+ *     reader that does not acknowledge
  */
 public record ConnectionSettings(
     Duration connectTimeout,
@@ -28,12 +29,15 @@ public record ConnectionSettings(
     ReconnectSettings reconnect,
     KeepaliveSettings keepalive,
     int maxPendingWrites,
-    long inboundWindow) {
+    // Settings cross nodes in cluster mode (in specs and views, through Jackson). The field keeps
+    // the name it had before the rename, as the configuration key keeps inbound-window: a node
+    // before the rename requires it (without it the window would be 0 and rejected).
+    @JsonProperty("inboundWindow") long receiveWindow) {
 
   /** The default of {@code inbound-window}. */
-  public static final long DEFAULT_INBOUND_WINDOW = 256 * 1024;
+  public static final long DEFAULT_RECEIVE_WINDOW = 256 * 1024;
 
-  /** {@code inbound-window = unbounded}: the listener never acknowledges; bytes are delivered as read. */
+  /** {@code inbound-window = unbounded}: the reader never acknowledges; bytes are delivered as read. */
   public static final long UNBOUNDED_WINDOW = Long.MAX_VALUE;
 
   public ConnectionSettings {
@@ -44,19 +48,19 @@ public record ConnectionSettings(
     Objects.requireNonNull(reconnect, "reconnect");
     Objects.requireNonNull(keepalive, "keepalive");
     if (maxPendingWrites < 1) throw new IllegalArgumentException("max-pending-writes must be >= 1, was " + maxPendingWrites);
-    if (inboundWindow < 1) throw new IllegalArgumentException("inbound-window must be at least 1 byte or unbounded, was " + inboundWindow);
+    if (receiveWindow < 1) throw new IllegalArgumentException("inbound-window must be at least 1 byte or unbounded, was " + receiveWindow);
   }
 
-  /** With the default inbound window. */
+  /** With the default receive window. */
   public ConnectionSettings(Duration connectTimeout, Duration handshakeTimeout, Duration closeTimeout, CloseMode closeMode,
       ReconnectSettings reconnect, KeepaliveSettings keepalive, int maxPendingWrites) {
     this(connectTimeout, handshakeTimeout, closeTimeout, closeMode, reconnect, keepalive, maxPendingWrites,
-        DEFAULT_INBOUND_WINDOW);
+        DEFAULT_RECEIVE_WINDOW);
   }
 
-  /** Whether the listener must acknowledge what it is given. */
-  public boolean listenerAcknowledges() {
-    return inboundWindow != UNBOUNDED_WINDOW;
+  /** Whether the reader must acknowledge what it is given. */
+  public boolean readerAcknowledges() {
+    return receiveWindow != UNBOUNDED_WINDOW;
   }
 
   /** Reads a {@code connection-defaults { ... }} block; {@code path} is used in error messages. */
@@ -69,11 +73,11 @@ public record ConnectionSettings(
         ReconnectSettings.fromConfig(c.getConfig("reconnect"), path + ".reconnect"),
         KeepaliveSettings.fromConfig(c.getConfig("keepalive"), path + ".keepalive"),
         c.getInt("max-pending-writes"),
-        c.hasPath("inbound-window") ? inboundWindow(c, path) : DEFAULT_INBOUND_WINDOW));
+        c.hasPath("inbound-window") ? receiveWindow(c, path) : DEFAULT_RECEIVE_WINDOW));
   }
 
   /** A size ({@code 256 KiB}) or {@code unbounded}. */
-  private static long inboundWindow(Config c, String path) {
+  private static long receiveWindow(Config c, String path) {
     return Settings.wrap(path + ".inbound-window", () -> {
       if (c.getValue("inbound-window").valueType() == com.typesafe.config.ConfigValueType.STRING
           && "unbounded".equals(c.getString("inbound-window"))) {
@@ -84,36 +88,36 @@ public record ConnectionSettings(
   }
 
   public ConnectionSettings withConnectTimeout(Duration d) {
-    return new ConnectionSettings(d, handshakeTimeout, closeTimeout, closeMode, reconnect, keepalive, maxPendingWrites, inboundWindow);
+    return new ConnectionSettings(d, handshakeTimeout, closeTimeout, closeMode, reconnect, keepalive, maxPendingWrites, receiveWindow);
   }
 
   public ConnectionSettings withHandshakeTimeout(Duration d) {
-    return new ConnectionSettings(connectTimeout, d, closeTimeout, closeMode, reconnect, keepalive, maxPendingWrites, inboundWindow);
+    return new ConnectionSettings(connectTimeout, d, closeTimeout, closeMode, reconnect, keepalive, maxPendingWrites, receiveWindow);
   }
 
   public ConnectionSettings withCloseTimeout(Duration d) {
-    return new ConnectionSettings(connectTimeout, handshakeTimeout, d, closeMode, reconnect, keepalive, maxPendingWrites, inboundWindow);
+    return new ConnectionSettings(connectTimeout, handshakeTimeout, d, closeMode, reconnect, keepalive, maxPendingWrites, receiveWindow);
   }
 
   public ConnectionSettings withCloseMode(CloseMode m) {
-    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, m, reconnect, keepalive, maxPendingWrites, inboundWindow);
+    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, m, reconnect, keepalive, maxPendingWrites, receiveWindow);
   }
 
   public ConnectionSettings withReconnect(ReconnectSettings r) {
-    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, closeMode, r, keepalive, maxPendingWrites, inboundWindow);
+    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, closeMode, r, keepalive, maxPendingWrites, receiveWindow);
   }
 
   public ConnectionSettings withKeepalive(KeepaliveSettings k) {
-    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, closeMode, reconnect, k, maxPendingWrites, inboundWindow);
+    return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, closeMode, reconnect, k, maxPendingWrites, receiveWindow);
   }
 
   public ConnectionSettings withMaxPendingWrites(int n) {
     return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, closeMode, reconnect, keepalive, n,
-        inboundWindow);
+        receiveWindow);
   }
 
-  /** {@link #UNBOUNDED_WINDOW} for a listener that does not acknowledge. */
-  public ConnectionSettings withInboundWindow(long bytes) {
+  /** {@link #UNBOUNDED_WINDOW} for a reader that does not acknowledge. */
+  public ConnectionSettings withReceiveWindow(long bytes) {
     return new ConnectionSettings(connectTimeout, handshakeTimeout, closeTimeout, closeMode, reconnect, keepalive,
         maxPendingWrites, bytes);
   }

@@ -10,10 +10,10 @@ import org.apache.pekko.util.ByteString;
  * Application-level keepalive: ping after a quiet period, expect a pong within a timeout.
  *
  * @param enabled whether pings are sent at all
- * @param interval send a ping after this long without inbound bytes
+ * @param interval send a ping after this long without received bytes
  * @param timeout how long to wait for a pong after each ping
  * @param ping the bytes sent as a ping
- * @param pong the bytes that count as a pong; empty means any inbound bytes do
+ * @param pong the bytes that count as a pong; empty means any received bytes do
  * @param allowedMisses how many unanswered pings are tolerated before the incarnation ends with
  *     {@code keepalive-timeout} (0: the first unanswered ping ends it)
  * @param tcp kernel TCP keepalive, an optional second layer

@@ -1,7 +1,10 @@
 package dev.tether.connection.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
 import dev.tether.connection.CloseMode;
 import dev.tether.connection.ConnectionId;
@@ -12,7 +15,7 @@ import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
 import dev.tether.connection.Direction;
-import dev.tether.connection.InboundEvent;
+import dev.tether.connection.ReaderEvent;
 import dev.tether.connection.journal.JournalEntry;
 import dev.tether.connection.journal.JournalEvent;
 import dev.tether.connection.Initiator;
@@ -27,6 +30,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
+import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +59,7 @@ class ViewSerializationTest {
     ConnectionSettings s = d.withKeepalive(d.keepalive().withEnabled(true)
         .withPing(ByteString.fromArray(new byte[] {0, (byte) 0xff, '\n'})));
     ConnectionSpec spec = ConnectionSpec.of("a", "example.org", 443)
-        .withListener(kit.createTestProbe(InboundEvent.class).getRef()).withSettings(s).withHandler("echo");
+        .withReader(kit.createTestProbe(ReaderEvent.class).getRef()).withSettings(s).withHandler("echo");
     Outcome o = new Outcome(OutcomeKind.CLEAN, Initiator.LOCAL, "close_notify exchanged", Instant.parse("2026-11-29T10:00:00Z"),
         1, 2, 3, Duration.ofMillis(1500));
     ConnectionView v = new ConnectionView(ConnectionId.of("a"), "example.org:443", ConnectionState.OPEN, 1,
@@ -106,6 +110,30 @@ class ViewSerializationTest {
     var serializer = serialization.findSerializerFor(msg);
     assertEquals("jackson-cbor", serializer.getClass().getSimpleName().contains("Cbor") ? "jackson-cbor" : serializer.toString());
     Object back = serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, msg)).get();
+    assertEquals(msg, back);
+  }
+
+  /**
+   * Nodes before the reader's rename wrote the spec's reader as "listener", and still need the
+   * settings' window as "inboundWindow": a spec from such a node keeps its reader, and the window
+   * keeps its field name (a rolling upgrade mixes both).
+   */
+  @Test
+  void aSpecFromANodeBeforeTheRenameKeepsItsReader() throws Exception {
+    Serialization serialization = SerializationExtension.get(kit.system().classicSystem());
+    ConnectionSettings d = ConnectionManagerSettings.create(ConfigFactory.defaultReference()).defaults();
+    ConnectionSpec spec = ConnectionSpec.of("a", "example.org", 443)
+        .withReader(kit.createTestProbe(ReaderEvent.class).getRef()).withSettings(d.withReceiveWindow(4096));
+    Object msg = new dev.tether.connection.ConnectionManager.Open(spec, kit.createTestProbe(
+        dev.tether.connection.ConnectionManager.OpenResult.class).getRef());
+    var serializer = serialization.findSerializerFor(msg);
+    String manifest = Serializers.manifestFor(serializer, msg);
+    ObjectMapper cbor = JacksonObjectMapperProvider.get(kit.system()).getOrCreate("jackson-cbor", Optional.empty());
+    ObjectNode tree = (ObjectNode) cbor.readTree(serialization.serialize(msg).get());
+    ObjectNode specNode = (ObjectNode) tree.get("spec");
+    assertTrue(((ObjectNode) specNode.get("settings")).has("inboundWindow"), "settings: " + specNode.get("settings"));
+    specNode.set("listener", specNode.remove("reader"));
+    Object back = serialization.deserialize(cbor.writeValueAsBytes(tree), serializer.identifier(), manifest).get();
     assertEquals(msg, back);
   }
 }

@@ -29,7 +29,7 @@ import org.apache.pekko.util.ByteString;
  * its own settings) and {@code settings { ... }}: the effective settings as a complete {@code
  * tether.connection-defaults} block. Decoding reads that block with {@link
  * ConnectionSettings#fromConfig}, so a decoded spec passed the same validation as configuration.
- * The listener is never stored: an {@code ActorRef} does not survive a restart.
+ * The reader is never stored: an {@code ActorRef} does not survive a restart.
  *
  * <p>Durations are written in the largest unit that holds them exactly ({@code 3h}, {@code 1500ms},
  * {@code 250us}, {@code 7ns}), so nothing is rounded.
@@ -58,7 +58,7 @@ final class ConnectionSpecCodec {
   private ConnectionSpecCodec() {}
 
   /**
-   * A decoded spec: no listener, and settings only if the stored spec carried its own (otherwise
+   * A decoded spec: no reader, and settings only if the stored spec carried its own (otherwise
    * the connection runs with the current {@code tether.connection-defaults}).
    */
   record Decoded(ConnectionSpec spec) {}
@@ -142,7 +142,7 @@ final class ConnectionSpecCodec {
     m.put("close-timeout", exact(s.closeTimeout(), "close-timeout"));
     m.put("close-mode", s.closeMode().wireName());
     m.put("max-pending-writes", s.maxPendingWrites());
-    m.put("inbound-window", s.listenerAcknowledges() ? (Object) s.inboundWindow() : "unbounded");
+    m.put("inbound-window", s.readerAcknowledges() ? (Object) s.receiveWindow() : "unbounded");
     m.put("reconnect", writeReconnect(s.reconnect()));
     m.put("keepalive", writeKeepalive(s.keepalive()));
     return m;

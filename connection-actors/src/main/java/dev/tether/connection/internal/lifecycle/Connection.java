@@ -11,8 +11,8 @@ import dev.tether.connection.CloseMode;
 import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
-import dev.tether.connection.InboundAck;
-import dev.tether.connection.InboundEvent;
+import dev.tether.connection.ReaderAck;
+import dev.tether.connection.ReaderEvent;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.SendResult;
@@ -50,7 +50,7 @@ import org.apache.pekko.util.ByteString;
  * </pre>
  *
  * An inbound incarnation (accepted by a listener) starts in handshaking. Once open, a session
- * handler may be spawned as a child; it reads with flow control ({@link InboundDelivery}) and writes
+ * handler may be spawned as a child; it reads with flow control ({@link ReaderDelivery}) and writes
  * and closes like any caller. When the incarnation has ended, it waits (bounded) for its handler to
  * stop, so that no handler outlives its connection and the next incarnation never overlaps it.
  *
@@ -74,8 +74,8 @@ public final class Connection {
   /** What the session handler asked, through its {@link Session}. */
   private record FromHandler(SessionCommand command) implements Command {}
 
-  /** The spec's listener took bytes ({@code InboundEvent.Received#ack()}). */
-  private record ListenerAcked(InboundAck ack) implements Command {}
+  /** The spec's reader took bytes ({@code ReaderEvent.Received#ack()}). */
+  private record ReaderAcked(ReaderAck ack) implements Command {}
 
   private enum HandlerStopped implements Command { INSTANCE }
 
@@ -109,7 +109,7 @@ public final class Connection {
   private final IncarnationCounters counters;
   private final WritePump writes;
   private final IncarnationKeepalive keepalive;
-  private final InboundDelivery delivery;
+  private final ReaderDelivery delivery;
   // What an accepted client revealed, for the outcome's detail if it then fails.
   private final AcceptDiagnosis diagnosis = new AcceptDiagnosis();
   private final DecidedEndings endings;
@@ -130,9 +130,9 @@ public final class Connection {
     this.writes = new WritePump(spec.id(), settings.maxPendingWrites(), transport, counters);
     this.keepalive = new IncarnationKeepalive(new KeepaliveMonitor(settings.keepalive()), timers, writes, counters,
         reportTo, incarnation);
-    this.delivery = new InboundDelivery(spec.id(), incarnation, spec.listener(), settings.inboundWindow(),
-        settings.listenerAcknowledges() && spec.listener().isPresent()
-            ? ctx.messageAdapter(InboundAck.class, ListenerAcked::new) : ctx.getSystem().ignoreRef());
+    this.delivery = new ReaderDelivery(spec.id(), incarnation, spec.reader(), settings.receiveWindow(),
+        settings.readerAcknowledges() && spec.reader().isPresent()
+            ? ctx.messageAdapter(ReaderAck.class, ReaderAcked::new) : ctx.getSystem().ignoreRef());
     this.onSignal = (c, signal) -> {
       if (signal == PostStop.instance()) transport.abort("connection actor stopped"); // a no-op once the stream has ended
       return Behaviors.same();
@@ -312,7 +312,7 @@ public final class Connection {
     // given close-timeout (see undelivered).
     if (m == TransportFailed.INSTANCE) timers.startSingleTimer(Timer.DRAIN, settings.closeTimeout());
     if (m instanceof FromHandler h && h.command() == SessionCommand.Ack.INSTANCE) delivery.handlerTook();
-    if (m instanceof ListenerAcked a) delivery.listenerAcknowledged(a.ack());
+    if (m instanceof ReaderAcked a) delivery.readerAcknowledged(a.ack());
     return Behaviors.same();
   }
 
@@ -357,7 +357,7 @@ public final class Connection {
     TlsInfo tls = TlsSessions.info(session);
     diagnosis.negotiated(tls.protocol());
     report(OPEN, Optional.of(tls));
-    spec.listener().ifPresent(l -> l.tell(new InboundEvent.Opened(spec.id(), incarnation, tls)));
+    spec.reader().ifPresent(l -> l.tell(new ReaderEvent.Opened(spec.id(), incarnation, tls)));
     plan.handler().ifPresent(factory -> startHandler(factory, tls));
     keepalive.start();
     return open(false);
@@ -473,7 +473,7 @@ public final class Connection {
     return awaitingHandler();
   }
 
-  // ---------------------------------------------------------------- inbound bytes
+  // ---------------------------------------------------------------- received bytes
 
   /** Acknowledges one element; delivers bytes, or moves to {@code onTruncated} on {@code SessionTruncated}. */
   private Behavior<IncarnationInput> receive(Inbound m, Supplier<Behavior<IncarnationInput>> onTruncated) {

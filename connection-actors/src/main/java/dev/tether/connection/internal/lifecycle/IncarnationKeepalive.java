@@ -20,7 +20,7 @@ final class IncarnationKeepalive {
 
   /** The timers this class starts; they arrive at the connection actor, which hands them back here. */
   enum Timer implements Connection.Command {
-    /** The quiet period passed without inbound bytes: ping. */
+    /** The quiet period passed without received bytes: ping. */
     IDLE,
     /** The ping was not answered within keepalive timeout. */
     PONG

@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.apache.pekko.util.ByteString;
 
 /**
- * INTERNAL API: the decisions of application keepalive for one open incarnation: when inbound bytes
+ * INTERNAL API: the decisions of application keepalive for one open incarnation: when received bytes
  * restart the quiet period, which bytes answer a ping (a pong split across reads still counts),
  * what the round trip took, and when unanswered pings end the incarnation. The connection actor
  * owns the timers and applies each decision; time comes in as {@code System.nanoTime()} values, so
@@ -14,7 +14,7 @@ import org.apache.pekko.util.ByteString;
  */
 final class KeepaliveMonitor {
 
-  /** What to do after inbound bytes. */
+  /** What to do after received bytes. */
   sealed interface OnInbound {}
 
   /** Not monitoring (keepalive off, or stopped). */

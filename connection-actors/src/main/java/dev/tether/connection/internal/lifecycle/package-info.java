@@ -3,7 +3,7 @@
  * connection's whole life (its {@code Phase}, journal, views, {@code ReconnectPolicy}) and spawns
  * one {@code Connection} per incarnation, the next only after the previous has terminated. A
  * {@code Connection} runs the TLS lifecycle (one method per state, each listing what it accepts)
- * with its parts: writes ({@code WriteQueue}, {@code WritePump}), reads ({@code InboundDelivery}),
+ * with its parts: writes ({@code WriteQueue}, {@code WritePump}), reads ({@code ReaderDelivery}),
  * keepalive ({@code KeepaliveMonitor}, {@code IncarnationKeepalive}), counters ({@code
  * IncarnationCounters}, {@code IncarnationStats}), and how it ended ({@code EndSignals} → {@code
  * EndClassifier} → {@code Ending}, or {@code DecidedEndings} when a timer or a close decides it;

@@ -14,7 +14,7 @@ import dev.tether.connection.ConnectionId;
 import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
-import dev.tether.connection.InboundEvent;
+import dev.tether.connection.ReaderEvent;
 import dev.tether.connection.settings.KeepaliveSettings;
 import dev.tether.connection.settings.KeepaliveSettings.TcpKeepalive;
 import java.nio.charset.StandardCharsets;
@@ -186,11 +186,11 @@ class ConnectionSpecCodecTest {
   }
 
   @Test
-  void theListenerIsNotStored() {
-    TestInbox<InboundEvent> inbox = TestInbox.create();
-    ConnectionSpec spec = ConnectionSpec.of("conn-1", "example.com", 443).withListener(inbox.getRef());
+  void theReaderIsNotStored() {
+    TestInbox<ReaderEvent> inbox = TestInbox.create();
+    ConnectionSpec spec = ConnectionSpec.of("conn-1", "example.com", 443).withReader(inbox.getRef());
     ConnectionSpec decoded = roundTrip(spec);
-    assertEquals(Optional.empty(), decoded.listener());
+    assertEquals(Optional.empty(), decoded.reader());
     assertEquals(new ConnectionSpec(spec.id(), spec.host(), spec.port(), spec.tlsProfile(), Optional.empty(),
         spec.settings(), spec.handler()), decoded);
   }

@@ -4,18 +4,18 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.util.ByteString;
 
 /**
- * What a connection's listener receives: per incarnation, {@link Opened}, then the inbound bytes in
- * order as {@link Received} (acknowledged by the listener, see {@code inbound-window}), then exactly
+ * What a connection's reader receives: per incarnation, {@link Opened}, then the received bytes in
+ * order as {@link Received} (acknowledged by the reader, see {@code inbound-window}), then exactly
  * one {@link Ended}. Bytes that were read from the socket
  * are always delivered before {@link Ended}, even when the transport then failed.
  */
-public sealed interface InboundEvent {
+public sealed interface ReaderEvent {
   ConnectionId connectionId();
 
   long incarnation();
 
   /** The handshake finished and the peer was verified. */
-  record Opened(ConnectionId connectionId, long incarnation, TlsInfo tls) implements InboundEvent {}
+  record Opened(ConnectionId connectionId, long incarnation, TlsInfo tls) implements ReaderEvent {}
 
   /**
    * Decrypted application bytes, in the order the peer sent them. Call {@link #ack()} once they are
@@ -24,15 +24,15 @@ public sealed interface InboundEvent {
    *
    * @param ackTo where {@link #ack()} tells the connection; a no-op ref when the window is unbounded
    */
-  record Received(ConnectionId connectionId, long incarnation, ByteString bytes, ActorRef<InboundAck> ackTo)
-      implements InboundEvent {
+  record Received(ConnectionId connectionId, long incarnation, ByteString bytes, ActorRef<ReaderAck> ackTo)
+      implements ReaderEvent {
 
     /** These bytes are taken: the window opens by their size. Acknowledge each Received once. */
     public void ack() {
-      ackTo.tell(new InboundAck(connectionId, incarnation, bytes.size()));
+      ackTo.tell(new ReaderAck(connectionId, incarnation, bytes.size()));
     }
   }
 
   /** The incarnation ended; no more bytes follow from it. */
-  record Ended(ConnectionId connectionId, long incarnation, Outcome outcome) implements InboundEvent {}
+  record Ended(ConnectionId connectionId, long incarnation, Outcome outcome) implements ReaderEvent {}
 }

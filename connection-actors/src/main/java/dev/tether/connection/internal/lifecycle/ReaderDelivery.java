@@ -3,8 +3,8 @@ package dev.tether.connection.internal.lifecycle;
 import dev.tether.connection.internal.transport.ConnectionTransport;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.settings.ConnectionSettings;
-import dev.tether.connection.InboundAck;
-import dev.tether.connection.InboundEvent;
+import dev.tether.connection.ReaderAck;
+import dev.tether.connection.ReaderEvent;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.session.SessionEvent;
 import java.util.Optional;
@@ -12,39 +12,39 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.util.ByteString;
 
 /**
- * INTERNAL API: hands one incarnation's inbound bytes to whoever reads them, with flow control: the
- * spec's listener under a window of unacknowledged bytes ({@code inbound-window}), the session
+ * INTERNAL API: hands one incarnation's received bytes to whoever reads them, with flow control: the
+ * spec's reader under a window of unacknowledged bytes ({@code inbound-window}), the session
  * handler, if any, one chunk at a time. The stream's acknowledgement of a chunk is held while
  * either is behind, so the stream stops pulling, the TLS stage and the kernel's buffer fill, and a
  * slow reader slows the peer through TCP. Once our close has begun the stream is not held any more
- * (the peer's close_notify must be read, however slow the reader): the listener still gets what
+ * (the peer's close_notify must be read, however slow whoever reads): the reader still gets what
  * arrives, outside the window; the handler does not (its answer is written, and what the peer
  * still sends is read only so that it is not reset).
  */
-final class InboundDelivery {
+final class ReaderDelivery {
   private final ConnectionId id;
   private final long incarnation;
-  private final Optional<ActorRef<InboundEvent>> listener;
+  private final Optional<ActorRef<ReaderEvent>> reader;
   private final long window;
-  private final ActorRef<InboundAck> listenerAckTo;
+  private final ActorRef<ReaderAck> readerAckTo;
   private ActorRef<SessionEvent> handler; // set once the handshake has finished
   private boolean handlerBehind;
-  /** Bytes given to the listener and not acknowledged yet. */
+  /** Bytes given to the reader and not acknowledged yet. */
   private long unacknowledged;
   private ActorRef<ConnectionTransport.Ack> held;
   private boolean discarding;
 
   /**
-   * @param window the listener's window in bytes; {@link ConnectionSettings#UNBOUNDED_WINDOW} if it does not acknowledge
-   * @param listenerAckTo where the listener's acknowledgements reach the connection (unused when unbounded)
+   * @param window the reader's window in bytes; {@link ConnectionSettings#UNBOUNDED_WINDOW} if it does not acknowledge
+   * @param readerAckTo where the reader's acknowledgements reach the connection (unused when unbounded)
    */
-  InboundDelivery(ConnectionId id, long incarnation, Optional<ActorRef<InboundEvent>> listener, long window,
-      ActorRef<InboundAck> listenerAckTo) {
+  ReaderDelivery(ConnectionId id, long incarnation, Optional<ActorRef<ReaderEvent>> reader, long window,
+      ActorRef<ReaderAck> readerAckTo) {
     this.id = id;
     this.incarnation = incarnation;
-    this.listener = listener;
+    this.reader = reader;
     this.window = window;
-    this.listenerAckTo = listenerAckTo;
+    this.readerAckTo = readerAckTo;
   }
 
   void handlerStarted(ActorRef<SessionEvent> h) {
@@ -57,9 +57,9 @@ final class InboundDelivery {
 
   /** Delivers a chunk; acknowledges it to the stream now unless a reader must catch up first. */
   void deliver(ByteString bytes, ActorRef<ConnectionTransport.Ack> ackTo) {
-    listener.ifPresent(l -> {
+    reader.ifPresent(l -> {
       if (window != ConnectionSettings.UNBOUNDED_WINDOW && !discarding) unacknowledged += bytes.size();
-      l.tell(new InboundEvent.Received(id, incarnation, bytes, listenerAckTo));
+      l.tell(new ReaderEvent.Received(id, incarnation, bytes, readerAckTo));
     });
     if (handler != null && !discarding) {
       handlerBehind = true;
@@ -75,14 +75,14 @@ final class InboundDelivery {
     releaseIfCaughtUp();
   }
 
-  /** The listener acknowledged bytes of this incarnation. */
-  void listenerAcknowledged(InboundAck ack) {
+  /** The reader acknowledged bytes of this incarnation. */
+  void readerAcknowledged(ReaderAck ack) {
     if (ack.incarnation() != incarnation) return; // a late one of an earlier incarnation
     unacknowledged = Math.max(0, unacknowledged - ack.bytes());
     releaseIfCaughtUp();
   }
 
-  /** The stream may deliver the next chunk once the handler has the last and the listener is inside its window. */
+  /** The stream may deliver the next chunk once the handler has the last and the reader is inside its window. */
   private void releaseIfCaughtUp() {
     if (held != null && (discarding || (!handlerBehind && unacknowledged < window))) {
       held.tell(ConnectionTransport.Ack.INSTANCE);
@@ -96,9 +96,9 @@ final class InboundDelivery {
     releaseIfCaughtUp();
   }
 
-  /** The incarnation ended: tells the listener and the handler. True if a handler must be waited for. */
+  /** The incarnation ended: tells the reader and the handler. True if a handler must be waited for. */
   boolean ended(Outcome outcome) {
-    listener.ifPresent(l -> l.tell(new InboundEvent.Ended(id, incarnation, outcome)));
+    reader.ifPresent(l -> l.tell(new ReaderEvent.Ended(id, incarnation, outcome)));
     if (handler == null) return false;
     handler.tell(new SessionEvent.Ended(outcome));
     return true;
