@@ -8,9 +8,6 @@ import dev.tether.connection.tls.ClientAuth;
 import dev.tether.connection.ConnectionEvent;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
-import dev.tether.connection.settings.ConnectionManagerSettings;
-import dev.tether.connection.settings.ConnectionSettings;
-import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
 import dev.tether.connection.Direction;
@@ -19,6 +16,7 @@ import dev.tether.connection.ListenerInfo;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.tls.TlsProfileInfo;
+import dev.tether.testing.Views;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,9 +43,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AdminMetricsTest {
   private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
   private static final Duration WAIT = Duration.ofSeconds(5);
-  private static final ConnectionSettings DEFAULTS =
-      ConnectionManagerSettings.create(com.typesafe.config.ConfigFactory.defaultReference()).defaults();
-
   @JUnit5TestKit final ActorTestKit testKit = ActorTestKit.create("AdminMetricsTest");
 
   private TestProbe<ConnectionManager.Command> manager;
@@ -226,9 +221,7 @@ class AdminMetricsTest {
   }
 
   private static ConnectionView view(String id, Direction direction) {
-    return new ConnectionView(ConnectionId.of(id), "127.0.0.1:1", ConnectionState.OPEN, 1, T0, Optional.empty(), 0, 0, 0,
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-        ConnectionSpec.of(id, "127.0.0.1", 1), DEFAULTS, direction,
-        direction == Direction.INBOUND ? Optional.of("jobs") : Optional.empty());
+    return Views.of(id, "127.0.0.1", 1).since(T0).direction(direction)
+        .listener(direction == Direction.INBOUND ? Optional.of("jobs") : Optional.empty()).build();
   }
 }

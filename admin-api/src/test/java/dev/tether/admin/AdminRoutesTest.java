@@ -22,6 +22,7 @@ import dev.tether.connection.Outcome;
 import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.SendResult;
 import dev.tether.connection.TlsInfo;
+import dev.tether.testing.Views;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -619,23 +620,19 @@ class AdminRoutesTest extends JUnit5RouteTest {
       ConnectionManagerSettings.create(com.typesafe.config.ConfigFactory.defaultReference()).defaults();
 
   private static ConnectionView openView(String id) {
-    return new ConnectionView(ConnectionId.of(id), "example.org:443", ConnectionState.OPEN, 1, T0,
-        Optional.of(new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384", null)), 10, 20, 0, Optional.empty(), Optional.of(12L),
-        Optional.empty(), Optional.empty(), List.of(), ConnectionSpec.of(id, "example.org", 443), DEFAULTS, Direction.OUTBOUND, Optional.empty());
+    return Views.of(id, "example.org", 443).tls(new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384", null)).bytes(10, 20)
+        .lastPingRttMillis(12).build();
   }
 
   private static ConnectionView backoffView(String id) {
     Outcome o = outcome(OutcomeKind.TRUNCATED, Initiator.PEER);
-    return new ConnectionView(ConnectionId.of(id), "example.org:443", ConnectionState.BACKOFF, 2, T0, Optional.empty(), 0, 0, 1,
-        Optional.of(T0.plusSeconds(1)), Optional.empty(), Optional.empty(), Optional.of(o), List.of(o),
-        ConnectionSpec.of(id, "example.org", 443), DEFAULTS, Direction.OUTBOUND, Optional.empty());
+    return Views.of(id, "example.org", 443).state(ConnectionState.BACKOFF).incarnation(2).since(T0).reconnects(1)
+        .nextAttemptAt(T0.plusSeconds(1)).history(o).build();
   }
 
   private static ConnectionView inboundView(String id) {
-    return new ConnectionView(ConnectionId.of(id), "127.0.0.1:50412", ConnectionState.OPEN, 1, T0,
-        Optional.of(new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384", "CN=client")), 5, 6, 0, Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), ConnectionSpec.of(id, "127.0.0.1", 50412),
-        DEFAULTS, Direction.INBOUND, Optional.of("jobs"));
+    return Views.of(id, "127.0.0.1", 50412).inbound("jobs").tls(new TlsInfo("TLSv1.3", "TLS_AES_256_GCM_SHA384", "CN=client"))
+        .bytes(5, 6).build();
   }
 
   private static ListenerInfo listener(String name, boolean bound, Optional<String> problem) {
@@ -644,7 +641,6 @@ class AdminRoutesTest extends JUnit5RouteTest {
   }
 
   private static ConnectionView view(ConnectionSpec spec, ConnectionState state) {
-    return new ConnectionView(spec.id(), spec.remote(), state, 1, T0, Optional.empty(), 0, 0, 0, Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), List.of(), spec, DEFAULTS, Direction.OUTBOUND, Optional.empty());
+    return Views.of(spec).state(state).since(T0).build();
   }
 }

@@ -8,92 +8,131 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A snapshot of one managed connection.
+ * A snapshot of one managed connection, in four groups: which connection it is ({@link Identity}),
+ * where its current incarnation stands ({@link Status}), what that incarnation counted
+ * ({@link Counters}) and how earlier incarnations ended ({@link Restarts}); plus the spec and the
+ * effective settings it runs with.
  *
- * @param id connection id
- * @param remote {@code host:port}: the peer we connect to, or the client's address
- * @param state current state
- * @param incarnation number of the current (or last) incarnation, starting at 1
- * @param stateSince when the current state was entered
- * @param tls what the current incarnation negotiated; empty before its handshake finished
- * @param bytesIn application bytes received by the current incarnation
- * @param bytesOut application bytes written by the current incarnation
- * @param reconnects how many incarnations were started after the first
- * @param nextAttemptAt when the next incarnation starts, while in backoff
- * @param lastPingRttMillis round-trip time of the last answered keepalive ping
- * @param pingRttPercentiles recent keepalive round-trip times: p50, p90, p99 in milliseconds
- * @param lastOutcome how the previous incarnation ended
- * @param history the most recent outcomes, oldest first
+ * <p>The fields callers read most are also accessors here: {@link #id()}, {@link #remote()},
+ * {@link #direction()}, {@link #listener()}, {@link #node()}, {@link #state()}, {@link
+ * #incarnation()} and the restart budget's {@link #failuresInWindow()}, {@link #maxFailures()} and
+ * {@link #failureWindow()}. Read the rest through their group, e.g. {@code v.counters().bytesIn()}.
+ *
+ * @param identity which connection this is and where it lives
+ * @param status the state of the current (or last) incarnation
+ * @param counters what the current incarnation counted
+ * @param restarts reconnects, past outcomes and the reconnect policy's budget
  * @param spec the spec this connection was opened with
  * @param settings the connection's effective settings (its spec's, or the manager's defaults;
  *     an inbound connection's are its listener's)
- * @param direction outbound (we connected) or inbound (accepted by a listener)
- * @param listener the listener that accepted an inbound connection
- * @param node in cluster mode, the member that manages it ({@code host:port} of its remoting
- *     address); empty on a single node
- * @param restartBudget how much of the reconnect policy's intensity limit is used: failures within
- *     the window against {@code max-failures} (see {@link #failuresInWindow()})
  */
 public record ConnectionView(
-    ConnectionId id,
-    String remote,
-    ConnectionState state,
-    long incarnation,
-    Instant stateSince,
-    Optional<TlsInfo> tls,
-    long bytesIn,
-    long bytesOut,
-    long reconnects,
-    Optional<Instant> nextAttemptAt,
-    Optional<Long> lastPingRttMillis,
-    Optional<RttPercentiles> pingRttPercentiles,
-    Optional<Outcome> lastOutcome,
-    List<Outcome> history,
+    Identity identity,
+    Status status,
+    Counters counters,
+    Restarts restarts,
     ConnectionSpec spec,
-    ConnectionSettings settings,
-    Direction direction,
-    Optional<String> listener,
-    Optional<String> node,
-    RestartBudget restartBudget) {
+    ConnectionSettings settings) {
 
-  public ConnectionView {
-    if (node == null) node = Optional.empty();
-    if (restartBudget == null) restartBudget = RestartBudget.unused(settings.reconnect());
+  /**
+   * Which connection a view is of: what stays the same across its incarnations.
+   *
+   * @param id connection id
+   * @param remote {@code host:port}: the peer we connect to, or the client's address
+   * @param direction outbound (we connected) or inbound (accepted by a listener)
+   * @param listener the listener that accepted an inbound connection
+   * @param node in cluster mode, the member that manages it ({@code host:port} of its remoting
+   *     address); empty on a single node
+   */
+  public record Identity(
+      ConnectionId id, String remote, Direction direction, Optional<String> listener, Optional<String> node) {
+    public Identity {
+      if (listener == null) listener = Optional.empty();
+      if (node == null) node = Optional.empty();
+    }
   }
 
-  /** A view without a count of recent failures (shown as none used). */
-  public ConnectionView(ConnectionId id, String remote, ConnectionState state, long incarnation, Instant stateSince,
-      Optional<TlsInfo> tls, long bytesIn, long bytesOut, long reconnects, Optional<Instant> nextAttemptAt,
-      Optional<Long> lastPingRttMillis, Optional<RttPercentiles> pingRttPercentiles, Optional<Outcome> lastOutcome,
-      List<Outcome> history, ConnectionSpec spec, ConnectionSettings settings, Direction direction,
-      Optional<String> listener, Optional<String> node) {
-    this(id, remote, state, incarnation, stateSince, tls, bytesIn, bytesOut, reconnects, nextAttemptAt, lastPingRttMillis,
-        pingRttPercentiles, lastOutcome, history, spec, settings, direction, listener, node, null);
+  /**
+   * Where the current (or last) incarnation stands.
+   *
+   * @param state current state
+   * @param incarnation number of the current (or last) incarnation, starting at 1
+   * @param since when the current state was entered
+   * @param tls what the current incarnation negotiated; empty before its handshake finished
+   * @param nextAttemptAt when the next incarnation starts, while in backoff
+   */
+  public record Status(
+      ConnectionState state, long incarnation, Instant since, Optional<TlsInfo> tls, Optional<Instant> nextAttemptAt) {}
+
+  /**
+   * What the current incarnation counted, as current as the last bytes it counted.
+   *
+   * @param bytesIn application bytes received by the current incarnation
+   * @param bytesOut application bytes written by the current incarnation
+   * @param lastPingRttMillis round-trip time of the last answered keepalive ping
+   * @param pingRttPercentiles recent keepalive round-trip times: p50, p90, p99 in milliseconds
+   */
+  public record Counters(
+      long bytesIn, long bytesOut, Optional<Long> lastPingRttMillis, Optional<RttPercentiles> pingRttPercentiles) {}
+
+  /**
+   * How earlier incarnations ended and how much of the reconnect policy's budget that used.
+   *
+   * @param reconnects how many incarnations were started after the first
+   * @param lastOutcome how the previous incarnation ended
+   * @param history the most recent outcomes, oldest first
+   * @param budget how much of the reconnect policy's intensity limit is used
+   */
+  public record Restarts(long reconnects, Optional<Outcome> lastOutcome, List<Outcome> history, RestartBudget budget) {}
+
+  /** Connection id. */
+  public ConnectionId id() {
+    return identity.id();
   }
 
-  /** A view on a single node (no {@code node}). */
-  public ConnectionView(ConnectionId id, String remote, ConnectionState state, long incarnation, Instant stateSince,
-      Optional<TlsInfo> tls, long bytesIn, long bytesOut, long reconnects, Optional<Instant> nextAttemptAt,
-      Optional<Long> lastPingRttMillis, Optional<RttPercentiles> pingRttPercentiles, Optional<Outcome> lastOutcome,
-      List<Outcome> history, ConnectionSpec spec, ConnectionSettings settings, Direction direction,
-      Optional<String> listener) {
-    this(id, remote, state, incarnation, stateSince, tls, bytesIn, bytesOut, reconnects, nextAttemptAt, lastPingRttMillis,
-        pingRttPercentiles, lastOutcome, history, spec, settings, direction, listener, Optional.empty());
+  /** {@code host:port}: the peer we connect to, or the client's address. */
+  public String remote() {
+    return identity.remote();
+  }
+
+  /** Outbound (we connected) or inbound (accepted by a listener). */
+  public Direction direction() {
+    return identity.direction();
+  }
+
+  /** The listener that accepted an inbound connection. */
+  public Optional<String> listener() {
+    return identity.listener();
+  }
+
+  /** In cluster mode, the member that manages it; empty on a single node. */
+  public Optional<String> node() {
+    return identity.node();
+  }
+
+  /** The current state. */
+  public ConnectionState state() {
+    return status.state();
+  }
+
+  /** Number of the current (or last) incarnation, starting at 1. */
+  public long incarnation() {
+    return status.incarnation();
   }
 
   /** Failed incarnations within the last {@link #failureWindow()}: one more than {@link #maxFailures()} makes it {@code failed}. */
   public int failuresInWindow() {
-    return restartBudget.failuresInWindow();
+    return restarts.budget().failuresInWindow();
   }
 
   /** The reconnect policy's {@code max-failures}. */
   public int maxFailures() {
-    return restartBudget.maxFailures();
+    return restarts.budget().maxFailures();
   }
 
   /** The reconnect policy's {@code max-failures-within}. */
   public Duration failureWindow() {
-    return restartBudget.failureWindow();
+    return restarts.budget().failureWindow();
   }
 
   /**

@@ -41,7 +41,7 @@ class CloseModesIT {
     var reader = m.open(id, peer.port(), profile(peer.protocol()), fx.fastSettings());
     var opened = m.awaitState(id, ConnectionState.OPEN);
     assertEquals(1, opened.incarnation());
-    assertEquals(peer.protocol(), m.get(id).tls().orElseThrow().protocol());
+    assertEquals(peer.protocol(), m.get(id).status().tls().orElseThrow().protocol());
     assertInstanceOf(SendResult.Accepted.class, m.send(id, "hello tether\n"));
     TetherFixture.receiveText(reader, "rehtet olleh");
     var result = m.close(id, Optional.of(mode));

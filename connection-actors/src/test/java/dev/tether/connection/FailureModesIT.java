@@ -62,7 +62,7 @@ class FailureModesIT {
       peer.restart();
       var reopened = m.awaitState("killed", ConnectionState.OPEN);
       assertTrue(reopened.incarnation() >= 2, "incarnation " + reopened.incarnation());
-      assertTrue(m.get("killed").reconnects() >= 1);
+      assertTrue(m.get("killed").restarts().reconnects() >= 1);
       m.close("killed", Optional.of(CloseMode.ABORT));
     }
   }

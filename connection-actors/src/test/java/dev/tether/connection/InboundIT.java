@@ -86,7 +86,7 @@ class InboundIT {
       ConnectionView v = m.get("echo-1");
       assertEquals(Direction.INBOUND, v.direction());
       assertEquals(Optional.of("echo"), v.listener());
-      assertEquals(protocol, v.tls().orElseThrow().protocol());
+      assertEquals(protocol, v.status().tls().orElseThrow().protocol());
       assertTrue(v.remote().startsWith("127.0.0.1:"), v.remote());
       assertEquals(List.of("echo-1"), inbound(m).stream().map(c -> c.id().value()).toList());
 
@@ -169,7 +169,7 @@ class InboundIT {
         "-cert", fx.certs().cert("other").toString(), "-key", fx.certs().key("other").toString())) {
       withCert.awaitOutput("Verify return code: 0 (ok)", PEER_MAX);
       m.awaitState("mtls-2", ConnectionState.OPEN);
-      assertEquals("CN=wrong.example", m.get("mtls-2").tls().orElseThrow().peerSubject());
+      assertEquals("CN=wrong.example", m.get("mtls-2").status().tls().orElseThrow().peerSubject());
     }
   }
 
@@ -180,13 +180,13 @@ class InboundIT {
     try (PeerProcess anonymous = sClient(info.port(), "TLSv1.2")) {
       anonymous.awaitOutput("Verify return code: 0 (ok)", PEER_MAX);
       m.awaitState("want-1", ConnectionState.OPEN);
-      assertEquals(null, m.get("want-1").tls().orElseThrow().peerSubject());
+      assertEquals(null, m.get("want-1").status().tls().orElseThrow().peerSubject());
     }
     try (PeerProcess withCert = sClient(info.port(), "TLSv1.2",
         "-cert", fx.certs().cert("other").toString(), "-key", fx.certs().key("other").toString())) {
       withCert.awaitOutput("Verify return code: 0 (ok)", PEER_MAX);
       m.awaitState("want-2", ConnectionState.OPEN);
-      assertEquals("CN=wrong.example", m.get("want-2").tls().orElseThrow().peerSubject());
+      assertEquals("CN=wrong.example", m.get("want-2").status().tls().orElseThrow().peerSubject());
     }
   }
 

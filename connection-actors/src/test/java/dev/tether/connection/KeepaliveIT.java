@@ -66,10 +66,10 @@ class KeepaliveIT {
 
       // "GNIP\n" is not the ping, but with no pong configured any received bytes are one: each
       // answer is recorded as a round trip and the connection stays open ping after ping.
-      ConnectionView v = awaitView(m, "ka-any", view -> view.pingRttPercentiles().map(p -> p.samples() >= 3).orElse(false));
-      assertTrue(v.lastPingRttMillis().isPresent(), v.toString());
-      assertTrue(v.lastPingRttMillis().get() >= 0 && v.lastPingRttMillis().get() < 5_000, v.toString());
-      ConnectionView.RttPercentiles p = v.pingRttPercentiles().orElseThrow();
+      ConnectionView v = awaitView(m, "ka-any", view -> view.counters().pingRttPercentiles().map(p -> p.samples() >= 3).orElse(false));
+      assertTrue(v.counters().lastPingRttMillis().isPresent(), v.toString());
+      assertTrue(v.counters().lastPingRttMillis().get() >= 0 && v.counters().lastPingRttMillis().get() < 5_000, v.toString());
+      ConnectionView.RttPercentiles p = v.counters().pingRttPercentiles().orElseThrow();
       assertTrue(p.p50() <= p.p90() && p.p90() <= p.p99(), p.toString());
       assertEquals(ConnectionState.OPEN, v.state());
       assertEquals(1, v.incarnation(), "the connection must not have been replaced: " + v);
@@ -88,7 +88,7 @@ class KeepaliveIT {
       var reader = m.open("ka-match", peer.port(), "test", keepalive(interval, timeout, 0, Optional.of("GNIP")));
       awaitState(m, "ka-match", 1, ConnectionState.OPEN);
       receiveFrom(reader, 1, REVERSED_PING);
-      ConnectionView v = awaitView(m, "ka-match", view -> view.pingRttPercentiles().map(p -> p.samples() >= 3).orElse(false));
+      ConnectionView v = awaitView(m, "ka-match", view -> view.counters().pingRttPercentiles().map(p -> p.samples() >= 3).orElse(false));
       assertEquals(ConnectionState.OPEN, v.state(), v.toString());
       assertEquals(1, v.incarnation(), v.toString());
       assertEquals(OutcomeKind.CLEAN, closeGracefully(m, "ka-match").kind());
@@ -103,7 +103,7 @@ class KeepaliveIT {
       assertEquals(OutcomeKind.KEEPALIVE_TIMEOUT, o.kind(), o.toString());
       assertEquals(Initiator.LOCAL, o.initiator());
       assertTrue(o.bytesIn() >= REVERSED_PING.length(), "the peer's answer arrived but was not a pong: " + o.bytesIn());
-      assertTrue(m.get("ka-mismatch").lastPingRttMillis().isEmpty(), "no pong, so no round trip");
+      assertTrue(m.get("ka-mismatch").counters().lastPingRttMillis().isEmpty(), "no pong, so no round trip");
       m.close("ka-mismatch", Optional.of(CloseMode.ABORT));
     }
   }
@@ -124,8 +124,8 @@ class KeepaliveIT {
       assertEquals(0, peer.count(OpenSslServer.applicationDataReceived(PROTOCOL)), "the peer received a record:\n" + peer.output());
       ConnectionView v = m.get("ka-off");
       assertEquals(ConnectionState.OPEN, v.state());
-      assertEquals(0, v.bytesOut(), v.toString());
-      assertTrue(v.lastPingRttMillis().isEmpty(), v.toString());
+      assertEquals(0, v.counters().bytesOut(), v.toString());
+      assertTrue(v.counters().lastPingRttMillis().isEmpty(), v.toString());
       // Control: the same observation does see a write.
       assertInstanceOf(SendResult.Accepted.class, m.send("ka-off", "abc\n"));
       receiveFrom(reader, 1, "cba\n");
@@ -198,9 +198,9 @@ class KeepaliveIT {
       // The supervisor reconnects as usual: a fresh incarnation opens and its pings are answered.
       awaitState(m, "ka-paused", 2, ConnectionState.OPEN);
       receiveFrom(reader, 2, REVERSED_PING);
-      ConnectionView v = awaitView(m, "ka-paused", view -> view.incarnation() == 2 && view.lastPingRttMillis().isPresent());
-      assertEquals(1, v.reconnects(), v.toString());
-      assertEquals(OutcomeKind.KEEPALIVE_TIMEOUT, v.lastOutcome().orElseThrow().kind());
+      ConnectionView v = awaitView(m, "ka-paused", view -> view.incarnation() == 2 && view.counters().lastPingRttMillis().isPresent());
+      assertEquals(1, v.restarts().reconnects(), v.toString());
+      assertEquals(OutcomeKind.KEEPALIVE_TIMEOUT, v.restarts().lastOutcome().orElseThrow().kind());
       assertEquals(OutcomeKind.CLEAN, closeGracefully(m, "ka-paused").kind());
     }
   }

@@ -111,7 +111,7 @@ class NetworkFaultIT {
     // classes, jar files) exists before the baseline is taken.
     var reader = open("warm-up");
     receiveFrom(reader, 1, REVERSED_PING);
-    awaitView(m, "warm-up", v -> v.lastPingRttMillis().isPresent());
+    awaitView(m, "warm-up", v -> v.counters().lastPingRttMillis().isPresent());
     assertEquals(OutcomeKind.CLEAN, closeGracefully("warm-up").kind());
     baseline = awaitSettled();
   }
@@ -335,11 +335,11 @@ class NetworkFaultIT {
     restorePeer(restore);
     var reopened = awaitState(id, inc -> inc > before, ConnectionState.OPEN);
     receiveFrom(reader, reopened.incarnation(), REVERSED_PING);
-    ConnectionView v = awaitView(m, id, view -> view.incarnation() == reopened.incarnation() && view.lastPingRttMillis().isPresent());
+    ConnectionView v = awaitView(m, id, view -> view.incarnation() == reopened.incarnation() && view.counters().lastPingRttMillis().isPresent());
     assertEquals(ConnectionState.OPEN, v.state(), v.toString());
-    assertTrue(v.reconnects() >= 2, "reconnects: " + v.reconnects());
+    assertTrue(v.restarts().reconnects() >= 2, "reconnects: " + v.restarts().reconnects());
     System.out.printf("[NetworkFaultIT] %s: network restored, incarnation %d open, ping RTT %d ms%n",
-        id, reopened.incarnation(), v.lastPingRttMillis().get());
+        id, reopened.incarnation(), v.counters().lastPingRttMillis().get());
   }
 
   private void restorePeer(Runnable restore) {

@@ -78,7 +78,7 @@ class ReconnectIT {
       assertTrue(d.toMillis() >= expected[i], "delay " + i + " was " + d + ", expected >= " + expected[i] + "ms: " + delays);
       assertTrue(d.compareTo(Duration.ofMillis(expected[i]).plus(LATE)) < 0, "delay " + i + " was " + d + ": " + delays);
     }
-    assertTrue(m.get("growth").reconnects() >= 6);
+    assertTrue(m.get("growth").restarts().reconnects() >= 6);
     m.close("growth", Optional.empty());
   }
 
@@ -138,8 +138,8 @@ class ReconnectIT {
     assertEquals(4, failed.incarnation(), "the 4th failure within the window exceeds max-failures = 3");
     ConnectionView v = m.get("intense");
     assertEquals(ConnectionState.FAILED, v.state());
-    assertTrue(v.nextAttemptAt().isEmpty());
-    assertEquals(OutcomeKind.CONNECT_FAILED, v.lastOutcome().orElseThrow().kind());
+    assertTrue(v.status().nextAttemptAt().isEmpty());
+    assertEquals(OutcomeKind.CONNECT_FAILED, v.restarts().lastOutcome().orElseThrow().kind());
     // It stays failed: no new incarnation on its own.
     m.events.expectNoMessage(Duration.ofMillis(500));
     TestProbe<Optional<ConnectionView>> reply = fx.testKit.createTestProbe();

@@ -144,8 +144,8 @@ class ShardedConnectionsIT {
       counted.awaitAssert(MAX, Duration.ofMillis(200), () -> { // the peer reverses the line and sends it back
         b.manager().tell(new ConnectionManager.Get("c1", counted.getRef()));
         ConnectionView v = counted.receiveMessage().orElseThrow();
-        assertEquals(10, v.bytesOut(), v.toString());
-        assertEquals(10, v.bytesIn(), v.toString());
+        assertEquals(10, v.counters().bytesOut(), v.toString());
+        assertEquals(10, v.counters().bytesIn(), v.toString());
         return null;
       });
 
@@ -207,9 +207,9 @@ class ShardedConnectionsIT {
       });
       // A new incarnation, counted as a reconnect, and the lost one's end recorded as node-lost.
       assertEquals(c2.incarnation() + 1, moved.incarnation(), moved.toString());
-      assertEquals(c2.incarnation(), moved.reconnects(), moved.toString());
-      Outcome lost = moved.history().get(0);
-      assertEquals(OutcomeKind.NODE_LOST, lost.kind(), moved.history().toString());
+      assertEquals(c2.incarnation(), moved.restarts().reconnects(), moved.toString());
+      Outcome lost = moved.restarts().history().get(0);
+      assertEquals(OutcomeKind.NODE_LOST, lost.kind(), moved.restarts().history().toString());
       assertEquals(c2.incarnation(), lost.incarnation());
       assertTrue(lost.detail().contains(c2.node().orElseThrow()), lost.detail());
     }
@@ -234,8 +234,8 @@ class ShardedConnectionsIT {
       ConnectionView back = awaitOpen(again, "durable-1");
       // Handed over at shutdown, not lost: the next incarnation, counted as a reconnect, no node-lost.
       assertEquals(2, back.incarnation(), back.toString());
-      assertEquals(1, back.reconnects(), back.toString());
-      assertTrue(back.history().stream().noneMatch(o -> o.kind() == OutcomeKind.NODE_LOST), back.history().toString());
+      assertEquals(1, back.restarts().reconnects(), back.toString());
+      assertTrue(back.restarts().history().stream().noneMatch(o -> o.kind() == OutcomeKind.NODE_LOST), back.restarts().history().toString());
     }
   }
 

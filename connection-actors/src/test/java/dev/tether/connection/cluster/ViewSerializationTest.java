@@ -14,7 +14,6 @@ import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
-import dev.tether.connection.Direction;
 import dev.tether.connection.ReaderEvent;
 import dev.tether.connection.journal.JournalEntry;
 import dev.tether.connection.journal.JournalEvent;
@@ -22,6 +21,7 @@ import dev.tether.connection.Initiator;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.OutcomeKind;
 import dev.tether.connection.TlsInfo;
+import dev.tether.testing.Views;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,10 +62,9 @@ class ViewSerializationTest {
         .withReader(kit.createTestProbe(ReaderEvent.class).getRef()).withSettings(s).withHandler("echo");
     Outcome o = new Outcome(OutcomeKind.CLEAN, Initiator.LOCAL, "close_notify exchanged", Instant.parse("2026-11-29T10:00:00Z"),
         1, 2, 3, Duration.ofMillis(1500));
-    ConnectionView v = new ConnectionView(ConnectionId.of("a"), "example.org:443", ConnectionState.OPEN, 1,
-        Instant.parse("2026-11-29T10:00:01.123456789Z"), Optional.of(new TlsInfo("TLSv1.3", "TLS_AES_128_GCM_SHA256", null)),
-        10, 20, 0, Optional.empty(), Optional.of(3L), Optional.of(new ConnectionView.RttPercentiles(1, 2, 3, 4)),
-        Optional.of(o), List.of(o), spec, s, Direction.OUTBOUND, Optional.empty());
+    ConnectionView v = Views.of(spec).settings(s).since(Instant.parse("2026-11-29T10:00:01.123456789Z"))
+        .tls(new TlsInfo("TLSv1.3", "TLS_AES_128_GCM_SHA256", null)).bytes(10, 20).lastPingRttMillis(3)
+        .pingRttPercentiles(new ConnectionView.RttPercentiles(1, 2, 3, 4)).history(o).build();
 
     byte[] bytes = serialization.serialize(v).get();
     var serializer = serialization.findSerializerFor(v);
@@ -102,9 +101,8 @@ class ViewSerializationTest {
     ConnectionSettings d = ConnectionManagerSettings.create(ConfigFactory.load()).defaults();
     ConnectionSpec spec = new ConnectionSpec(ConnectionId.of("x1"), "127.0.0.1", 9, "default", Optional.empty(),
         Optional.empty(), Optional.empty());
-    ConnectionView v = new ConnectionView(ConnectionId.of("x1"), "127.0.0.1:9", ConnectionState.CONNECTING, 1,
-        Instant.parse("2026-11-29T10:00:01Z"), Optional.empty(), 0, 0, 0, Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), List.of(), spec, d, Direction.OUTBOUND, Optional.empty(), Optional.of("h:1"));
+    ConnectionView v = Views.of(spec).settings(d).state(ConnectionState.CONNECTING).since(Instant.parse("2026-11-29T10:00:01Z"))
+        .node("h:1").build();
     Object msg = new dev.tether.connection.ConnectionManager.Opened(v);
     byte[] bytes = serialization.serialize(msg).get();
     var serializer = serialization.findSerializerFor(msg);

@@ -454,12 +454,14 @@ public final class ConnectionSupervisor {
   }
 
   private ConnectionView view(Phase p, IncarnationStats stats) {
-    return new ConnectionView(spec.id(), spec.remote(), p.state(), p.incarnation(), p.since(), p.tls(),
-        stats.bytesIn(), stats.bytesOut(), reconnects, p.nextAttemptAt(), stats.lastPingRttMillis(),
-        stats.pingRttPercentiles(), Optional.ofNullable(history.peekLast()), List.copyOf(history), spec, settings,
-        plan.direction(), plan.listener(), node, new ConnectionView.RestartBudget(
-            plan.inbound().isPresent() ? 0 : policy.failuresInWindow(Instant.now()),
-            settings.reconnect().maxFailures(), settings.reconnect().maxFailuresWithin()));
+    return new ConnectionView(
+        new ConnectionView.Identity(spec.id(), spec.remote(), plan.direction(), plan.listener(), node),
+        new ConnectionView.Status(p.state(), p.incarnation(), p.since(), p.tls(), p.nextAttemptAt()),
+        new ConnectionView.Counters(stats.bytesIn(), stats.bytesOut(), stats.lastPingRttMillis(), stats.pingRttPercentiles()),
+        new ConnectionView.Restarts(reconnects, Optional.ofNullable(history.peekLast()), List.copyOf(history),
+            new ConnectionView.RestartBudget(plan.inbound().isPresent() ? 0 : policy.failuresInWindow(Instant.now()),
+                settings.reconnect().maxFailures(), settings.reconnect().maxFailuresWithin())),
+        spec, settings);
   }
 
   /** Close and reconnect requests go into the journal (what, with which mode, asked by whom) before the phase acts. */

@@ -134,7 +134,7 @@ class ConnectionSupervisorBackoffTest {
       expectState(id, n, ConnectionState.BACKOFF);
       ConnectionView v = view(id);
       assertEquals(ConnectionState.BACKOFF, v.state());
-      assertEquals(delay, Duration.between(v.stateSince(), v.nextAttemptAt().orElseThrow()),
+      assertEquals(delay, Duration.between(v.status().since(), v.status().nextAttemptAt().orElseThrow()),
           "random-factor 0: the delay is exact");
     }
 
@@ -166,7 +166,7 @@ class ConnectionSupervisorBackoffTest {
     f.events.expectNoMessage(QUIET);
     manualTime.timePasses(Duration.ofMillis(1));
     f.expectState("refused", 3, ConnectionState.CONNECTING);
-    assertEquals(2, f.view("refused").reconnects());
+    assertEquals(2, f.view("refused").restarts().reconnects());
 
     f.close("refused");
     f.stop();
@@ -218,7 +218,7 @@ class ConnectionSupervisorBackoffTest {
     f.expectOutcome("gives-up", 2, OutcomeKind.CONNECT_FAILED);
     f.expectState("gives-up", 2, ConnectionState.FAILED); // two within the window: more than max-failures
 
-    assertEquals(Optional.empty(), f.view("gives-up").nextAttemptAt());
+    assertEquals(Optional.empty(), f.view("gives-up").status().nextAttemptAt());
     manualTime.timePasses(Duration.ofMinutes(5));
     f.events.expectNoMessage(QUIET); // failed stays failed, whatever the clock says
 

@@ -3,17 +3,15 @@ package dev.tether.connection.internal.tlsprofile;
 import dev.tether.connection.internal.cluster.ListLocal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.ConfigFactory;
 import dev.tether.connection.ConnectionEvent;
 import dev.tether.connection.ConnectionId;
 import dev.tether.connection.ConnectionManager;
-import dev.tether.connection.settings.ConnectionManagerSettings;
-import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
 import dev.tether.connection.Direction;
 import dev.tether.connection.tls.TlsProfileInfo;
+import dev.tether.testing.Views;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -37,8 +35,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RollingReconnectTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
   private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
-  private static final ConnectionSettings DEFAULTS =
-      ConnectionManagerSettings.create(ConfigFactory.defaultReference()).defaults();
 
   private final ActorTestKit testKit = ActorTestKit.create("RollingReconnectTest");
 
@@ -94,9 +90,7 @@ class RollingReconnectTest {
   }
 
   private static ConnectionView view(String id, String profile, Direction direction, ConnectionState state) {
-    return new ConnectionView(ConnectionId.of(id), "127.0.0.1:1", state, 1, T0, Optional.empty(), 0, 0, 0,
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-        ConnectionSpec.of(id, "127.0.0.1", 1).withTlsProfile(profile), DEFAULTS, direction,
-        direction == Direction.INBOUND ? Optional.of("jobs") : Optional.empty());
+    return Views.of(ConnectionSpec.of(id, "127.0.0.1", 1).withTlsProfile(profile)).state(state).since(T0).direction(direction)
+        .listener(direction == Direction.INBOUND ? Optional.of("jobs") : Optional.empty()).build();
   }
 }
