@@ -1,13 +1,10 @@
 package dev.tether.admin.service;
 
-import dev.tether.admin.testing.LineCollector;
-import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,13 +14,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
@@ -50,12 +45,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @Tag("service")
 class ConsoleBrowserIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final Pattern LISTENING = Pattern.compile("admin API listening on (http://127\\.0\\.0\\.1:\\d+)");
   private static final Path ARTIFACTS = Path.of("target", "console-browser").toAbsolutePath();
   private static final String TOKEN = "console-" + UUID.randomUUID();
 
-  private Process service;
-  private LineCollector serviceOut;
+  private ServiceProcess service;
   private String base;
 
   private ChromeDriver driver;
@@ -68,26 +61,18 @@ class ConsoleBrowserIT {
   @BeforeAll
   void startService() throws Exception {
     if (!HeadlessChromium.installed()) return; // each test then says why it is skipped (or fails, with CI=true)
-    Path conf = RepositoryFiles.applicationConf();
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "-Dconfig.file=" + conf,
-        AdminApp.class.getName()).redirectErrorStream(true);
-    for (String name : List.of("TETHER_ADMIN_HOST", "TETHER_DEMO")) pb.environment().remove(name);
-    pb.environment().put("TETHER_ADMIN_PORT", "0");
-    pb.environment().put("TETHER_JOBS_PORT", String.valueOf(freePort()));
-    pb.environment().put("TETHER_ADMIN_TOKEN", TOKEN);
-    service = pb.start();
-    serviceOut = LineCollector.of("tether service", service.getInputStream());
-    Matcher m = LISTENING.matcher(serviceOut.await(l -> LISTENING.matcher(l).find(), WAIT));
-    assertTrue(m.find());
-    base = m.group(1);
+    service = ServiceProcess.builder("tether service").config(RepositoryFiles.applicationConf())
+        .env("TETHER_JOBS_PORT", String.valueOf(ServiceProcess.freePort()))
+        .env("TETHER_ADMIN_TOKEN", TOKEN)
+        .start();
+    base = service.awaitReady(WAIT);
   }
 
   @AfterAll
   void stopService() throws InterruptedException {
     if (service == null) return;
-    service.toHandle().destroy();
-    if (!service.waitFor(30, TimeUnit.SECONDS)) service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    service.stop();
+    service.close();
   }
 
   @BeforeEach
@@ -207,7 +192,7 @@ class ConsoleBrowserIT {
   }
 
   private String listenerPort() throws InterruptedException {
-    String line = serviceOut.await(l -> l.contains("all configured listeners bound: jobs on 127.0.0.1:"), WAIT);
+    String line = service.output().await(l -> l.contains("all configured listeners bound: jobs on 127.0.0.1:"), WAIT);
     return line.replaceAll(".*jobs on 127\\.0\\.0\\.1:(\\d+).*", "$1");
   }
 
@@ -225,11 +210,5 @@ class ConsoleBrowserIT {
 
   private static String name(TestInfo test) {
     return test.getTestMethod().map(m -> m.getName()).orElse("console");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

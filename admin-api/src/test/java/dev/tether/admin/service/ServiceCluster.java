@@ -1,34 +1,22 @@
 package dev.tether.admin.service;
 
-import dev.tether.admin.testing.LineCollector;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tether.admin.json.JsonSupport;
+import dev.tether.admin.testing.LineCollector;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
  * Tether service processes forming one cluster on loopback, configured as an operator would: the
  * repository's application.conf and its environment variables (plus system properties for what a
  * test adds, such as a TLS profile). Each node keeps its ports and data directory across restarts.
- * The waits poll the admin API, woken by the node's own log lines, bounded by {@link #WAIT}.
+ * Each node is a {@link ServiceProcess}; the waits poll its admin API, woken by its own log lines.
  */
 final class ServiceCluster implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(60);
@@ -42,9 +30,7 @@ final class ServiceCluster implements AutoCloseable {
   private final List<String> extraProperties;
   private final int[] remoting;
   private final int[] admin;
-  private final Process[] processes;
-  private final LineCollector[] logs;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final ServiceProcess[] nodes;
 
   /**
    * @param extraProperties {@code -D} options for every node, e.g. a shortened resolver stable-after
@@ -58,8 +44,7 @@ final class ServiceCluster implements AutoCloseable {
       remoting[i] = freePort();
       admin[i] = freePort();
     }
-    this.processes = new Process[size];
-    this.logs = new LineCollector[size];
+    this.nodes = new ServiceProcess[size];
   }
 
   int size() {
@@ -77,99 +62,74 @@ final class ServiceCluster implements AutoCloseable {
   }
 
   LineCollector log(int i) {
-    return logs[i];
+    return nodes[i].output();
   }
 
   /** Every node's log, for a failure message. */
   String logs() {
     StringBuilder b = new StringBuilder();
-    for (LineCollector l : logs) if (l != null) b.append(l).append('\n');
+    for (ServiceProcess n : nodes) if (n != null) b.append(n.output()).append('\n');
     return b.toString();
   }
 
   /** Starts node i (again), seeded by the first two nodes. */
   void start(int i) throws IOException {
-    Path conf = RepositoryFiles.applicationConf();
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    nodes[i] = ServiceProcess.builder("node " + (i + 1))
+        .config(RepositoryFiles.applicationConf())
         // As the jar's manifest does for java -jar: LMDB (the durable specs) reaches into NIO internals.
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), "-Dconfig.file=" + conf));
-    cmd.addAll(extraProperties);
-    cmd.add(AdminApp.class.getName());
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    for (String name : List.of("TETHER_ADMIN_HOST", "TETHER_ADMIN_TOKEN")) pb.environment().remove(name);
-    Map<String, String> env = new HashMap<>(Map.of(
-        "TETHER_DEMO", "off",
-        "TETHER_ADMIN_PORT", String.valueOf(admin[i]),
-        "TETHER_CLUSTER_ENABLED", "on",
-        "TETHER_CLUSTER_HOST", "127.0.0.1",
-        "TETHER_CLUSTER_PORT", String.valueOf(remoting[i]),
-        "TETHER_CLUSTER_SEEDS", node(0) + "," + node(Math.min(1, size() - 1)),
-        "TETHER_DATA_DIR", dir.resolve("node-" + (i + 1)).toString()));
-    pb.environment().putAll(env);
-    processes[i] = pb.start();
-    logs[i] = LineCollector.of("node " + (i + 1), processes[i].getInputStream());
+        .jvmOptions(List.of("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED"))
+        .jvmOptions(extraProperties)
+        .adminPort(admin[i])
+        .env(Map.of(
+            "TETHER_DEMO", "off",
+            "TETHER_CLUSTER_ENABLED", "on",
+            "TETHER_CLUSTER_HOST", "127.0.0.1",
+            "TETHER_CLUSTER_PORT", String.valueOf(remoting[i]),
+            "TETHER_CLUSTER_SEEDS", node(0) + "," + node(Math.min(1, size() - 1)),
+            "TETHER_DATA_DIR", dir.resolve("node-" + (i + 1)).toString()))
+        .start();
   }
 
   /** SIGKILL: no leave, no goodbye. */
   void kill9(int i) throws InterruptedException {
-    processes[i].destroyForcibly();
-    processes[i].waitFor(30, TimeUnit.SECONDS);
+    nodes[i].kill();
   }
 
   /** Sends SIGTERM (only the signal: our end of its output stays open). */
   void sigterm(int i) {
-    assertTrue(processes[i].toHandle().destroy(), "SIGTERM not sent to node " + (i + 1));
+    nodes[i].sigterm();
   }
 
   /** Waits for node i to exit and returns its exit code. */
   int awaitExit(int i) throws InterruptedException {
-    assertTrue(processes[i].waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "node " + (i + 1) + " did not exit:\n" + logs[i]);
-    return processes[i].exitValue();
+    return nodes[i].awaitExit(WAIT);
   }
 
   @Override
   public void close() throws InterruptedException {
-    for (Process p : processes) {
-      if (p == null) continue;
-      p.destroyForcibly();
-      p.waitFor(10, TimeUnit.SECONDS);
-    }
+    for (ServiceProcess n : nodes) if (n != null) n.close();
   }
 
   // ---------------------------------------------------------------- the admin API
 
   HttpResponse<String> request(int i, String method, String path, String jsonBody) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin[i] + path));
-    b = jsonBody == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
-        : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return nodes[i].request(method, path, jsonBody);
   }
 
   JsonNode getJson(int i, String path) throws Exception {
-    HttpResponse<String> r = request(i, "GET", path, null);
-    assertEquals(200, r.statusCode(), path + ": " + r.body());
-    return JsonSupport.mapper().readTree(r.body());
+    return nodes[i].getJson(path);
   }
 
   /** Polls GET /cluster on node i until the members, as node → "status:reachable", satisfy the condition. */
   SortedMap<String, String> awaitMembers(int i, Predicate<Map<String, String>> condition, String what) throws Exception {
-    long deadline = System.nanoTime() + FORM_WAIT.toNanos();
-    TreeMap<String, String> last = new TreeMap<>();
-    while (System.nanoTime() < deadline) {
-      try {
-        JsonNode body = getJson(i, "/cluster");
-        TreeMap<String, String> members = new TreeMap<>();
-        body.get("members").forEach(m -> members.put(m.get("node").asText(),
-            m.get("status").asText() + ":" + m.get("reachable").asBoolean()));
-        last = members;
-        if (condition.test(members)) return members;
-      } catch (IOException | AssertionError notYet) {
-        // the admin API is not up yet, or the node is not in a cluster yet
-      }
-      logs[i].awaitNewLine(Duration.ofMillis(500)); // woken by the node's own log, else polls twice a second
-    }
-    throw new AssertionError(what + ": not within " + FORM_WAIT + "; last seen " + last + "\nlog:\n" + logs[i]);
+    return nodes[i].poll(what, FORM_WAIT, seen -> {
+      // Not up yet, or not in a cluster yet: "not yet" (ServiceProcess.poll).
+      TreeMap<String, String> members = new TreeMap<>();
+      nodes[i].getJson("/cluster").get("members").forEach(m -> members.put(m.get("node").asText(),
+          m.get("status").asText() + ":" + m.get("reachable").asBoolean()));
+      seen.append(members);
+      return condition.test(members) ? members : null;
+    });
   }
 
   /** Waits until node i sees all {@code n} members up and reachable. */
@@ -180,31 +140,10 @@ final class ServiceCluster implements AutoCloseable {
 
   /** Polls GET path on node i until the JSON body satisfies the condition (a 404 or a failure is "not yet"). */
   JsonNode await(int i, String path, Predicate<JsonNode> condition, String what) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<String> r = request(i, "GET", path, null);
-        last = r.statusCode() + " " + r.body();
-        if (r.statusCode() == 200) {
-          JsonNode v = JsonSupport.mapper().readTree(r.body());
-          if (condition.test(v)) return v;
-        }
-      } catch (IOException notYet) {
-        last = notYet.toString();
-      }
-      logs[i].awaitNewLine(Duration.ofMillis(500));
-    }
-    throw new AssertionError(what + ": not within " + WAIT + "; last " + abbreviate(last) + "\nlog:\n" + logs[i]);
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() > 4000 ? s.substring(0, 4000) + "..." : s;
+    return nodes[i].await(path, condition, what, WAIT);
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return ServiceProcess.freePort();
   }
 }

@@ -1,14 +1,13 @@
 package dev.tether.admin.service;
 
-import dev.tether.admin.testing.LineCollector;
-import dev.tether.throwaway.ThrowawayCertificate;
-import org.junit.jupiter.api.Tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tether.admin.json.JsonSupport;
+import dev.tether.admin.testing.LineCollector;
+import dev.tether.throwaway.ThrowawayCertificate;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -27,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,16 +41,17 @@ import org.junit.jupiter.api.io.TempDir;
 class ServiceEndToEndIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String CLOSE_NOTIFY_RECEIVED = "<<< TLS 1.3, Alert [length 0002], warning close_notify";
-  private static final Pattern LISTENING = Pattern.compile("admin API listening on http://127\\.0\\.0\\.1:(\\d+)");
   private static final Pattern DEMO_CERT = Pattern.compile("openssl s_client -CAfile (\\S+throwaway-cert\\.pem)");
 
   private final List<Process> processes = new ArrayList<>();
+  private final List<ServiceProcess> services = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir Path dir;
 
   @AfterEach
   void stopProcesses() throws InterruptedException {
+    for (ServiceProcess s : services) s.close();
     for (Process p : processes) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
@@ -81,12 +82,10 @@ class ServiceEndToEndIT {
           connections = [ { id = "e2e-1", host = "localhost", port = %d, tls-profile = "e2e", close-timeout = 3s } ]
         }
         """.formatted(dir.resolve("cert.pem").toString().replace("\\", "\\\\"), peerPort));
-    Process service = start(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "-Dconfig.file=" + conf, AdminApp.class.getName());
-    LineCollector serviceOut = LineCollector.of("tether service", service.getInputStream());
-    Matcher m = LISTENING.matcher(serviceOut.await(l -> LISTENING.matcher(l).find(), WAIT));
-    assertTrue(m.find());
-    String base = "http://127.0.0.1:" + m.group(1);
+    ServiceProcess tether = track(ServiceProcess.builder("tether service").config(conf).start());
+    Process service = tether.process();
+    LineCollector serviceOut = tether.output();
+    String base = tether.awaitReady(WAIT);
 
     LineCollector events = LineCollector.of("GET /events", http.send(
         HttpRequest.newBuilder(URI.create(base + "/events")).GET().build(), HttpResponse.BodyHandlers.ofLines()).body());
@@ -130,14 +129,15 @@ class ServiceEndToEndIT {
   void theDemoServesTheJobsListenerAndConnectsToIt() throws Exception {
     dev.tether.testing.Processes.requireTools("openssl");
     int jobsPort = freePort();
-    Process service = startService(Map.of("TETHER_JOBS_PORT", String.valueOf(jobsPort)));
-    LineCollector serviceOut = LineCollector.of("tether service", service.getInputStream());
-    String base = adminBase(serviceOut);
+    ServiceProcess tether = startService(Map.of("TETHER_JOBS_PORT", String.valueOf(jobsPort)));
+    Process service = tether.process();
+    LineCollector serviceOut = tether.output();
+    String base = tether.awaitReady(WAIT);
     serviceOut.await(l -> l.contains("all configured listeners bound: jobs on 127.0.0.1:" + jobsPort), WAIT);
     Matcher cert = DEMO_CERT.matcher(serviceOut.await(l -> DEMO_CERT.matcher(l).find(), WAIT));
     assertTrue(cert.find());
 
-    JsonNode listeners = getJson(base + "/listeners").get("listeners");
+    JsonNode listeners = tether.getJson("/listeners").get("listeners");
     assertEquals(1, listeners.size(), listeners.toString());
     JsonNode jobs = listeners.get(0);
     assertEquals("jobs", jobs.get("name").asText());
@@ -150,14 +150,14 @@ class ServiceEndToEndIT {
     LineCollector events = LineCollector.of("GET /events", http.send(
         HttpRequest.newBuilder(URI.create(base + "/events")).GET().build(), HttpResponse.BodyHandlers.ofLines()).body());
     for (String id : List.of("demo-1", "demo-2", "demo-3")) awaitOpen(base, id, events);
-    JsonNode inbound = getJson(base + "/connections?direction=inbound").get("connections");
+    JsonNode inbound = tether.getJson("/connections?direction=inbound").get("connections");
     assertTrue(inbound.size() >= 3, inbound.toString());
     for (JsonNode c : inbound) {
       assertEquals("inbound", c.get("direction").asText());
       assertEquals("jobs", c.get("listener").asText());
       assertTrue(c.get("id").asText().startsWith("jobs-"), c.toString());
     }
-    JsonNode outbound = getJson(base + "/connections?direction=outbound").get("connections");
+    JsonNode outbound = tether.getJson("/connections?direction=outbound").get("connections");
     assertEquals(List.of("demo-1", "demo-2", "demo-3"), ids(outbound));
     outbound.forEach(c -> assertTrue(c.get("listener").isNull(), c.toString()));
 
@@ -188,7 +188,7 @@ class ServiceEndToEndIT {
     for (JsonNode n : body.get("outcomes")) counted += n.asLong();
     assertEquals(body.get("closed").asLong(), counted, stopped.body());
     // A stopped listener is no longer bound (or no longer listed).
-    for (JsonNode l : getJson(base + "/listeners").get("listeners")) assertFalse(l.get("bound").asBoolean(), l.toString());
+    for (JsonNode l : tether.getJson("/listeners").get("listeners")) assertFalse(l.get("bound").asBoolean(), l.toString());
     assertEquals(404, http.send(HttpRequest.newBuilder(URI.create(base + "/listeners/nope")).DELETE().build(),
         HttpResponse.BodyHandlers.ofString()).statusCode());
 
@@ -203,8 +203,9 @@ class ServiceEndToEndIT {
   @Test
   void aTakenJobsPortStopsTheServiceNamingTheListenerAndAddress() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Process service = startService(Map.of("TETHER_JOBS_PORT", String.valueOf(taken.getLocalPort())));
-      LineCollector serviceOut = LineCollector.of("tether service", service.getInputStream());
+      ServiceProcess tether = startService(Map.of("TETHER_JOBS_PORT", String.valueOf(taken.getLocalPort())));
+      Process service = tether.process();
+      LineCollector serviceOut = tether.output();
       assertTrue(service.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the service did not exit:\n" + serviceOut);
       assertEquals(3, service.exitValue(), serviceOut.toString());
       serviceOut.await(l -> l.contains("tether: not starting: listener 'jobs' cannot accept on 127.0.0.1:"
@@ -216,9 +217,10 @@ class ServiceEndToEndIT {
   @Test
   void aTakenAdminPortStopsTheServiceWithANonZeroExitCode() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Process service = startService(Map.of("TETHER_ADMIN_PORT", String.valueOf(taken.getLocalPort()),
+      ServiceProcess tether = startService(Map.of("TETHER_ADMIN_PORT", String.valueOf(taken.getLocalPort()),
           "TETHER_JOBS_PORT", "0"));
-      LineCollector serviceOut = LineCollector.of("tether service", service.getInputStream());
+      Process service = tether.process();
+      LineCollector serviceOut = tether.output();
       assertTrue(service.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the service did not exit:\n" + serviceOut);
       assertEquals(3, service.exitValue(), serviceOut.toString());
       serviceOut.await(l -> l.contains("cannot bind the admin API to 127.0.0.1:" + taken.getLocalPort()), WAIT);
@@ -226,29 +228,13 @@ class ServiceEndToEndIT {
   }
 
   /** The service with the repository's application.conf, the admin API on a free port, and {@code env}. */
-  private Process startService(Map<String, String> env) throws IOException {
-    Path conf = RepositoryFiles.applicationConf();
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "-Dconfig.file=" + conf,
-        AdminApp.class.getName()).redirectErrorStream(true);
-    for (String name : List.of("TETHER_ADMIN_HOST", "TETHER_ADMIN_TOKEN", "TETHER_DEMO")) pb.environment().remove(name);
-    pb.environment().put("TETHER_ADMIN_PORT", "0");
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    processes.add(p);
-    return p;
+  private ServiceProcess startService(Map<String, String> env) throws IOException {
+    return track(ServiceProcess.builder("tether service").config(RepositoryFiles.applicationConf()).env(env).start());
   }
 
-  private static String adminBase(LineCollector serviceOut) throws InterruptedException {
-    Matcher m = LISTENING.matcher(serviceOut.await(l -> LISTENING.matcher(l).find(), WAIT));
-    assertTrue(m.find());
-    return "http://127.0.0.1:" + m.group(1);
-  }
-
-  private JsonNode getJson(String uri) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), uri + ": " + r.body());
-    return JsonSupport.mapper().readTree(r.body());
+  private ServiceProcess track(ServiceProcess service) {
+    services.add(service);
+    return service;
   }
 
   private static List<String> ids(JsonNode connections) {
@@ -279,8 +265,6 @@ class ServiceEndToEndIT {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return ServiceProcess.freePort();
   }
 }
