@@ -68,16 +68,33 @@ public final class ThrowawayCertificate {
     return generate(new X500Name("CN=" + commonName), dnsNames, ipAddresses, validity, true);
   }
 
+  /**
+   * A certificate for subject {@code CN=<commonName>} valid exactly from {@code notBefore} to {@code
+   * notAfter}: for tests of material that is expired or not valid yet.
+   */
+  public static ThrowawayCertificate generate(String commonName, List<String> dnsNames, List<String> ipAddresses,
+      Instant notBefore, Instant notAfter) {
+    if (!notAfter.isAfter(notBefore)) {
+      throw new IllegalArgumentException("notAfter " + notAfter + " is not after notBefore " + notBefore);
+    }
+    return generate(new X500Name("CN=" + commonName), dnsNames, ipAddresses, notBefore, notAfter, false);
+  }
+
   private static ThrowawayCertificate generate(X500Name subject, List<String> dnsNames, List<String> ipAddresses,
       Duration validity, boolean rsa) {
+    Instant now = Instant.now();
+    return generate(subject, dnsNames, ipAddresses, now.minus(Duration.ofMinutes(5)), now.plus(validity), rsa);
+  }
+
+  private static ThrowawayCertificate generate(X500Name subject, List<String> dnsNames, List<String> ipAddresses,
+      Instant notBefore, Instant notAfter, boolean rsa) {
     try {
       KeyPairGenerator gen = KeyPairGenerator.getInstance(rsa ? "RSA" : "EC");
       if (rsa) gen.initialize(2048, new SecureRandom());
       else gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
       KeyPair kp = gen.generateKeyPair();
-      Instant now = Instant.now();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, new BigInteger(64, new SecureRandom()),
-          Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, kp.getPublic());
+          Date.from(notBefore), Date.from(notAfter), subject, kp.getPublic());
       List<GeneralName> names = new ArrayList<>();
       for (String dns : dnsNames) names.add(new GeneralName(GeneralName.dNSName, dns));
       for (String ip : ipAddresses) {

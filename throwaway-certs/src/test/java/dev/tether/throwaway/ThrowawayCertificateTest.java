@@ -49,6 +49,19 @@ class ThrowawayCertificateTest {
   }
 
   @Test
+  void anExplicitWindowIsTheCertificatesValidityAndMayLieInThePast() throws Exception {
+    java.time.Instant from = java.time.Instant.now().minus(Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    java.time.Instant to = from.plus(Duration.ofDays(1));
+    X509Certificate cert = parseCert(ThrowawayCertificate.generate("expired", List.of("localhost"), List.of("127.0.0.1"),
+        from, to).certificatePem());
+    assertEquals(from, cert.getNotBefore().toInstant());
+    assertEquals(to, cert.getNotAfter().toInstant());
+    assertThrows(java.security.cert.CertificateExpiredException.class, cert::checkValidity);
+    assertThrows(IllegalArgumentException.class,
+        () -> ThrowawayCertificate.generate("backwards", List.of(), List.of(), to, from));
+  }
+
+  @Test
   void jsseServesWithIt(@TempDir Path dir) throws Exception {
     ThrowawayCertificate made = ThrowawayCertificate.generate();
     List<Path> files = made.writePem(dir, "server");
