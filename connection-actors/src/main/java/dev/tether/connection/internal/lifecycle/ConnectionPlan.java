@@ -2,6 +2,7 @@ package dev.tether.connection.internal.lifecycle;
 
 import dev.tether.connection.internal.listener.InboundOrigin;
 import com.typesafe.config.Config;
+import dev.tether.connection.CloseMode;
 import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
 import dev.tether.connection.Direction;
@@ -9,6 +10,7 @@ import dev.tether.connection.session.SessionHandlerFactory;
 import dev.tether.connection.tls.TlsProfile;
 import dev.tether.connection.tls.TlsStage;
 import dev.tether.connection.internal.transport.TransportPlan;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
@@ -55,6 +57,28 @@ public record ConnectionPlan(
 
   Optional<String> listener() {
     return inbound.map(InboundOrigin::listener);
+  }
+
+  /** How long a close in {@code mode} may take before its supervisor stops the incarnation: see {@link #closeBound(ConnectionSettings, Optional, CloseMode)}. */
+  Duration closeBound(CloseMode mode) {
+    return closeBound(settings, inbound.map(InboundOrigin::lingerTimeout), mode);
+  }
+
+  /**
+   * How long a close may take before the supervisor stops the incarnation itself, so that every
+   * {@code Close} is answered within a bound the supervisor knows. The incarnation's own timers end
+   * it sooner, so this fires only on a bug: what may run one after another is a connect (outbound)
+   * and a handshake under way, close-timeout to flush our close_notify and hear the peer's (an
+   * accepted client closed gracefully lingers up to linger-timeout after that flush instead), then
+   * close-timeout of abort grace and close-timeout for the session handler to stop; one second more
+   * for the messages between them.
+   *
+   * @param linger an accepted connection's linger-timeout; empty for an outbound one
+   */
+  static Duration closeBound(ConnectionSettings s, Optional<Duration> linger, CloseMode mode) {
+    Duration bound = s.handshakeTimeout().plus(s.closeTimeout().multipliedBy(3)).plusSeconds(1);
+    if (linger.isEmpty()) return bound.plus(s.connectTimeout());
+    return mode == CloseMode.GRACEFUL ? bound.plus(linger.get()) : bound;
   }
 
   /** What this connection's stream needs, for each incarnation's {@code ConnectionTransport.start}. */

@@ -76,8 +76,8 @@ public final class ConnectionSupervisor {
 
   private record BackoffElapsed(long incarnation) implements Command {}
 
-  /** The incarnation asked to close has not stopped within {@link #closeBound}: a bug guard. */
-  private record CloseOverdue(long incarnation) implements Command {}
+  /** The incarnation asked to close has not stopped within {@link ConnectionPlan#closeBound}: a bug guard. */
+  private record CloseOverdue(long incarnation, Duration bound) implements Command {}
 
   private enum BackoffTimer { KEY }
 
@@ -216,8 +216,10 @@ public final class ConnectionSupervisor {
       if (m instanceof IncarnationTerminated t && t.incarnation() == r.incarnation()) return afterIncarnation(r);
       if (m instanceof Send send) return forward(r, send);
       if (m instanceof Close close) {
-        r.child().tell(new Connection.Close(close.mode().orElse(settings.closeMode())));
-        timers.startSingleTimer(CloseTimer.KEY, new CloseOverdue(r.incarnation()), closeBound(settings));
+        CloseMode mode = close.mode().orElse(settings.closeMode());
+        r.child().tell(new Connection.Close(mode));
+        Duration bound = plan.closeBound(mode);
+        timers.startSingleTimer(CloseTimer.KEY, new CloseOverdue(r.incarnation(), bound), bound);
         return removing(new Phase.Removing(r, List.of(close.replyTo())));
       }
       if (m instanceof Reconnect reconnect && plan.inbound().isPresent()) return replyWithView(r, reconnect.replyTo());
@@ -241,7 +243,7 @@ public final class ConnectionSupervisor {
         return removing(p.with(reported(p.running(), report)));
       }
       if (m instanceof IncarnationTerminated t && t.incarnation() == p.incarnation()) return removed(p);
-      if (m instanceof CloseOverdue o && o.incarnation() == p.incarnation()) return stopOverdue(p);
+      if (m instanceof CloseOverdue o && o.incarnation() == p.incarnation()) return stopOverdue(p, o.bound());
       if (m instanceof Send send) return forward(p.running(), send); // the incarnation answers: it is closing
       if (m instanceof Close close) { // a second close may escalate, e.g. to abort
         p.running().child().tell(new Connection.Close(close.mode().orElse(settings.closeMode())));
@@ -396,19 +398,9 @@ public final class ConnectionSupervisor {
     return queued(q);
   }
 
-  /**
-   * How long a close may take before the supervisor stops the incarnation itself, so that every
-   * {@code Close} is answered within a bound the supervisor knows: the incarnation's own timers end
-   * it sooner (a handshake under way finishes first, then close-timeout to close, close-timeout of
-   * abort grace, close-timeout for the session handler to stop), so this fires only on a bug.
-   */
-  static Duration closeBound(ConnectionSettings s) {
-    return s.connectTimeout().plus(s.handshakeTimeout()).plus(s.closeTimeout().multipliedBy(3)).plusSeconds(1);
-  }
-
-  private Behavior<Command> stopOverdue(Phase.Removing p) {
+  private Behavior<Command> stopOverdue(Phase.Removing p, Duration bound) {
     ctx.getLog().error("connection {} incarnation {} did not stop within {} of the close request: stopping it",
-        spec.id(), p.incarnation(), Durations.format(closeBound(settings)));
+        spec.id(), p.incarnation(), Durations.format(bound));
     ctx.stop(p.running().child()); // its termination removes the connection and answers the waiters
     return Behaviors.same();
   }
