@@ -63,6 +63,11 @@ public sealed interface JournalEvent {
       if (mode == null) mode = Optional.empty();
       if (client == null) client = Optional.empty();
     }
+
+    /** A request to manage a connection, by {@code client} if known. */
+    public static AdminAction open(Optional<String> client) {
+      return new AdminAction(Action.OPEN, Optional.empty(), client);
+    }
   }
 
   /** What an admin asked for. */

@@ -6,6 +6,7 @@ import dev.tether.connection.internal.lifecycle.SupervisorReport;
 import dev.tether.connection.internal.lifecycle.ConnectionSupervisor;
 import dev.tether.connection.internal.lifecycle.Continuation;
 import dev.tether.connection.ConnectionId;
+import dev.tether.connection.journal.JournalEvent;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.ConnectionSpec;
@@ -176,7 +177,7 @@ public final class ConnectionEntity {
     return Behaviors.intercept(() -> new ClusterOnly(id, replicator, self, node, openedReplyTo.isPresent(), registry,
             from.firstIncarnation() - 1),
         ConnectionSupervisor.create(plan, settings, registry, openedReplyTo.orElse(ctx.getSystem().ignoreRef()), false, from,
-            opened.map(s -> ConnectionSupervisor.opening(s.requestedBy()))));
+            opened.map(s -> JournalEvent.AdminAction.open(s.requestedBy()))));
   }
 
   /**

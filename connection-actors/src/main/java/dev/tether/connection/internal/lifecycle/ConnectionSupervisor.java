@@ -1,9 +1,7 @@
 package dev.tether.connection.internal.lifecycle;
 
-import dev.tether.connection.internal.lifecycle.ClusterNodes;
 import dev.tether.connection.internal.listener.Listener;
 import dev.tether.connection.CloseMode;
-import dev.tether.connection.ConnectionEvent;
 import dev.tether.connection.ConnectionManager;
 import dev.tether.connection.ConnectionManager.Close;
 import dev.tether.connection.ConnectionManager.Get;
@@ -12,20 +10,15 @@ import dev.tether.connection.ConnectionManager.Send;
 import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.ConnectionSpec;
-import dev.tether.connection.ConnectionState;
 import dev.tether.connection.ConnectionView;
-import dev.tether.connection.Initiator;
 import dev.tether.connection.journal.JournalEvent;
 import dev.tether.connection.Outcome;
-import dev.tether.connection.OutcomeKind;
-import dev.tether.connection.SendResult;
-import dev.tether.connection.tls.TlsProfile;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -84,14 +77,11 @@ public final class ConnectionSupervisor {
   private enum CloseTimer { KEY }
 
   /** An outbound connection: reconnected by its policy until closed. */
- public static Behavior<Command> create(
-      ConnectionPlan plan,
-      ConnectionManagerSettings managerSettings,
-      ActorRef<ConnectionManager.Command> registry,
-      ActorRef<ConnectionManager.OpenResult> openedReplyTo,
-      boolean admitted,
-      Optional<String> requestedBy) {
-    return create(plan, managerSettings, registry, openedReplyTo, admitted, Continuation.FRESH, Optional.of(opening(requestedBy)));
+  public static Behavior<Command> create(ConnectionPlan plan, ConnectionManagerSettings managerSettings,
+      ActorRef<ConnectionManager.Command> registry, ActorRef<ConnectionManager.OpenResult> openedReplyTo,
+      boolean admitted, Optional<String> requestedBy) {
+    return create(plan, managerSettings, registry, openedReplyTo, admitted, Continuation.FRESH,
+        Optional.of(JournalEvent.AdminAction.open(requestedBy)));
   }
 
   /**
@@ -100,22 +90,12 @@ public final class ConnectionSupervisor {
    * @param opening the open request to journal first (what, who asked if known); empty when the
    *     connection is started again from the store (a wake-up, a move)
    */
- public static Behavior<Command> create(
-      ConnectionPlan plan,
-      ConnectionManagerSettings managerSettings,
-      ActorRef<ConnectionManager.Command> registry,
-      ActorRef<ConnectionManager.OpenResult> openedReplyTo,
-      boolean admitted,
-      Continuation from,
-      Optional<JournalEvent.AdminAction> opening) {
+  public static Behavior<Command> create(ConnectionPlan plan, ConnectionManagerSettings managerSettings,
+      ActorRef<ConnectionManager.Command> registry, ActorRef<ConnectionManager.OpenResult> openedReplyTo,
+      boolean admitted, Continuation from, Optional<JournalEvent.AdminAction> opening) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
         new ConnectionSupervisor(ctx, timers, plan, managerSettings, registry)
             .start(openedReplyTo, admitted, from, opening)));
-  }
-
-  /** The journal entry of an open request. */
-  public static JournalEvent.AdminAction opening(Optional<String> requestedBy) {
-    return new JournalEvent.AdminAction(JournalEvent.Action.OPEN, Optional.empty(), requestedBy);
   }
 
   /** An inbound connection: its one incarnation starts now; removed when it has ended. */
@@ -130,17 +110,10 @@ public final class ConnectionSupervisor {
   private final ConnectionPlan plan;
   private final ConnectionSpec spec;
   private final ConnectionSettings settings;
-  private final ConnectionManagerSettings managerSettings;
   private final ActorRef<ConnectionManager.Command> registry;
   private final ReconnectPolicy policy;
-  /** In cluster mode, this member ({@code host:port}), shown in views. */
-  private final Optional<String> node;
-  // What the connection has lived through: grows across phases, never handed out mutable.
-  private final ArrayDeque<Outcome> history = new ArrayDeque<>();
-  /** Its last events across incarnations, for GetJournal; handed to the registry when it is removed. */
-  private final Journal journal;
-  private long reconnects;
-  private IncarnationStats lastStats = IncarnationStats.EMPTY;
+  /** What the connection has lived through: its views, journal and events come from there. */
+  private final ConnectionRecord record;
 
   private ConnectionSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers,
       ConnectionPlan plan, ConnectionManagerSettings managerSettings, ActorRef<ConnectionManager.Command> registry) {
@@ -149,13 +122,9 @@ public final class ConnectionSupervisor {
     this.plan = plan;
     this.spec = plan.spec();
     this.settings = plan.settings();
-    this.managerSettings = managerSettings;
     this.registry = registry;
-    this.node = managerSettings.cluster().enabled()
-        ? Optional.of(ClusterNodes.node(ctx.getSystem().address(), ctx.getSystem()))
-        : Optional.empty();
     this.policy = new ReconnectPolicy(settings.reconnect(), () -> ThreadLocalRandom.current().nextDouble());
-    this.journal = new Journal(managerSettings.journalSize());
+    this.record = new ConnectionRecord(plan, managerSettings, registry, ctx.getLog(), ctx.getSystem());
   }
 
   /**
@@ -164,22 +133,16 @@ public final class ConnectionSupervisor {
    */
   private Behavior<Command> start(ActorRef<ConnectionManager.OpenResult> openedReplyTo, boolean admitted,
       Continuation from, Optional<JournalEvent.AdminAction> opening) {
-    from.previousEnd().ifPresent(this::record);
-    opening.ifPresent(o -> journal.add(Instant.now(), from.firstIncarnation(), o));
-    reconnects = from.firstIncarnation() - 1; // every incarnation after the first is a reconnect, wherever it ran
+    record.continueFrom(from, opening);
     Phase.Queued first = announce(from.firstIncarnation());
-    openedReplyTo.tell(new ConnectionManager.Opened(view(first, IncarnationStats.EMPTY)));
+    openedReplyTo.tell(new ConnectionManager.Opened(view(first)));
     return admitted ? spawn(first) : queued(first);
   }
 
   private Behavior<Command> accepted() {
-    Instant now = Instant.now();
     IncarnationCounters counters = new IncarnationCounters();
-    ActorRef<Connection.Command> child = ctx.spawn(Connection.create(plan, 1, ctx.getSelf().narrow(), counters),
-        "incarnation-1", plan.incarnationProps()).narrow();
-    ctx.watchWith(child, new IncarnationTerminated(1));
-    Phase.Running r = Phase.Running.accepted(1, child, counters, now);
-    publish(stateChanged(r));
+    Phase.Running r = Phase.Running.accepted(1, spawnIncarnation(1, counters), counters, Instant.now());
+    record.stateChanged(r);
     return running(r);
   }
 
@@ -190,9 +153,7 @@ public final class ConnectionSupervisor {
 
   /** Waiting for a handshake permit from the registry. */
   private Behavior<Command> queued(Phase.Queued q) {
-    return Behaviors.receiveMessage(message -> {
-      Object m = unwrap(message);
-      noteAdminRequest(q, m);
+    return phase(q, m -> {
       if (m instanceof Admitted a) return a.incarnation() == q.incarnation() ? spawn(q) : Behaviors.same();
       if (m instanceof Send send) return rejectNotOpen(send, q);
       if (m instanceof Close close) {
@@ -209,9 +170,7 @@ public final class ConnectionSupervisor {
 
   /** An incarnation is alive. */
   private Behavior<Command> running(Phase.Running r) {
-    return Behaviors.receiveMessage(message -> {
-      Object m = unwrap(message);
-      noteAdminRequest(r, m);
+    return phase(r, m -> {
       if (m instanceof IncarnationReport report && report.incarnation() == r.incarnation()) return running(reported(r, report));
       if (m instanceof IncarnationTerminated t && t.incarnation() == r.incarnation()) return afterIncarnation(r);
       if (m instanceof Send send) return forward(r, send);
@@ -236,13 +195,11 @@ public final class ConnectionSupervisor {
 
   /** Closing on request: removed once the incarnation has ended. */
   private Behavior<Command> removing(Phase.Removing p) {
-    return Behaviors.receiveMessage(message -> {
-      Object m = unwrap(message);
-      noteAdminRequest(p, m);
+    return phase(p, m -> {
       if (m instanceof IncarnationReport report && report.incarnation() == p.incarnation()) {
         return removing(p.with(reported(p.running(), report)));
       }
-      if (m instanceof IncarnationTerminated t && t.incarnation() == p.incarnation()) return removed(p);
+      if (m instanceof IncarnationTerminated t && t.incarnation() == p.incarnation()) return remove(ended(p.running()), p.waiters());
       if (m instanceof CloseOverdue o && o.incarnation() == p.incarnation()) return stopOverdue(p, o.bound());
       if (m instanceof Send send) return forward(p.running(), send); // the incarnation answers: it is closing
       if (m instanceof Close close) { // a second close may escalate, e.g. to abort
@@ -259,9 +216,7 @@ public final class ConnectionSupervisor {
 
   /** The last incarnation ended; the next starts when the backoff timer fires. */
   private Behavior<Command> backingOff(Phase.BackingOff b) {
-    return Behaviors.receiveMessage(message -> {
-      Object m = unwrap(message);
-      noteAdminRequest(b, m);
+    return phase(b, m -> {
       if (m instanceof BackoffElapsed e && e.incarnation() == b.incarnation()) return reconnect(b);
       if (m instanceof Send send) return rejectNotOpen(send, b);
       if (m instanceof Close close) {
@@ -279,9 +234,7 @@ public final class ConnectionSupervisor {
 
   /** Gave up after too many failures; only a reconnect request (or a close) moves it. */
   private Behavior<Command> failed(Phase.Failed f) {
-    return Behaviors.receiveMessage(message -> {
-      Object m = unwrap(message);
-      noteAdminRequest(f, m);
+    return phase(f, m -> {
       if (m instanceof Send send) return rejectNotOpen(send, f);
       if (m instanceof Close close) return removeNow(f, close.replyTo());
       if (m instanceof Reconnect reconnect) {
@@ -289,6 +242,18 @@ public final class ConnectionSupervisor {
         return reconnectAndReply(f, reconnect.replyTo());
       }
       return inAnyPhase(f, m);
+    });
+  }
+
+  /**
+   * A phase's receive function: {@code body} sees a request as the manager's protocol has it (the
+   * supervisor's own messages as they are), after close and reconnect requests went into the journal.
+   */
+  private Behavior<Command> phase(Phase p, Function<Object, Behavior<Command>> body) {
+    return Behaviors.receiveMessage(message -> {
+      Object m = unwrap(message);
+      record.requested(p.incarnation(), m, settings.closeMode(), plan.inbound().isEmpty());
+      return body.apply(m);
     });
   }
 
@@ -302,7 +267,7 @@ public final class ConnectionSupervisor {
   /** What every phase answers alike: views, journals, and messages of phases already left. */
   private Behavior<Command> inAnyPhase(Phase phase, Object m) {
     if (m instanceof Get get) return replyWithView(phase, get.replyTo());
-    if (m instanceof ConnectionManager.GetJournal get) get.replyTo().tell(Optional.of(journal.snapshot(spec.id())));
+    if (m instanceof ConnectionManager.GetJournal get) get.replyTo().tell(Optional.of(record.journalSnapshot()));
     // A permit granted after we stopped waiting for it: give it back.
     if (m instanceof Admitted) registry.tell(new SupervisorReport.AdmissionReleased(spec.id()));
     // Otherwise a stale report, termination or timer of an incarnation or phase already left.
@@ -319,37 +284,37 @@ public final class ConnectionSupervisor {
   }
 
   private Phase.Queued announce(long incarnation) {
-    lastStats = IncarnationStats.EMPTY;
+    record.incarnationAnnounced();
     Phase.Queued q = new Phase.Queued(incarnation, Instant.now());
-    publish(stateChanged(q));
+    record.stateChanged(q);
     return q;
   }
 
   private Behavior<Command> spawn(Phase.Queued q) {
     IncarnationCounters counters = new IncarnationCounters();
-    ActorRef<Connection.Command> child = ctx.spawn(Connection.create(plan, q.incarnation(), ctx.getSelf().narrow(), counters),
-        "incarnation-" + q.incarnation(), plan.incarnationProps()).narrow();
-    ctx.watchWith(child, new IncarnationTerminated(q.incarnation()));
-    return running(Phase.Running.started(q.incarnation(), child, counters, q.since()));
+    return running(Phase.Running.started(q.incarnation(), spawnIncarnation(q.incarnation(), counters), counters, q.since()));
+  }
+
+  /** Its termination, watched, is how the supervisor learns that an incarnation is over. */
+  private ActorRef<Connection.Command> spawnIncarnation(long incarnation, IncarnationCounters counters) {
+    ActorRef<Connection.Command> child = ctx.spawn(Connection.create(plan, incarnation, ctx.getSelf().narrow(), counters),
+        "incarnation-" + incarnation, plan.incarnationProps()).narrow();
+    ctx.watchWith(child, new IncarnationTerminated(incarnation));
+    return child;
   }
 
   private Phase.Running reported(Phase.Running r, IncarnationReport report) {
     if (report instanceof IncarnationReport.Ended e) {
-      lastStats = e.stats();
-      record(e.outcome());
+      record.ended(e);
       return r.withEnded(e);
     }
-    if (report instanceof IncarnationReport.RttMeasured rtt) {
-      journal.add(rtt.at(), rtt.incarnation(), new JournalEvent.RttMeasured(rtt.rtt()));
+    if (!(report instanceof IncarnationReport.StateEntered entered)) {
+      record.keepalive(report); // a ping's round trip or missed pongs: journaled, the phase is the same
       return r;
     }
-    if (report instanceof IncarnationReport.KeepaliveMissed miss) {
-      journal.add(miss.at(), miss.incarnation(), new JournalEvent.KeepaliveMissed(miss.misses(), miss.allowed()));
-      return r;
-    }
-    Phase.Running next = r.entered((IncarnationReport.StateEntered) report);
+    Phase.Running next = r.entered(entered);
     if (r.holdsPermit() && !next.holdsPermit()) registry.tell(new SupervisorReport.AdmissionReleased(spec.id()));
-    if (next.state() != r.state()) publish(stateChanged(next));
+    if (next.state() != r.state()) record.stateChanged(next);
     return next;
   }
 
@@ -360,19 +325,15 @@ public final class ConnectionSupervisor {
     if (r.reconnectRequested()) return reconnect(r);
     ReconnectPolicy.Decision decision = policy.onEnded(r.openedAt(), o.at());
     if (decision instanceof ReconnectPolicy.GiveUp g) {
-      ctx.getLog().warn("connection {} failed {} times within {}: giving up until a reconnect is requested",
-          spec.id(), g.failures(), g.within());
       Phase.Failed f = new Phase.Failed(r.incarnation(), Instant.now());
-      publish(stateChanged(f));
+      record.gaveUp(f, g);
       return failed(f);
     }
-    Duration delay = ((ReconnectPolicy.RetryIn) decision).delay();
+    ReconnectPolicy.RetryIn retry = (ReconnectPolicy.RetryIn) decision;
     Instant now = Instant.now();
-    journal.add(now, r.incarnation(), new JournalEvent.ReconnectDelayChosen(delay,
-        ((ReconnectPolicy.RetryIn) decision).attempt()));
-    Phase.BackingOff b = new Phase.BackingOff(r.incarnation(), now, now.plus(delay));
-    publish(stateChanged(b));
-    timers.startSingleTimer(BackoffTimer.KEY, new BackoffElapsed(b.incarnation()), delay);
+    Phase.BackingOff b = new Phase.BackingOff(r.incarnation(), now, now.plus(retry.delay()));
+    record.backingOff(b, retry);
+    timers.startSingleTimer(BackoffTimer.KEY, new BackoffElapsed(b.incarnation()), retry.delay());
     return backingOff(b);
   }
 
@@ -380,21 +341,18 @@ public final class ConnectionSupervisor {
   private Outcome ended(Phase.Running r) {
     if (r.holdsPermit()) registry.tell(new SupervisorReport.AdmissionReleased(spec.id()));
     if (r.ended().isPresent()) return r.ended().get().outcome();
-    Outcome o = new Outcome(OutcomeKind.ABORTED, Initiator.LOCAL, "the connection actor stopped unexpectedly",
-        Instant.now(), r.incarnation(), lastStats.bytesIn(), lastStats.bytesOut(), Duration.ZERO);
-    record(o);
-    return o;
+    return record.stoppedUnreported(r.incarnation());
   }
 
   private Behavior<Command> reconnect(Phase p) {
-    reconnects++;
+    record.reconnecting();
     return queued(next(p.incarnation()));
   }
 
   private Behavior<Command> reconnectAndReply(Phase p, ActorRef<Optional<ConnectionView>> replyTo) {
-    reconnects++;
+    record.reconnecting();
     Phase.Queued q = next(p.incarnation());
-    replyTo.tell(Optional.of(view(q, lastStats)));
+    replyTo.tell(Optional.of(view(q)));
     return queued(q);
   }
 
@@ -405,26 +363,19 @@ public final class ConnectionSupervisor {
     return Behaviors.same();
   }
 
-  private Behavior<Command> removed(Phase.Removing p) {
-    return remove(ended(p.running()), p.waiters());
-  }
-
   /** Closed while nothing was open: there is nothing to close on the wire. */
   private Behavior<Command> removeNow(Phase p, ActorRef<ConnectionManager.CloseResult> replyTo) {
     return remove(Phase.closedBeforeRunning(p, Instant.now()), List.of(replyTo));
   }
 
   private Behavior<Command> remove(Outcome o, List<ActorRef<ConnectionManager.CloseResult>> waiters) {
-    // The registry hears of the removal before anyone is answered, so the id is free again for
-    // whoever reacts to the answer; it keeps the journal for a while (journal-keep-removed).
-    registry.tell(new SupervisorReport.JournalOfRemoved(journal.snapshot(spec.id())));
-    publish(new ConnectionEvent.Removed(spec.id(), Instant.now(), plan.direction()));
+    record.removed(); // first: the id is free again for whoever reacts to the answer
     plan.inbound().ifPresent(in -> in.listenerRef().tell(new Listener.ConnectionEnded(spec.id(), o)));
     for (ActorRef<ConnectionManager.CloseResult> w : waiters) w.tell(new ConnectionManager.Closed(spec.id(), o, plan.direction()));
     return Behaviors.stopped();
   }
 
-  // ---------------------------------------------------------------- views, history, events
+  // ---------------------------------------------------------------- answers, views, journal
 
   private Behavior<Command> forward(Phase.Running r, Send m) {
     r.child().tell(new Connection.Send(m.bytes(), m.replyTo()));
@@ -432,59 +383,16 @@ public final class ConnectionSupervisor {
   }
 
   private Behavior<Command> rejectNotOpen(Send m, Phase p) {
-    m.replyTo().tell(new SendResult.Rejected(spec.id(), SendResult.Reason.NOT_OPEN,
-        "connection '" + spec.id() + "' is " + p.state().wireName() + ", not open"));
+    WritePump.rejectNotOpen(spec.id(), m.replyTo(), p.state());
     return Behaviors.same();
   }
 
-  /** Answers with a view; a live incarnation's counters are read, not asked for (see IncarnationCounters). */
   private Behavior<Command> replyWithView(Phase p, ActorRef<Optional<ConnectionView>> replyTo) {
-    IncarnationStats stats = p instanceof Phase.Running r ? r.stats()
-        : p instanceof Phase.Removing rm ? rm.running().stats() : lastStats;
-    replyTo.tell(Optional.of(view(p, stats)));
+    replyTo.tell(Optional.of(view(p)));
     return Behaviors.same();
   }
 
-  private ConnectionView view(Phase p, IncarnationStats stats) {
-    return new ConnectionView(
-        new ConnectionView.Identity(spec.id(), spec.remote(), plan.direction(), plan.listener(), node),
-        new ConnectionView.Status(p.state(), p.incarnation(), p.since(), p.tls(), p.nextAttemptAt()),
-        new ConnectionView.Counters(stats.bytesIn(), stats.bytesOut(), stats.lastPingRttMillis(), stats.pingRttPercentiles()),
-        new ConnectionView.Restarts(reconnects, Optional.ofNullable(history.peekLast()), List.copyOf(history),
-            new ConnectionView.RestartBudget(plan.inbound().isPresent() ? 0 : policy.failuresInWindow(Instant.now()),
-                settings.reconnect().maxFailures(), settings.reconnect().maxFailuresWithin())),
-        spec, settings);
-  }
-
-  /** Close and reconnect requests go into the journal (what, with which mode, asked by whom) before the phase acts. */
-  private void noteAdminRequest(Phase p, Object m) {
-    if (m instanceof Close close) {
-      journal.add(Instant.now(), p.incarnation(), new JournalEvent.AdminAction(JournalEvent.Action.CLOSE,
-          Optional.of(close.mode().orElse(settings.closeMode())), close.requestedBy()));
-    } else if (m instanceof Reconnect reconnect && plan.inbound().isEmpty()) { // inbound: refused, changes nothing
-      journal.add(Instant.now(), p.incarnation(), new JournalEvent.AdminAction(JournalEvent.Action.RECONNECT,
-          Optional.empty(), reconnect.requestedBy()));
-    }
-  }
-
-  private void record(Outcome o) {
-    history.addLast(o);
-    while (history.size() > managerSettings.historySize()) history.removeFirst();
-    journal.add(o.at(), o.incarnation(), new JournalEvent.OutcomeRecorded(o));
-    ctx.getLog().info("connection {} incarnation {} ended: {} ({}) {} [in={} out={} after {}]",
-        spec.id(), o.incarnation(), o.kind().wireName(), o.initiator().wireName(), o.detail(), o.bytesIn(), o.bytesOut(),
-        o.duration());
-    publish(new ConnectionEvent.OutcomeReported(spec.id(), o, plan.direction()));
-  }
-
-  private ConnectionEvent.StateChanged stateChanged(Phase p) {
-    return new ConnectionEvent.StateChanged(spec.id(), p.incarnation(), p.state(), p.since(), plan.direction(), p.tls());
-  }
-
-  private void publish(ConnectionEvent event) {
-    if (event instanceof ConnectionEvent.StateChanged changed) {
-      journal.stateChanged(changed.at(), changed.incarnation(), changed.state());
-    }
-    registry.tell(new SupervisorReport.Published(event));
+  private ConnectionView view(Phase p) {
+    return record.view(p, plan.inbound().isPresent() ? 0 : policy.failuresInWindow(Instant.now()));
   }
 }

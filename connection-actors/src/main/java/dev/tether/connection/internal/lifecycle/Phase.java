@@ -33,6 +33,11 @@ sealed interface Phase {
     return Optional.empty();
   }
 
+  /** The incarnation alive in this phase, if any: its counters are what a view shows. */
+  default Optional<Running> live() {
+    return Optional.empty();
+  }
+
   /** Waiting for a handshake permit ({@code tether.max-concurrent-handshakes}); shown as connecting. */
   record Queued(long incarnation, Instant since) implements Phase {
     @Override
@@ -89,6 +94,11 @@ sealed interface Phase {
       return new Running(incarnation, child, counters, state, since, tls, openedAt, false, ended, reconnectRequested);
     }
 
+    @Override
+    public Optional<Running> live() {
+      return Optional.of(this);
+    }
+
     /** Its counters now: the final ones once it has ended, else read from the live incarnation. */
     IncarnationStats stats() {
       return ended.map(IncarnationReport.Ended::stats).orElseGet(counters::snapshot);
@@ -119,6 +129,11 @@ sealed interface Phase {
     @Override
     public Optional<TlsInfo> tls() {
       return running.tls();
+    }
+
+    @Override
+    public Optional<Running> live() {
+      return Optional.of(running);
     }
 
     Removing with(Running r) {

@@ -2,6 +2,7 @@ package dev.tether.connection.internal.lifecycle;
 
 import dev.tether.connection.internal.transport.TransportHandles;
 import dev.tether.connection.ConnectionId;
+import dev.tether.connection.ConnectionState;
 import dev.tether.connection.Outcome;
 import dev.tether.connection.SendResult;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -72,6 +73,11 @@ final class WritePump {
 
   static void reject(ConnectionId id, ActorRef<SendResult> replyTo, SendResult.Reason reason, String message) {
     replyTo.tell(new SendResult.Rejected(id, reason, message));
+  }
+
+  /** A write to a connection that is not open, refused with the text supervisor and incarnation share. */
+  static void rejectNotOpen(ConnectionId id, ActorRef<SendResult> replyTo, ConnectionState state) {
+    reject(id, replyTo, SendResult.Reason.NOT_OPEN, "connection '" + id + "' is " + state.wireName() + ", not open");
   }
 
   private void pump() {

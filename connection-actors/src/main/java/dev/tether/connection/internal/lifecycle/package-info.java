@@ -1,6 +1,7 @@
 /**
  * INTERNAL API: the lifecycle of one connection. {@code ConnectionSupervisor} owns a managed
- * connection's whole life (its {@code Phase}, journal, views, {@code ReconnectPolicy}) and spawns
+ * connection's whole life (its {@code Phase}, {@code ReconnectPolicy}, and in {@code
+ * ConnectionRecord} what it lived through: journal, views, events) and spawns
  * one {@code Connection} per incarnation, the next only after the previous has terminated. A
  * {@code Connection} runs the TLS lifecycle (one method per state, each listing what it accepts)
  * with its parts: writes ({@code WriteQueue}, {@code WritePump}), reads ({@code ReaderDelivery}),
