@@ -3,6 +3,7 @@ package dev.tether.connection;
 import org.junit.jupiter.api.Tag;
 import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.settings.KeepaliveSettings;
+import static dev.tether.testing.TetherFixture.receiveFrom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
@@ -24,7 +24,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -55,7 +54,7 @@ class KeepaliveIT {
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       var reader = m.open("ka-any", peer.port(), "test", keepalive(interval, Duration.ofSeconds(5), 0, Optional.empty()));
-      Instant openedAt = awaitState(m, "ka-any", 1, ConnectionState.OPEN).at();
+      Instant openedAt = m.awaitState("ka-any", 1, ConnectionState.OPEN).at();
 
       // The first ping goes out only after `interval` without received bytes; the peer reverses it.
       receiveFrom(reader, 1, REVERSED_PING);
@@ -66,7 +65,7 @@ class KeepaliveIT {
 
       // "GNIP\n" is not the ping, but with no pong configured any received bytes are one: each
       // answer is recorded as a round trip and the connection stays open ping after ping.
-      ConnectionView v = awaitView(m, "ka-any", view -> view.counters().pingRttPercentiles().map(p -> p.samples() >= 3).orElse(false));
+      ConnectionView v = m.awaitView("ka-any", view -> view.counters().pingRttPercentiles().map(p -> p.samples() >= 3).orElse(false));
       assertTrue(v.counters().lastPingRttMillis().isPresent(), v.toString());
       assertTrue(v.counters().lastPingRttMillis().get() >= 0 && v.counters().lastPingRttMillis().get() < 5_000, v.toString());
       ConnectionView.RttPercentiles p = v.counters().pingRttPercentiles().orElseThrow();
@@ -86,9 +85,9 @@ class KeepaliveIT {
       var m = fx.manager();
       // The reversed ping matches the configured pong: answered, measured, kept open.
       var reader = m.open("ka-match", peer.port(), "test", keepalive(interval, timeout, 0, Optional.of("GNIP")));
-      awaitState(m, "ka-match", 1, ConnectionState.OPEN);
+      m.awaitState("ka-match", 1, ConnectionState.OPEN);
       receiveFrom(reader, 1, REVERSED_PING);
-      ConnectionView v = awaitView(m, "ka-match", view -> view.counters().pingRttPercentiles().map(p -> p.samples() >= 3).orElse(false));
+      ConnectionView v = m.awaitView("ka-match", view -> view.counters().pingRttPercentiles().map(p -> p.samples() >= 3).orElse(false));
       assertEquals(ConnectionState.OPEN, v.state(), v.toString());
       assertEquals(1, v.incarnation(), v.toString());
       assertEquals(OutcomeKind.CLEAN, closeGracefully(m, "ka-match").kind());
@@ -97,7 +96,7 @@ class KeepaliveIT {
       var m = fx.manager();
       // Bytes arrive after every ping, but not the configured pong: they do not count.
       var reader = m.open("ka-mismatch", peer.port(), "test", keepalive(interval, timeout, 0, Optional.of("PONG")));
-      awaitState(m, "ka-mismatch", 1, ConnectionState.OPEN);
+      m.awaitState("ka-mismatch", 1, ConnectionState.OPEN);
       receiveFrom(reader, 1, REVERSED_PING);
       Outcome o = m.awaitOutcome("ka-mismatch");
       assertEquals(OutcomeKind.KEEPALIVE_TIMEOUT, o.kind(), o.toString());
@@ -116,7 +115,7 @@ class KeepaliveIT {
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       var reader = m.open("ka-off", peer.port(), "test", s);
-      awaitState(m, "ka-off", 1, ConnectionState.OPEN);
+      m.awaitState("ka-off", 1, ConnectionState.OPEN);
       assertInstanceOf(ReaderEvent.Opened.class, reader.receiveMessage());
       // Eight intervals of silence: with keepalive on there would have been pings, answered by the
       // peer, and a keepalive-timeout long before (timeout 200 ms).
@@ -142,7 +141,7 @@ class KeepaliveIT {
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       var reader = m.open("ka-misses", peer.port(), "test", keepalive(interval, timeout, allowedMisses, Optional.empty()));
-      awaitState(m, "ka-misses", 1, ConnectionState.OPEN);
+      m.awaitState("ka-misses", 1, ConnectionState.OPEN);
       String answers = receiveFrom(reader, 1, REVERSED_PING);
       peer.pause(); // SIGSTOP: its kernel still takes our bytes, nothing answers
       Instant pausedAt = Instant.now();
@@ -176,14 +175,14 @@ class KeepaliveIT {
     try (OpenSslServer peer = OpenSslServer.startRev(fx.certs(), "localhost", PROTOCOL)) {
       var m = fx.manager();
       var reader = m.open("ka-paused", peer.port(), "test", keepalive(interval, timeout, 0, Optional.empty()));
-      awaitState(m, "ka-paused", 1, ConnectionState.OPEN);
+      m.awaitState("ka-paused", 1, ConnectionState.OPEN);
       receiveFrom(reader, 1, REVERSED_PING);
       Instant pausedAt = Instant.now();
       peer.pause();
       Outcome o;
       try {
         o = m.awaitOutcome("ka-paused");
-        awaitState(m, "ka-paused", 1, ConnectionState.BACKOFF);
+        m.awaitState("ka-paused", 1, ConnectionState.BACKOFF);
       } finally {
         peer.resume(); // it then sees our reset, and accepts the next connection
       }
@@ -196,9 +195,9 @@ class KeepaliveIT {
       assertEquals(OutcomeKind.KEEPALIVE_TIMEOUT, ((ReaderEvent.Ended) ended.get(0)).outcome().kind());
 
       // The supervisor reconnects as usual: a fresh incarnation opens and its pings are answered.
-      awaitState(m, "ka-paused", 2, ConnectionState.OPEN);
+      m.awaitState("ka-paused", 2, ConnectionState.OPEN);
       receiveFrom(reader, 2, REVERSED_PING);
-      ConnectionView v = awaitView(m, "ka-paused", view -> view.incarnation() == 2 && view.counters().lastPingRttMillis().isPresent());
+      ConnectionView v = m.awaitView("ka-paused", view -> view.incarnation() == 2 && view.counters().lastPingRttMillis().isPresent());
       assertEquals(1, v.restarts().reconnects(), v.toString());
       assertEquals(OutcomeKind.KEEPALIVE_TIMEOUT, v.restarts().lastOutcome().orElseThrow().kind());
       assertEquals(OutcomeKind.CLEAN, closeGracefully(m, "ka-paused").kind());
@@ -215,7 +214,7 @@ class KeepaliveIT {
       s = s.withKeepalive(s.keepalive().withEnabled(false)
           .withTcp(new KeepaliveSettings.TcpKeepalive(true, idle, Duration.ofSeconds(3), 4)));
       var reader = m.open("tcp-ka", peer.port(), "test", s);
-      awaitState(m, "tcp-ka", 1, ConnectionState.OPEN);
+      m.awaitState("tcp-ka", 1, ConnectionState.OPEN);
       m.send("tcp-ka", "x\n");
       receiveFrom(reader, 1, "x\n"); // the idle clock restarts here
       String socket = clientSocket(peer.port());
@@ -235,7 +234,7 @@ class KeepaliveIT {
       ConnectionSettings s = fx.fastSettings(); // tcp keepalive is off by default
       assertFalse(s.keepalive().tcp().enabled());
       var reader = m.open("tcp-ka-off", peer.port(), "test", s.withKeepalive(s.keepalive().withEnabled(false)));
-      awaitState(m, "tcp-ka-off", 1, ConnectionState.OPEN);
+      m.awaitState("tcp-ka-off", 1, ConnectionState.OPEN);
       m.send("tcp-ka-off", "x\n");
       receiveFrom(reader, 1, "x\n");
       String socket = clientSocket(peer.port());
@@ -262,36 +261,6 @@ class KeepaliveIT {
     String out = Processes.run(List.of("ss", "-Htnoi", "state", "established", "( dport = :" + peerPort + " )"));
     assertFalse(out.isBlank(), "no established connection to port " + peerPort);
     return out;
-  }
-
-  static ConnectionEvent.StateChanged awaitState(TetherFixture.Manager m, String id, long incarnation, ConnectionState state) {
-    return (ConnectionEvent.StateChanged) m.events.fishForMessage(TetherFixture.MAX, id + " #" + incarnation + " " + state, e ->
-        e instanceof ConnectionEvent.StateChanged s && s.connectionId().value().equals(id) && s.incarnation() == incarnation
-            && s.state() == state ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
-  }
-
-  /** Reads the reader probe until the incarnation has received the text; fails if it ends first. */
-  static String receiveFrom(TestProbe<ReaderEvent> reader, long incarnation, String expected) {
-    StringBuilder sb = new StringBuilder();
-    reader.fishForMessage(TetherFixture.MAX, "'" + expected.trim() + "' on incarnation " + incarnation, e -> {
-      if (e.incarnation() != incarnation) return FishingOutcomes.continueAndIgnore();
-      if (e instanceof ReaderEvent.Ended end) return FishingOutcomes.fail("ended before '" + expected + "': " + end + ", got: " + sb);
-      if (e instanceof ReaderEvent.Received r) {
-        sb.append(r.bytes().utf8String());
-        r.ack();
-      }
-      return sb.toString().contains(expected) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore();
-    });
-    return sb.toString();
-  }
-
-  /** Polls the connection's view (bounded, awaitAssert) until it satisfies the condition; returns it. */
-  static ConnectionView awaitView(TetherFixture.Manager m, String id, Predicate<ConnectionView> condition) {
-    return m.events.awaitAssert(TetherFixture.MAX, Duration.ofMillis(50), () -> {
-      ConnectionView v = m.get(id);
-      assertTrue(condition.test(v), "view of " + id + ": " + v);
-      return v;
-    });
   }
 
   private static Outcome closeGracefully(TetherFixture.Manager m, String id) {

@@ -4,8 +4,7 @@ import org.junit.jupiter.api.Tag;
 import dev.tether.connection.settings.ConnectionManagerSettings;
 import dev.tether.connection.settings.ConnectionSettings;
 import dev.tether.connection.settings.KeepaliveSettings;
-import static dev.tether.connection.KeepaliveIT.awaitView;
-import static dev.tether.connection.KeepaliveIT.receiveFrom;
+import static dev.tether.testing.TetherFixture.receiveFrom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,7 +110,7 @@ class NetworkFaultIT {
     // classes, jar files) exists before the baseline is taken.
     var reader = open("warm-up");
     receiveFrom(reader, 1, REVERSED_PING);
-    awaitView(m, "warm-up", v -> v.counters().lastPingRttMillis().isPresent());
+    m.awaitView("warm-up", v -> v.counters().lastPingRttMillis().isPresent());
     assertEquals(OutcomeKind.CLEAN, closeGracefully("warm-up").kind());
     baseline = awaitSettled();
   }
@@ -235,7 +234,7 @@ class NetworkFaultIT {
       net.restore();
       peer.restart();
     }
-    var reopened = awaitState("half-open", inc -> inc >= 2, ConnectionState.OPEN);
+    var reopened = m.awaitState("half-open", inc -> inc >= 2, ConnectionState.OPEN);
     receiveFrom(reader, reopened.incarnation(), REVERSED_PING);
     assertEquals(OutcomeKind.CLEAN, closeGracefully("half-open").kind());
   }
@@ -311,18 +310,12 @@ class NetworkFaultIT {
 
   private TestProbe<ReaderEvent> open(String id, ConnectionSettings s) {
     var reader = m.open(id, net.peerAddress(), PEER_PORT, "netns", s);
-    awaitState(id, inc -> inc == 1, ConnectionState.OPEN);
+    m.awaitState(id, inc -> inc == 1, ConnectionState.OPEN);
     return reader;
   }
 
   private Outcome closeGracefully(String id) {
     return assertInstanceOf(ConnectionManager.Closed.class, m.close(id, Optional.of(CloseMode.GRACEFUL))).outcome();
-  }
-
-  private ConnectionEvent.StateChanged awaitState(String id, java.util.function.LongPredicate incarnation, ConnectionState state) {
-    return (ConnectionEvent.StateChanged) m.events.fishForMessage(TetherFixture.MAX, id + " " + state, e ->
-        e instanceof ConnectionEvent.StateChanged s && s.connectionId().value().equals(id) && incarnation.test(s.incarnation())
-            && s.state() == state ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
   }
 
   /**
@@ -333,9 +326,9 @@ class NetworkFaultIT {
   private void restoreAndAwaitPings(String id, TestProbe<ReaderEvent> reader, Runnable restore) {
     long before = m.get(id).incarnation();
     restorePeer(restore);
-    var reopened = awaitState(id, inc -> inc > before, ConnectionState.OPEN);
+    var reopened = m.awaitState(id, inc -> inc > before, ConnectionState.OPEN);
     receiveFrom(reader, reopened.incarnation(), REVERSED_PING);
-    ConnectionView v = awaitView(m, id, view -> view.incarnation() == reopened.incarnation() && view.counters().lastPingRttMillis().isPresent());
+    ConnectionView v = m.awaitView(id, view -> view.incarnation() == reopened.incarnation() && view.counters().lastPingRttMillis().isPresent());
     assertEquals(ConnectionState.OPEN, v.state(), v.toString());
     assertTrue(v.restarts().reconnects() >= 2, "reconnects: " + v.restarts().reconnects());
     System.out.printf("[NetworkFaultIT] %s: network restored, incarnation %d open, ping RTT %d ms%n",

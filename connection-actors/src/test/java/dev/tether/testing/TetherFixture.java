@@ -1,5 +1,7 @@
 package dev.tether.testing;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.tether.connection.ConnectionEvent;
@@ -18,7 +20,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.util.ByteString;
@@ -176,18 +181,55 @@ public final class TetherFixture implements AutoCloseable {
     public ConnectionEvent.StateChanged awaitState(String id, ConnectionState state) {
       return (ConnectionEvent.StateChanged) events.fishForMessage(MAX, "state " + state + " of " + id, e ->
           e instanceof ConnectionEvent.StateChanged s && s.connectionId().value().equals(id) && s.state() == state
-              ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-              : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+              ? FishingOutcomes.complete()
+              : FishingOutcomes.continueAndIgnore()).get(0);
+    }
+
+    /** Skips events until the given incarnation of the connection reaches the state; returns that event. */
+    public ConnectionEvent.StateChanged awaitState(String id, long incarnation, ConnectionState state) {
+      return awaitState(id, n -> n == incarnation, state);
+    }
+
+    /** Skips events until an incarnation that {@code incarnation} accepts reaches the state; returns that event. */
+    public ConnectionEvent.StateChanged awaitState(String id, LongPredicate incarnation, ConnectionState state) {
+      return (ConnectionEvent.StateChanged) events.fishForMessage(MAX, id + " " + state, e ->
+          e instanceof ConnectionEvent.StateChanged s && s.connectionId().value().equals(id)
+              && incarnation.test(s.incarnation()) && s.state() == state
+              ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+    }
+
+    /** Polls the connection's view (bounded, awaitAssert) until it satisfies the condition; returns it. */
+    public ConnectionView awaitView(String id, Predicate<ConnectionView> condition) {
+      return events.awaitAssert(MAX, Duration.ofMillis(50), () -> {
+        ConnectionView v = get(id);
+        assertTrue(condition.test(v), "view of " + id + ": " + v);
+        return v;
+      });
     }
 
     /** Skips events until an outcome of the connection is reported; returns it. */
     public Outcome awaitOutcome(String id) {
       var e = (ConnectionEvent.OutcomeReported) events.fishForMessage(MAX, "outcome of " + id, ev ->
           ev instanceof ConnectionEvent.OutcomeReported o && o.connectionId().value().equals(id)
-              ? org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.complete()
-              : org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes.continueAndIgnore()).get(0);
+              ? FishingOutcomes.complete()
+              : FishingOutcomes.continueAndIgnore()).get(0);
       return e.outcome();
     }
+  }
+
+  /** Reads the reader probe until the incarnation has received the text (acknowledging each chunk); fails if it ends first. */
+  public static String receiveFrom(TestProbe<ReaderEvent> reader, long incarnation, String expected) {
+    StringBuilder sb = new StringBuilder();
+    reader.fishForMessage(MAX, "'" + expected.trim() + "' on incarnation " + incarnation, e -> {
+      if (e.incarnation() != incarnation) return FishingOutcomes.continueAndIgnore();
+      if (e instanceof ReaderEvent.Ended end) return FishingOutcomes.fail("ended before '" + expected + "': " + end + ", got: " + sb);
+      if (e instanceof ReaderEvent.Received r) {
+        sb.append(r.bytes().utf8String());
+        r.ack();
+      }
+      return sb.toString().contains(expected) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore();
+    });
+    return sb.toString();
   }
 
   /** Reads received bytes from the reader until the text has arrived; returns everything read. */
