@@ -24,22 +24,19 @@ public final class LineCollector {
     this.name = name;
   }
 
+  /** The lines of {@code in} (UTF-8), closed once it has ended. */
   public static LineCollector of(String name, InputStream in) {
-    LineCollector c = new LineCollector(name);
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) c.add(line);
-      } catch (IOException e) {
-        c.add("[" + name + " read failed: " + e + "]");
-      } finally {
-        c.end();
+    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    return of(name, r.lines().onClose(() -> {
+      try {
+        r.close();
+      } catch (IOException ignored) {
+        // the stream has ended already: nothing more to read or report
       }
-    }, "lines-" + name);
-    t.setDaemon(true);
-    t.start();
-    return c;
+    }));
   }
 
+  /** The lines of {@code stream}, on its own thread; a failure to read is collected as a line. */
   public static LineCollector of(String name, Stream<String> stream) {
     LineCollector c = new LineCollector(name);
     Thread t = new Thread(() -> {
