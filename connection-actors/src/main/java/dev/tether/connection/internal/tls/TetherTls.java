@@ -25,7 +25,8 @@ import org.apache.pekko.util.ByteString;
  * SessionTruncated} wherever Pekko's stage emits it, the verifier called once the handshake has
  * finished (a verifier that throws fails the stage and the transport).
  *
- * <p>Where it differs from Pekko 1.x's stage (details in {@code TlsStageLogic}):
+ * <p>Where it differs from Pekko 1.x's stage (details in {@code TlsStageLogic}, the close rules in {@code
+ * TlsPhases}):
  *
  * <ul>
  *   <li><b>memory</b>: the engine's buffers are borrowed per batch of engine calls and given back

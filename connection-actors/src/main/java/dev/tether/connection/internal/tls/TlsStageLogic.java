@@ -7,6 +7,7 @@ import static javax.net.ssl.SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
@@ -32,26 +33,8 @@ import org.apache.pekko.util.ByteString;
  * Cipher-in is pulled only when no complete record is waiting and plaintext-out has room (or the
  * handshake needs the peer's bytes), so a slow consumer slows the peer through TCP.
  *
- * <p><b>Close rules</b> (Tether's, where Pekko 1.x differs):
- *
- * <ul>
- *   <li>Plaintext-in completes: once what was written is wrapped and the handshake has finished,
- *       close_notify goes out ({@code closing.ignoreComplete} skips that while plaintext-out is
- *       still wanted, as in Pekko). A close asked for during the handshake waits for it to finish
- *       and never aborts it: the caller's handshake timer bounds the wait.
- *   <li>After our close_notify the peer's data is still delivered, until its close_notify (clean)
- *       or the end of cipher-in ({@code SessionTruncated}, then completion).
- *   <li>The peer's close_notify is answered with ours (TLS 1.3: we close the engine's outbound
- *       side ourselves; TLS 1.2: the JDK queued the answer). Plaintext not yet wrapped then is
- *       dropped, as it is in Pekko and as TLS 1.2 requires.
- *   <li>Cipher-in completing without the peer's close_notify emits {@code SessionTruncated}
- *       (during the handshake, while open, and after our close_notify), then the engine's alert is
- *       flushed and the stage completes.
- *   <li>Cipher-out completes only once the TLS close is over (both close_notify, or truncation).
- *   <li>Failures as in Pekko: an engine error fails plaintext-out with the JSSE exception, flushes
- *       the engine's alert and completes cipher-out (the peer sees alert and FIN); a verifier
- *       exception or a failed input fails the whole stage (the transport aborts: RST).
- * </ul>
+ * <p><b>Close.</b> {@link TlsPhases} holds the phases and the close rules; this class tells it what
+ * happened, makes the engine calls its rules ask for, and completes the stage once the session is over.
  */
 final class TlsStageLogic extends GraphStageLogic {
   /** Records per engine batch: one element carries up to 64 KiB of plaintext. */
@@ -70,12 +53,8 @@ final class TlsStageLogic extends GraphStageLogic {
   private HandshakeStatus handshake = NOT_HANDSHAKING;
   /** The verified session, named in every SessionBytes; null until the handshake finished. */
   private SSLSession session;
-  private boolean established;
-  private boolean renegotiating;
+  private final TlsPhases phases;
   private boolean tasksRunning;
-  /** The engine failed: only its alert may still go out. */
-  private boolean failed;
-  private boolean stopping;
 
   private ByteString cipherIn = ByteString.emptyByteString(); // received, not yet unwrapped
   private boolean cipherNeedsMore; // the engine asked for more than what looked complete
@@ -84,15 +63,15 @@ final class TlsStageLogic extends GraphStageLogic {
   private ByteString plainIn = ByteString.emptyByteString(); // taken, not yet wrapped
   private TLSProtocol.NegotiateNewSession negotiation; // waits until plainIn is wrapped
 
-  private boolean userFinished; // plaintext-in completed
-  private boolean userCancelled; // plaintext-out cancelled
-  private boolean completionHandled; // Pekko's "outbound closed" phase: the completion was acted upon
-  private boolean cancellationHandled; // and its "inbound closed" phase
-  private boolean closeRequested; // we called closeOutbound
+  // What the close rules ask only when a rule gets to it, so that the engine is asked as before.
+  private final BooleanSupplier nothingToUnwrap = () -> readyLength() == 0;
+  private final BooleanSupplier inboundDone = () -> engine.isInboundDone();
+  private final BooleanSupplier outboundDone = () -> engine.isOutboundDone();
 
   TlsStageLogic(TetherTls stage, TlsStageProbe probe) {
     super(stage.shape());
     this.stage = stage;
+    this.phases = new TlsPhases(stage.closing);
     setHandler(stage.plainIn, new AbstractInHandler() {
       @Override
       public void onPush() {
@@ -104,7 +83,7 @@ final class TlsStageLogic extends GraphStageLogic {
 
       @Override
       public void onUpstreamFinish() {
-        userFinished = true;
+        phases.userFinished();
         pump();
       }
 
@@ -152,7 +131,7 @@ final class TlsStageLogic extends GraphStageLogic {
 
       @Override
       public void onDownstreamFinish(Throwable cause) {
-        userCancelled = true;
+        phases.userCancels();
         decrypted = ByteString.emptyByteString();
         truncationToReport = false;
         pump();
@@ -180,16 +159,16 @@ final class TlsStageLogic extends GraphStageLogic {
   // ---------------------------------------------------------------- the pump
 
   private void pump() {
-    while (!tasksRunning && !stopping) {
+    while (!tasksRunning && !phases.stopping()) {
       try {
         for (int steps = 0; step(); steps++) {
-          if (tasksRunning || stopping) return;
+          if (tasksRunning || phases.stopping()) return;
           if (steps == MAX_STEPS) {
             throw new IllegalStateException("TLS stage looped " + MAX_STEPS + " steps in one callback (" + handshake + ")");
           }
         }
-        if (!stopping) finishIfDone();
-        if (!stopping) pullInputs();
+        if (!phases.stopping()) finishIfDone();
+        if (!phases.stopping()) pullInputs();
         return;
       } catch (SSLException e) {
         engineFailed(e); // and pump again: the engine's alert may still go out
@@ -204,72 +183,56 @@ final class TlsStageLogic extends GraphStageLogic {
     return closeRules() | wrapStep() | unwrapStep() | deliver();
   }
 
-  private boolean handshaking() {
-    return !established || renegotiating;
-  }
-
   private int readyLength() {
     return cipherNeedsMore ? 0 : CipherRecords.readyLength(cipherIn, CIPHER_BATCH);
   }
 
   // ---------------------------------------------------------------- close rules
 
+  /** Applies a close rule (see {@link TlsPhases#next}) and makes the engine calls it asks for. */
   private boolean closeRules() throws SSLException {
-    if (failed || tasksRunning) return false;
-    if (userFinished && !completionHandled && plainIn.isEmpty() && negotiation == null && !handshaking()) {
-      completionHandled = true;
-      if (!stage.closing.ignoreComplete() || cancellationHandled) closeOutbound();
-      return true;
+    if (tasksRunning) return false;
+    switch (phases.next(plainIn.isEmpty(), negotiation != null, isClosed(stage.cipherIn), nothingToUnwrap, inboundDone,
+        outboundDone)) {
+      case NONE:
+        return false;
+      case CLOSE_OUTBOUND:
+        engine.closeOutbound();
+        handshake = engine.getHandshakeStatus();
+        return true;
+      case CLOSE_INBOUND:
+        cipherIn = ByteString.emptyByteString();
+        try {
+          engine.closeInbound();
+        } catch (SSLException noCloseNotify) { // "closing inbound before receiving peer's close_notify"
+          truncationToReport = phases.reportsTruncation();
+        }
+        handshake = engine.getHandshakeStatus();
+        return true;
+      case RENEGOTIATE:
+        engine.getSession().invalidate();
+        SessionParameters.apply(engine, negotiation);
+        negotiation = null;
+        engine.beginHandshake();
+        handshake = engine.getHandshakeStatus();
+        phases.renegotiationBegun();
+        return true;
+      default: // CLOSE_DEFERRED: a phase moved, nothing for the engine yet
+        return true;
     }
-    if (userCancelled && !cancellationHandled) {
-      cancellationHandled = true;
-      // As in Pekko, even during the handshake: the JDK then sends user_canceled and close_notify.
-      if (!stage.closing.ignoreCancel() || completionHandled) closeOutbound();
-      return true;
-    }
-    if (engine.isInboundDone() && !engine.isOutboundDone() && !closeRequested) {
-      closeOutbound(); // the peer's close_notify: answer it (TLS 1.3 does not by itself)
-      return true;
-    }
-    if (isClosed(stage.cipherIn) && !engine.isInboundDone() && readyLength() == 0) {
-      cipherIn = ByteString.emptyByteString();
-      try {
-        engine.closeInbound();
-      } catch (SSLException noCloseNotify) { // "closing inbound before receiving peer's close_notify"
-        truncationToReport = !userCancelled;
-      }
-      handshake = engine.getHandshakeStatus();
-      return true;
-    }
-    if (negotiation != null && plainIn.isEmpty() && !handshaking() && !closeRequested) {
-      engine.getSession().invalidate();
-      SessionParameters.apply(engine, negotiation);
-      negotiation = null;
-      engine.beginHandshake();
-      handshake = engine.getHandshakeStatus();
-      renegotiating = true;
-      return true;
-    }
-    return false;
-  }
-
-  private void closeOutbound() {
-    closeRequested = true;
-    engine.closeOutbound();
-    handshake = engine.getHandshakeStatus();
   }
 
   // ---------------------------------------------------------------- wrap, unwrap, deliver
 
   private boolean wrapStep() throws SSLException {
     if (tasksRunning || !isAvailable(stage.cipherOut) || engine.isOutboundDone()) return false;
-    boolean userData = !failed && !handshaking() && !closeRequested && !plainIn.isEmpty();
+    boolean userData = !phases.failed() && !phases.handshaking() && !phases.closeNotifyRequested() && !plainIn.isEmpty();
     if (handshake != NEED_WRAP && !userData) return false;
     EngineDriver.Step s;
     try {
       s = EngineDriver.wrap(engine, userData ? plainIn : ByteString.emptyByteString(), RECORDS_PER_BATCH);
     } catch (SSLException e) {
-      if (!failed) throw e;
+      if (!phases.failed()) throw e;
       handshake = NOT_HANDSHAKING; // not even the alert can go out: nothing more to send
       return true;
     }
@@ -279,14 +242,14 @@ final class TlsStageLogic extends GraphStageLogic {
   }
 
   private boolean unwrapStep() throws SSLException {
-    if (tasksRunning || failed || engine.isInboundDone() || !decrypted.isEmpty() || truncationToReport) return false;
+    if (tasksRunning || phases.failed() || engine.isInboundDone() || !decrypted.isEmpty() || truncationToReport) return false;
     if (handshake == NEED_WRAP || handshake == NEED_TASK) return false; // the engine must speak first
-    if (!handshaking() && !isAvailable(stage.plainOut) && !userCancelled) return false; // no room
+    if (!phases.handshaking() && !isAvailable(stage.plainOut) && !phases.userCancelled()) return false; // no room
     int ready = readyLength();
     if (ready == 0) return false;
     EngineDriver.Step s = EngineDriver.unwrap(engine, cipherIn, ready, RECORDS_PER_BATCH);
     cipherIn = cipherIn.drop(s.consumed());
-    if (!s.produced().isEmpty() && !userCancelled) decrypted = s.produced();
+    if (!s.produced().isEmpty() && !phases.userCancelled()) decrypted = s.produced();
     deliver(); // before a new session is verified: these bytes belong to the previous one
     return afterEngine(s) | s.consumed() > 0;
   }
@@ -295,7 +258,7 @@ final class TlsStageLogic extends GraphStageLogic {
   private boolean deliver() {
     if (!isAvailable(stage.plainOut)) return false;
     if (!decrypted.isEmpty()) {
-      if (!established) return false;
+      if (!phases.established()) return false;
       push(stage.plainOut, new TLSProtocol.SessionBytes(session, decrypted));
       decrypted = ByteString.emptyByteString();
       return true;
@@ -314,7 +277,7 @@ final class TlsStageLogic extends GraphStageLogic {
     handshake = s.finished() ? engine.getHandshakeStatus() : s.handshake();
     if (s.underflow()) cipherNeedsMore = true;
     if (s.finished()) handshakeFinished();
-    else if (renegotiating && handshake == NOT_HANDSHAKING) renegotiating = false; // TLS 1.3: a key update, no new session
+    else if (handshake == NOT_HANDSHAKING) phases.notHandshaking(); // TLS 1.3: a key update, no new session
     if (handshake == NEED_TASK) startTasks();
     return s.finished() || handshake != before;
   }
@@ -326,8 +289,7 @@ final class TlsStageLogic extends GraphStageLogic {
       stage.verifier.accept(s);
       session = s;
     }
-    established = true;
-    renegotiating = false;
+    phases.handshakeFinished();
   }
 
   // ---------------------------------------------------------------- delegated tasks
@@ -351,28 +313,26 @@ final class TlsStageLogic extends GraphStageLogic {
   // ---------------------------------------------------------------- pulling, ending
 
   private void pullInputs() {
-    if (!isClosed(stage.cipherIn) && !hasBeenPulled(stage.cipherIn) && !failed && !engine.isInboundDone()
+    if (!isClosed(stage.cipherIn) && !hasBeenPulled(stage.cipherIn) && !phases.failed() && !engine.isInboundDone()
         && readyLength() == 0) {
-      boolean room = decrypted.isEmpty() && !truncationToReport && (isAvailable(stage.plainOut) || userCancelled);
-      if (room || handshaking()) pull(stage.cipherIn);
+      boolean room = decrypted.isEmpty() && !truncationToReport && (isAvailable(stage.plainOut) || phases.userCancelled());
+      if (room || phases.handshaking()) pull(stage.cipherIn);
     }
-    if (!isClosed(stage.plainIn) && !hasBeenPulled(stage.plainIn) && !failed && !closeRequested && negotiation == null
-        && plainIn.size() < COALESCE_BELOW) {
+    if (!isClosed(stage.plainIn) && !hasBeenPulled(stage.plainIn) && !phases.failed() && !phases.closeNotifyRequested()
+        && negotiation == null && plainIn.size() < COALESCE_BELOW) {
       pull(stage.plainIn);
     }
   }
 
   private void finishIfDone() {
-    boolean outboundOver = engine.isOutboundDone() || (failed && handshake != NEED_WRAP);
-    boolean inboundOver = engine.isInboundDone() || failed || (cancellationHandled && closeRequested);
-    if (outboundOver && inboundOver) finishNow();
+    if (phases.sessionOver(engine.isOutboundDone(), engine.isInboundDone(), handshake == NEED_WRAP)) finishNow();
   }
 
   /** Completes the stage: cipher-out now (FIN), plaintext-out after what is still to deliver. */
   private void finishNow() {
-    stopping = true;
+    phases.stop();
     if (!isClosed(stage.plainOut)) {
-      if (!decrypted.isEmpty() && established) emit(stage.plainOut, new TLSProtocol.SessionBytes(session, decrypted));
+      if (!decrypted.isEmpty() && phases.established()) emit(stage.plainOut, new TLSProtocol.SessionBytes(session, decrypted));
       if (truncationToReport) emit(stage.plainOut, TRUNCATED);
     }
     completeStage();
@@ -380,7 +340,7 @@ final class TlsStageLogic extends GraphStageLogic {
 
   /** The engine failed: plaintext-out fails with its exception, its alert still goes out (as in Pekko). */
   private void engineFailed(SSLException e) {
-    failed = true;
+    phases.engineFailed();
     if (!isClosed(stage.plainOut)) fail(stage.plainOut, e);
     if (!isClosed(stage.plainIn)) cancel(stage.plainIn);
     if (!isClosed(stage.cipherIn)) cancel(stage.cipherIn);
@@ -390,12 +350,12 @@ final class TlsStageLogic extends GraphStageLogic {
   }
 
   private void fail(Throwable e) {
-    stopping = true;
+    phases.stop();
     failStage(e);
   }
 
   private TlsStageProbe.Holdings holdings() {
-    return new TlsStageProbe.Holdings(established, BufferPool.local().borrowed(), cipherIn.size(), plainIn.size(),
+    return new TlsStageProbe.Holdings(phases.established(), BufferPool.local().borrowed(), cipherIn.size(), plainIn.size(),
         decrypted.size(), tasksRunning);
   }
 }

@@ -8,6 +8,8 @@
  *   <li>{@link dev.tether.connection.internal.tls.TetherTls}: the stage and its factories (public:
  *       {@code internal.transport.ConnectionTransport} selects it);
  *   <li>{@code TlsStageLogic}: the state machine: when to wrap, unwrap, pull, push, close;
+ *   <li>{@code TlsPhases}: the stage's phases (handshake, the user's two ends, our close_notify) and
+ *       the close rules that move them, without I/O;
  *   <li>{@code EngineDriver}: one batch of {@code SSLEngine} wrap or unwrap calls over pooled buffers;
  *   <li>{@code BufferPool}: the per-thread heap buffers those calls borrow and give back;
  *   <li>{@code CipherRecords}: how many bytes of complete TLS records have arrived;
